@@ -1,0 +1,1 @@
+"""Committee Assistant: the application core (settings, services, i18n, wiring)."""

@@ -1,0 +1,44 @@
+"""Group chats: remembering them and which ones receive the committee's notifications."""
+
+from __future__ import annotations
+
+from bot.clock import Clock, epoch
+from storage.audit import AuditRepository
+from storage.chats import Chat, ChatRepository
+from storage.database import Database
+from storage.members import Member
+
+
+class GroupService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+        self.chats = ChatRepository(db)
+        self.audit = AuditRepository(db)
+
+    async def seen(self, chat_id: int, chat_type: str, title: str) -> None:
+        async with self.db.transaction() as conn:
+            await self.chats.record_seen(conn, chat_id, chat_type, title, epoch(self.clock.now()))
+
+    async def get(self, chat_id: int) -> Chat | None:
+        return await self.chats.get(chat_id)
+
+    async def set_subscribed(self, actor: Member, chat_id: int, subscribed: bool) -> bool:
+        """Change the subscription; return False if it was already in that state."""
+        chat = await self.chats.get(chat_id)
+        if chat is not None and chat.subscribed == subscribed:
+            return False
+        now = epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            await self.chats.set_subscribed(conn, chat_id, subscribed, actor.telegram_id, now)
+            await self.audit.record(
+                conn,
+                at=now,
+                actor_id=actor.telegram_id,
+                action="subscribe" if subscribed else "unsubscribe",
+                target=f"chat:{chat_id}",
+            )
+        return True
+
+    async def subscribed(self) -> list[Chat]:
+        return await self.chats.subscribed()

@@ -1,0 +1,99 @@
+"""gettext catalogues, the current language, and locale-aware dates.
+
+Message ids are English sentences with named placeholders. The language of the update being
+handled (or of the recipient a reminder goes to) lives in a ContextVar, so concurrent tasks
+never see each other's language.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+
+LANGUAGES = ("vi", "en")
+DOMAIN = "messages"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+_language: ContextVar[str] = ContextVar("language", default="vi")
+
+
+class CatalogueMissingError(RuntimeError):
+    """A compiled catalogue is absent: the bot would silently speak the wrong language."""
+
+
+@cache
+def catalogue(language: str) -> _gettext.GNUTranslations:
+    path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if not path.is_file():
+        raise CatalogueMissingError(
+            f"The compiled catalogue {path} is missing. Run `make locales` "
+            "(pybabel compile -d locales -D messages) or `make run`, which does it for you."
+        )
+    with path.open("rb") as handle:
+        return _gettext.GNUTranslations(handle)
+
+
+def load_catalogues() -> None:
+    """Fail at start rather than on the first message if a catalogue is missing."""
+    for language in LANGUAGES:
+        catalogue(language)
+
+
+def normalize_language(code: str | None, default: str = "en") -> str:
+    """Map Telegram's ``language_code`` (``vi``, ``vi-VN``, ``en-US``...) to vi or en."""
+    if not code:
+        return default
+    return "vi" if code.lower().startswith("vi") else "en"
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def set_language(language: str) -> None:
+    _language.set(language if language in LANGUAGES else LANGUAGES[0])
+
+
+@contextmanager
+def use_language(language: str) -> Iterator[None]:
+    token = _language.set(language)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def _(message: str) -> str:
+    return catalogue(_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return catalogue(_language.get()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def format_datetime(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as the reader expects it: their language, the committee's zone."""
+    if _language.get() == "vi":
+        return _babel_datetime(moment, "HH:mm, EEEE dd/MM/yyyy", tzinfo=zone, locale="vi")
+    return _babel_datetime(moment, "EEEE d MMMM yyyy, HH:mm", tzinfo=zone, locale="en")
+
+
+def format_date(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone).date()
+    if _language.get() == "vi":
+        return _babel_date(local, "dd/MM/yyyy", locale="vi")
+    return _babel_date(local, "d MMMM yyyy", locale="en")

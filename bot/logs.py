@@ -1,0 +1,38 @@
+"""Logging set-up that never lets the bot token reach a log line.
+
+PTB's HTTP layer logs request URLs, and those contain ``/bot<token>/``; exceptions raised while
+connecting may repeat them. Redacting in the formatter covers messages, arguments and
+tracebacks alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+
+
+class RedactingFormatter(logging.Formatter):
+    def __init__(self, fmt: str, secrets: tuple[str, ...] = ()) -> None:
+        super().__init__(fmt)
+        self.secrets = tuple(secret for secret in secrets if secret)
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, "[REDACTED]")
+        return _TOKEN_PATTERN.sub("[REDACTED]", text)
+
+
+def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # httpx logs every request URL at INFO; the URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)

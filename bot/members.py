@@ -1,0 +1,105 @@
+"""Members and roles: registration, language choice, and granting or revoking admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.clock import Clock, epoch
+from bot.settings import ANONYMOUS_ADMIN_ID
+from storage.audit import AuditRepository
+from storage.database import Database
+from storage.members import Member, MemberRepository
+
+
+@dataclass(frozen=True)
+class Person:
+    """What Telegram tells us about a user, without depending on telegram types."""
+
+    telegram_id: int
+    username: str | None
+    full_name: str
+    language: str
+
+
+class RoleChange(Enum):
+    GRANTED = "granted"
+    REVOKED = "revoked"
+    ALREADY_ADMIN = "already_admin"
+    NOT_ADMIN = "not_admin"
+    CONFIGURED_ADMIN = "configured_admin"
+    ANONYMOUS = "anonymous"
+
+
+class MemberService:
+    def __init__(
+        self, db: Database, clock: Clock, configured_admins: frozenset[int]
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.configured_admins = configured_admins
+        self.members = MemberRepository(db)
+        self.audit = AuditRepository(db)
+
+    async def seen(self, person: Person, *, started: bool = False) -> Member:
+        """Record a person the bot has just heard from; /start also marks them reachable."""
+        async with self.db.transaction() as conn:
+            return await self.members.record_seen(
+                conn,
+                telegram_id=person.telegram_id,
+                username=person.username,
+                full_name=person.full_name,
+                language=person.language,
+                started=started,
+                now=epoch(self.clock.now()),
+            )
+
+    async def find(self, username: str) -> Member | None:
+        return await self.members.by_username(username)
+
+    def is_admin(self, member: Member) -> bool:
+        if member.telegram_id is None or member.telegram_id == ANONYMOUS_ADMIN_ID:
+            return False
+        return member.telegram_id in self.configured_admins or member.role == "admin"
+
+    async def set_language(self, member: Member, language: str) -> None:
+        now = epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            await self.members.set_language(conn, member.id, language, now)
+            await self.audit.record(
+                conn, at=now, actor_id=member.telegram_id, action="language", details=language
+            )
+
+    async def grant(self, actor: Member, target: Member) -> RoleChange:
+        if target.telegram_id == ANONYMOUS_ADMIN_ID:
+            return RoleChange.ANONYMOUS
+        if self.is_admin(target):
+            return RoleChange.ALREADY_ADMIN
+        await self._change_role(actor, target, "admin")
+        return RoleChange.GRANTED
+
+    async def revoke(self, actor: Member, target: Member) -> RoleChange:
+        if target.telegram_id in self.configured_admins:
+            return RoleChange.CONFIGURED_ADMIN
+        if not self.is_admin(target):
+            return RoleChange.NOT_ADMIN
+        await self._change_role(actor, target, "member")
+        return RoleChange.REVOKED
+
+    async def _change_role(self, actor: Member, target: Member, role: str) -> None:
+        now = epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            await self.members.set_role(conn, target.id, role, now)
+            await self.audit.record(
+                conn,
+                at=now,
+                actor_id=actor.telegram_id,
+                action="grant" if role == "admin" else "revoke",
+                target=_member_ref(target),
+            )
+
+
+def _member_ref(member: Member) -> str:
+    """How the audit log names a member: stable id first, username for humans."""
+    name = f" @{member.username}" if member.username else ""
+    return f"member:{member.id} tg:{member.telegram_id}{name}"

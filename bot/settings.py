@@ -1,0 +1,120 @@
+"""Settings from the environment and ``.env``, validated once at start."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Telegram's "GroupAnonymousBot": messages from anonymous group admins carry this user id, so
+# it identifies nobody and must never hold the admin role.
+ANONYMOUS_ADMIN_ID = 1087968824
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed; the message names it and the expected form."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = Field(
+        None, description="the token @BotFather gives, like 123456789:AAF1x...", repr=False
+    )
+    database_path: Path = Field(
+        Path("data/committee.sqlite3"), description="a file path, like data/committee.sqlite3"
+    )
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        frozenset(), description="comma-separated numeric Telegram user ids, like 12345,67890"
+    )
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="an IANA zone, like Asia/Ho_Chi_Minh")
+    default_language: Literal["vi", "en"] = Field("vi", description="vi or en")
+    bot_api_base_url: str | None = Field(
+        None, description="an http(s) URL without a trailing path, like http://127.0.0.1:8081"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
+    protect_content: bool = Field(True, description="true or false")
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN.match(value.get_secret_value()):
+            raise ValueError("is not a bot token")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(re.fullmatch(r"-?\d+", part) for part in parts):
+                raise ValueError("must be numbers separated by commas")
+            value = {int(part) for part in parts}
+        return value
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _no_anonymous_admin(cls, value: frozenset[int]) -> frozenset[int]:
+        if ANONYMOUS_ADMIN_ID in value:
+            raise ValueError(
+                f"{ANONYMOUS_ADMIN_ID} is Telegram's anonymous group admin, not a person"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("is not a known time zone") from exc
+        return value
+
+    @field_validator("bot_api_base_url")
+    @classmethod
+    def _url_shape(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value):
+            raise ValueError("is not an http(s) URL")
+        return value.rstrip("/")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def require_token(self) -> str:
+        """Return the token, or explain how to get one."""
+        if self.bot_token is None or not self.bot_token.get_secret_value():
+            raise SettingsError(
+                "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), "
+                "then put its token in .env as BOT_TOKEN=123456789:AAF1x... "
+                "(copy .env.example to .env to start). To try the bot without Telegram, "
+                "run: make demo"
+            )
+        return self.bot_token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings, turning pydantic's report into one line per bad variable.
+
+    The offending value is never echoed: it may be the token.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            info = Settings.model_fields.get(field)
+            expected = info.description if info else ""
+            message = error["msg"].removeprefix("Value error, ")
+            lines.append(f"{field.upper()}: {message}; expected {expected}")
+        raise SettingsError("Invalid settings:\n  " + "\n  ".join(lines)) from None

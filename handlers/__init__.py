@@ -1,0 +1,17 @@
+"""Telegram adapters, one module per feature; ``register`` wires them in order."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import admin, common, context
+
+
+def register(app: Application) -> None:
+    # Order matters! Group -1 identifies the sender and sets the language before any command
+    # handler of group 0 runs. Within group 0 the first matching handler wins, so the
+    # unknown-command fallback is added last.
+    context.register(app)
+    common.register(app)
+    admin.register(app)
+    common.register_fallback(app)

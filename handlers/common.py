@@ -1,0 +1,122 @@
+"""Commands everyone may use: /start, /help, /lang, /whoami; unknown commands and errors."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
+
+from bot.clock import from_epoch
+from bot.commands import commands_for
+from bot.i18n import LANGUAGES, _, format_date, set_language
+from handlers.context import BotContext, person_from, reply
+
+log = logging.getLogger(__name__)
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Register the sender as reachable and greet them in their language."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    services = context.services
+    context.member = await services.members.seen(
+        person_from(user, services.settings.default_language), started=True
+    )
+    set_language(context.member.language)
+    await reply(
+        update,
+        _("Hello, {name}! I am the Committee Assistant: I keep your tasks and meetings, "
+          "remind you before deadlines and answer questions about directives and "
+          "resolutions.\n\nSend /help to see what I can do. Send /lang en or /lang vi to "
+          "change the language.").format(name=html.escape(user.full_name)),
+    )
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """List the commands this user may use, each with an example."""
+    lines = [_("<b>Commands you can use</b>")]
+    for command in commands_for(context.is_admin):
+        lines.append(
+            _("/{name} — {description}\n    Example: <code>{example}</code>").format(
+                name=command.name,
+                description=html.escape(_(command.description)),
+                example=html.escape(_(command.example)),
+            )
+        )
+    await reply(update, "\n".join(lines))
+
+
+async def lang(update: Update, context: BotContext) -> None:
+    """Switch the member's language."""
+    choice = context.args[0].lower() if context.args else ""
+    if context.member is None or choice not in LANGUAGES:
+        await reply(
+            update,
+            _("Please choose vi (Tiếng Việt) or en (English).\nExample: <code>/lang en</code>"),
+        )
+        return
+    await context.services.members.set_language(context.member, choice)
+    set_language(choice)
+    await reply(update, _("Language set to English."))
+
+
+async def whoami(update: Update, context: BotContext) -> None:
+    """Show the member's role and language."""
+    member = context.member
+    if member is None:
+        return
+    services = context.services
+    if member.telegram_id in services.settings.admin_ids:
+        role = _("admin (from the bot's settings)")
+    elif context.is_admin:
+        role = _("admin")
+    else:
+        role = _("member")
+    username = f"@{member.username}" if member.username else _("(none)")
+    await reply(
+        update,
+        _("<b>{name}</b>\nUsername: {username}\nTelegram ID: <code>{id}</code>\n"
+          "Role: {role}\nLanguage: {language}\nKnown since: {since}").format(
+            name=html.escape(member.full_name),
+            username=html.escape(username),
+            id=member.telegram_id,
+            role=role,
+            language=_("Vietnamese") if member.language == "vi" else _("English"),
+            since=format_date(from_epoch(member.created_at), services.settings.zone),
+        ),
+    )
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """Point to /help, unless the command was meant for another bot in a group."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    _command, _at, addressee = message.text.split()[0].partition("@")
+    is_private = message.chat.type == ChatType.PRIVATE
+    if addressee.lower() != context.bot.username.lower() and not (is_private and not addressee):
+        return
+    await reply(update, _("I don't know that command. Send /help to see the commands."))
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure and tell the user something went wrong, instead of going silent."""
+    log.error("Error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        await reply(update, _("Sorry, something went wrong. Please try again later."))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CommandHandler("lang", lang))
+    app.add_handler(CommandHandler("whoami", whoami))
+    app.add_error_handler(on_error)
+
+
+def register_fallback(app: Application) -> None:
+    app.add_handler(MessageHandler(filters.COMMAND, unknown_command))

@@ -1,0 +1,88 @@
+"""Per-update context: who is speaking, in which language, and with which rights."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update, User
+from telegram.ext import Application, CallbackContext, ExtBot, TypeHandler
+
+from bot.i18n import _, normalize_language, set_language
+from bot.members import Person
+from bot.services import Services
+from storage.members import Member
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """PTB's context plus the services and the member behind the update."""
+
+    def __init__(
+        self, application: Application, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self.member: Member | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data["services"]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.member is not None and self.services.members.is_admin(self.member)
+
+
+Handler = Callable[[Update, BotContext], Awaitable[Any]]
+
+
+def person_from(user: User, default_language: str) -> Person:
+    return Person(
+        telegram_id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        language=normalize_language(user.language_code, default_language),
+    )
+
+
+async def identify(update: Update, context: BotContext) -> None:
+    """Record the chat and the sender, and speak the sender's language from here on."""
+    services = context.services
+    set_language(services.settings.default_language)
+    chat = update.effective_chat
+    if chat is not None:
+        await services.groups.seen(chat.id, chat.type, chat.title or chat.full_name or "")
+    user = update.effective_user
+    if user is not None and not user.is_bot:
+        context.member = await services.members.seen(
+            person_from(user, services.settings.default_language)
+        )
+        set_language(context.member.language)
+
+
+def admin_only(handler: Handler) -> Handler:
+    """Refuse an admin command politely instead of ignoring it."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: BotContext) -> Any:
+        if not context.is_admin:
+            await reply(
+                update,
+                _("Sorry, only committee admins can use this command. Send /help to see "
+                  "the commands available to you."),
+            )
+            return None
+        return await handler(update, context)
+
+    return guarded
+
+
+async def reply(update: Update, text: str, **kwargs: Any) -> None:
+    """Answer in the chat the update came from (quoting it in groups, by PTB's default)."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_html(text, **kwargs)
+
+
+def register(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, identify), group=-1)

@@ -1,0 +1,59 @@
+"""The chats table: private and group chats, and which groups receive notifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.database import Database
+
+_COLUMNS = "id, type, title, subscribed, subscribed_by, subscribed_at"
+
+
+@dataclass(frozen=True)
+class Chat:
+    id: int
+    type: str
+    title: str
+    subscribed: bool
+    subscribed_by: int | None
+    subscribed_at: int | None
+
+    @classmethod
+    def _from_row(cls, row: aiosqlite.Row) -> Chat:
+        return cls(row[0], row[1], row[2], bool(row[3]), row[4], row[5])
+
+
+class ChatRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, chat_id: int) -> Chat | None:
+        row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM chats WHERE id = ?", (chat_id,))
+        return Chat._from_row(row) if row else None
+
+    async def subscribed(self) -> list[Chat]:
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM chats WHERE subscribed = 1 ORDER BY id"
+        )
+        return [Chat._from_row(row) for row in rows]
+
+    async def record_seen(
+        self, conn: aiosqlite.Connection, chat_id: int, chat_type: str, title: str, now: int
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO chats (id, type, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title,"
+            " updated_at = excluded.updated_at",
+            (chat_id, chat_type, title, now, now),
+        )
+
+    async def set_subscribed(
+        self, conn: aiosqlite.Connection, chat_id: int, subscribed: bool, by: int, now: int
+    ) -> None:
+        await conn.execute(
+            "UPDATE chats SET subscribed = ?, subscribed_by = ?, subscribed_at = ?,"
+            " updated_at = ? WHERE id = ?",
+            (int(subscribed), by, now, now, chat_id),
+        )

@@ -1,0 +1,127 @@
+"""The SQLite connection pair and its transaction discipline.
+
+One connection writes (serialised by a lock, each write inside ``BEGIN IMMEDIATE`` so a
+concurrent process waits on the busy timeout instead of failing mid-transaction); a second
+connection reads, which WAL lets run beside the writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from storage.migrations import Migration, load_migrations
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+)
+
+
+class DatabaseTooNewError(RuntimeError):
+    """The file was written by a newer version of the bot; opening it could corrupt it."""
+
+
+class Database:
+    """Owns the connections; repositories borrow them through ``transaction`` and ``read``."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """Connect, set the pragmas and bring the schema up to date."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        await self._migrate(load_migrations())
+        self._reader = await self._connect()
+
+    async def close(self) -> None:
+        for conn in (self._reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._writer = None
+
+    async def _connect(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        for pragma in PRAGMAS:
+            await conn.execute(pragma)
+        return conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run a unit of work atomically: all of it is committed, or none of it."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        async with self._write_lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._writer
+            except BaseException:
+                await self._writer.rollback()
+                raise
+            await self._writer.commit()
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self._read_conn().execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._read_conn().execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    def _read_conn(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            raise RuntimeError("database is not open")
+        return self._reader
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        return int(row[0]) if row else 0
+
+    async def _migrate(self, migrations: list[Migration]) -> None:
+        assert self._writer is not None
+        await self._writer.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
+        )
+        async with self._writer.execute(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
+        ) as cursor:
+            row = await cursor.fetchone()
+        current = int(row[0]) if row else 0
+        latest = migrations[-1].version if migrations else 0
+        if current > latest:
+            raise DatabaseTooNewError(
+                f"The database {self.path} has schema version {current}, but this version of "
+                f"committee-bot knows only up to {latest}. Upgrade committee-bot, or point "
+                "DATABASE_PATH at another file."
+            )
+        for migration in migrations:
+            if migration.version > current:
+                await self._apply(migration)
+
+    async def _apply(self, migration: Migration) -> None:
+        log.info("Applying migration %04d %s", migration.version, migration.name)
+        async with self.transaction() as conn:
+            for statement in migration.statements:
+                await conn.execute(statement)
+            await conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at)"
+                " VALUES (?, ?, CAST(strftime('%s','now') AS INTEGER))",
+                (migration.version, migration.name),
+            )

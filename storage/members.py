@@ -1,0 +1,124 @@
+"""The members table: everyone the bot has seen or been told about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.database import Database
+
+_COLUMNS = "id, telegram_id, username, full_name, language, role, started_at, created_at"
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    telegram_id: int | None
+    username: str | None
+    full_name: str
+    language: str
+    role: str
+    started_at: int | None
+    created_at: int
+
+    @classmethod
+    def _from_row(cls, row: aiosqlite.Row) -> Member:
+        return cls(*row)
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or (f"@{self.username}" if self.username else str(self.telegram_id))
+
+
+class MemberRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def by_telegram_id(self, telegram_id: int) -> Member | None:
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM members WHERE telegram_id = ?", (telegram_id,)
+        )
+        return Member._from_row(row) if row else None
+
+    async def by_username(self, username: str) -> Member | None:
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM members WHERE username = ?", (username.lstrip("@"),)
+        )
+        return Member._from_row(row) if row else None
+
+    async def admins(self) -> list[Member]:
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM members WHERE role = 'admin' ORDER BY id"
+        )
+        return [Member._from_row(row) for row in rows]
+
+    @staticmethod
+    async def _fetch(conn: aiosqlite.Connection, member_id: int) -> Member:
+        async with conn.execute(f"SELECT {_COLUMNS} FROM members WHERE id = ?", (member_id,)) as c:
+            row = await c.fetchone()
+        assert row is not None
+        return Member._from_row(row)
+
+    async def record_seen(
+        self,
+        conn: aiosqlite.Connection,
+        *,
+        telegram_id: int,
+        username: str | None,
+        full_name: str,
+        language: str,
+        started: bool,
+        now: int,
+    ) -> Member:
+        """Insert or refresh a person seen on Telegram.
+
+        A placeholder kept by username (someone named before they ever wrote to the bot) is
+        linked to their Telegram id here. Usernames are unique on Telegram at any moment, so a
+        stale holder of the same username loses it. The stored language is only set on
+        insert: a later /lang choice wins over Telegram's client language.
+        """
+        if username:
+            await conn.execute(
+                "UPDATE members SET username = NULL, updated_at = ?"
+                " WHERE username = ? AND telegram_id IS NOT NULL AND telegram_id != ?",
+                (now, username, telegram_id),
+            )
+        async with conn.execute(
+            "SELECT id FROM members WHERE telegram_id = ?"
+            " UNION ALL SELECT id FROM members WHERE telegram_id IS NULL AND username = ?",
+            (telegram_id, username),
+        ) as cursor:
+            found = await cursor.fetchone()
+        started_at = now if started else None
+        if found is None:
+            cursor = await conn.execute(
+                "INSERT INTO members (telegram_id, username, full_name, language, started_at,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (telegram_id, username, full_name, language, started_at, now, now),
+            )
+            member_id = cursor.lastrowid
+            assert member_id is not None
+        else:
+            member_id = found[0]
+            await conn.execute(
+                "UPDATE members SET telegram_id = ?, username = ?, full_name = ?,"
+                " started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ?",
+                (telegram_id, username, full_name, started_at, now, member_id),
+            )
+        return await self._fetch(conn, member_id)
+
+    async def set_language(
+        self, conn: aiosqlite.Connection, member_id: int, language: str, now: int
+    ) -> None:
+        await conn.execute(
+            "UPDATE members SET language = ?, updated_at = ? WHERE id = ?",
+            (language, now, member_id),
+        )
+
+    async def set_role(
+        self, conn: aiosqlite.Connection, member_id: int, role: str, now: int
+    ) -> None:
+        await conn.execute(
+            "UPDATE members SET role = ?, updated_at = ? WHERE id = ?", (role, now, member_id)
+        )

@@ -1,0 +1,62 @@
+"""Catalogues: complete, consistent placeholders, loud when missing; dates via Babel."""
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot import i18n
+from bot.i18n import LOCALES_DIR, format_datetime, normalize_language, use_language
+
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def _catalogue(language: str):
+    with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle)
+
+
+def _template_ids() -> set[str]:
+    with (LOCALES_DIR / "messages.pot").open("rb") as handle:
+        return {m.id for m in read_po(handle) if m.id}
+
+
+def test_every_message_has_a_vietnamese_translation_with_the_same_placeholders() -> None:
+    vi = {m.id: m.string for m in _catalogue("vi") if m.id}
+    assert _template_ids() <= set(vi), "run `make extract` and translate the new messages"
+    for message_id, text in vi.items():
+        assert text, f"untranslated: {message_id!r}"
+        assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(message_id))
+
+
+def test_the_sources_hold_no_message_missing_from_the_template() -> None:
+    assert {m.id for m in _catalogue("en") if m.id} == _template_ids()
+
+
+def test_a_missing_compiled_catalogue_is_a_loud_error(monkeypatch: pytest.MonkeyPatch, tmp_path):
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        with pytest.raises(i18n.CatalogueMissingError, match="make locales"):
+            i18n.load_catalogues()
+    finally:
+        i18n.catalogue.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("vi", "vi"), ("vi-VN", "vi"), ("en", "en"), ("en-US", "en"), ("ru", "en"), (None, "en")],
+)
+def test_telegram_language_codes_map_to_vi_or_en(code: str | None, expected: str) -> None:
+    assert normalize_language(code) == expected
+
+
+def test_dates_are_shown_in_the_reader_language_and_the_committee_zone() -> None:
+    moment = datetime(2026, 12, 31, 10, 0, tzinfo=UTC)
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    with use_language("vi"):
+        assert format_datetime(moment, zone) == "17:00, Thứ Năm 31/12/2026"
+    with use_language("en"):
+        assert format_datetime(moment, zone) == "Thursday 31 December 2026, 17:00"

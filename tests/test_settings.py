@@ -1,0 +1,76 @@
+"""Settings: defaults, parsing, and start-up errors that name the variable."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
+
+
+def settings(**values: object):
+    return load_settings(_env_file=None, **values)
+
+
+def test_defaults_match_the_documented_ones() -> None:
+    s = settings()
+    assert s.database_path == Path("data/committee.sqlite3")
+    assert s.timezone == "Asia/Ho_Chi_Minh"
+    assert s.default_language == "vi"
+    assert s.bot_api_base_url is None
+    assert s.admin_ids == frozenset()
+    assert s.protect_content is True
+
+
+def test_admin_ids_are_read_comma_separated_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ADMIN_IDS", " 12345, 67890 ,")
+    assert settings().admin_ids == {12345, 67890}
+
+
+def test_settings_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text(f"BOT_TOKEN={TOKEN}\nTIMEZONE=Europe/Paris\nBOT_API_BASE_URL=http://h:1/\n")
+    s = load_settings(_env_file=env)
+    assert s.require_token() == TOKEN
+    assert s.timezone == "Europe/Paris"
+    assert s.bot_api_base_url == "http://h:1"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("ADMIN_IDS", "12,abc", "comma-separated numeric Telegram user ids"),
+        ("ADMIN_IDS", "1087968824", "anonymous group admin"),
+        ("TIMEZONE", "Mars/Olympus", "an IANA zone"),
+        ("DEFAULT_LANGUAGE", "fr", "vi or en"),
+        ("BOT_API_BASE_URL", "ftp://x", "http(s) URL"),
+        ("LOG_LEVEL", "LOUD", "DEBUG, INFO"),
+        ("BOT_TOKEN", "not-a-token", "the token @BotFather gives"),
+    ],
+)
+def test_an_invalid_value_names_the_variable_and_the_expected_form(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as error:
+        settings()
+    assert variable in str(error.value)
+    assert expected in str(error.value)
+
+
+def test_a_bad_token_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "secret value with spaces")
+    with pytest.raises(SettingsError) as error:
+        settings()
+    assert "secret value" not in str(error.value)
+
+
+def test_a_missing_token_explains_how_to_get_one() -> None:
+    with pytest.raises(SettingsError) as error:
+        settings().require_token()
+    message = str(error.value)
+    assert "@BotFather" in message
+    assert ".env" in message

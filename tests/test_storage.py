@@ -1,0 +1,121 @@
+"""Storage: pragmas, migrations, the newer-schema refusal, transactions and members."""
+
+from pathlib import Path
+
+import pytest
+
+from storage.database import Database, DatabaseTooNewError
+from storage.members import MemberRepository
+from storage.migrations import load_migrations, split_statements
+
+
+@pytest.fixture
+async def db(tmp_path: Path):
+    database = Database(tmp_path / "db" / "test.sqlite3")
+    await database.open()
+    yield database
+    await database.close()
+
+
+async def test_pragmas_are_set_on_every_connection(db: Database) -> None:
+    assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
+    assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
+    assert (await db.fetchone("PRAGMA synchronous"))[0] == 1  # NORMAL
+    assert (await db.fetchone("PRAGMA busy_timeout"))[0] == 5000
+
+
+async def test_every_migration_is_applied_and_recorded(db: Database) -> None:
+    rows = await db.fetchall("SELECT version, name FROM schema_migrations ORDER BY version")
+    assert [(r[0], r[1]) for r in rows] == [(m.version, m.name) for m in load_migrations()]
+    assert await db.schema_version() == len(load_migrations())
+
+
+async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    for _ in range(2):
+        database = Database(tmp_path / "x.sqlite3")
+        await database.open()
+        count = (await database.fetchone("SELECT COUNT(*) FROM schema_migrations"))[0]
+        await database.close()
+    assert count == len(load_migrations())
+
+
+async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    database = Database(path)
+    await database.open()
+    async with database.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)"
+        )
+    await database.close()
+    with pytest.raises(DatabaseTooNewError, match="schema version 999"):
+        await Database(path).open()
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(db: Database) -> None:
+    members = MemberRepository(db)
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await members.record_seen(
+                conn, telegram_id=7, username="x", full_name="X", language="vi",
+                started=False, now=1,
+            )
+            raise RuntimeError("boom")
+    assert await members.by_telegram_id(7) is None
+
+
+def test_statement_splitting_keeps_trigger_bodies_whole() -> None:
+    script = (
+        "CREATE TABLE t (a);\n"
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  UPDATE t SET a = 1;\n  SELECT 1;\nEND;\n"
+    )
+    statements = split_statements(script)
+    assert len(statements) == 2
+    assert statements[1].endswith("END;")
+
+
+async def test_a_placeholder_kept_by_username_is_linked_when_the_person_appears(
+    db: Database,
+) -> None:
+    members = MemberRepository(db)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO members (username, full_name, created_at, updated_at)"
+            " VALUES ('Lan_Tran', '', 1, 1)"
+        )
+        linked = await members.record_seen(
+            conn, telegram_id=55, username="lan_tran", full_name="Trần Lan", language="en",
+            started=True, now=2,
+        )
+    assert (linked.telegram_id, linked.full_name, linked.started_at) == (55, "Trần Lan", 2)
+    assert (await db.fetchone("SELECT COUNT(*) FROM members"))[0] == 1
+
+
+async def test_a_username_moves_to_whoever_holds_it_now(db: Database) -> None:
+    members = MemberRepository(db)
+    async with db.transaction() as conn:
+        await members.record_seen(
+            conn, telegram_id=1, username="chair", full_name="A", language="vi",
+            started=False, now=1,
+        )
+        await members.record_seen(
+            conn, telegram_id=2, username="chair", full_name="B", language="vi",
+            started=False, now=2,
+        )
+    assert (await members.by_username("@CHAIR")).telegram_id == 2
+    assert (await members.by_telegram_id(1)).username is None
+
+
+async def test_a_later_visit_keeps_the_chosen_language(db: Database) -> None:
+    members = MemberRepository(db)
+    async with db.transaction() as conn:
+        first = await members.record_seen(
+            conn, telegram_id=3, username=None, full_name="C", language="vi",
+            started=False, now=1,
+        )
+        await members.set_language(conn, first.id, "en", 2)
+        again = await members.record_seen(
+            conn, telegram_id=3, username=None, full_name="C", language="vi",
+            started=True, now=3,
+        )
+    assert again.language == "en"
