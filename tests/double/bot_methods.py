@@ -113,8 +113,10 @@ async def get_updates(state: State, params: JSON) -> list[JSON]:
     await state.notify()  # wake an older poll so it can notice it was superseded
 
     def ready() -> bool:
-        return bool(_available(state, limit)) or state.closing or (
-            generation != state.poll_generation
+        return (
+            bool(_available(state, limit))
+            or state.closing
+            or (generation != state.poll_generation)
         )
 
     if not ready():
@@ -127,6 +129,7 @@ async def get_updates(state: State, params: JSON) -> list[JSON]:
         raise ApiError(409, CONFLICT_POLL)
     result = copy.deepcopy(_available(state, limit))
     if result:
+        state.touch()  # the bot is about to work on these
         state.delivered_update_id = max(state.delivered_update_id, result[-1]["update_id"])
     return result
 
@@ -247,8 +250,7 @@ async def get_chat_administrators(state: State, params: JSON) -> list[JSON]:
     return [
         _member(state, chat["id"], everyone[user_id])
         for (chat_id, user_id), status in state.member_status.items()
-        if chat_id == chat["id"] and status in ("creator", "administrator")
-        and user_id in everyone
+        if chat_id == chat["id"] and status in ("creator", "administrator") and user_id in everyone
     ]
 
 

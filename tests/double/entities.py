@@ -161,11 +161,12 @@ def parse_html(text: str) -> tuple[str, list[Entity]]:
                     f'expected "</{tag}>", found "</{name}>"'
                 )
             language = attrs.get("class", "")
-            if tag == "code" and language.startswith("language-") and stack[-1:]:
-                if stack[-1][0] == "pre":  # <pre><code class="language-x"> is one pre entity
-                    stack[-1][1]["language"] = language.removeprefix("language-")
-                    i = end + 1
-                    continue
+            inside_pre = bool(stack) and stack[-1][0] == "pre"
+            if tag == "code" and language.startswith("language-") and inside_pre:
+                # <pre><code class="language-x"> is a single pre entity with a language
+                stack[-1][1]["language"] = language.removeprefix("language-")
+                i = end + 1
+                continue
             entity = _make_entity(tag, attrs, start, out_len - start)
             if entity is not None:
                 entities.append(entity)

@@ -100,6 +100,8 @@ class State:
         self.ever_polled = False
         self.poll_generation = 0
         self.closing = False
+        self.inflight = 0  # sending calls being processed (idle() waits for them)
+        self.last_activity = time.monotonic()
         self.calls: list[tuple[str, JSON]] = []
         self.errors: list[JSON] = []
         self.changed = asyncio.Condition()
@@ -133,7 +135,9 @@ class State:
         return chat is not None and chat["type"] in GROUP_TYPES
 
     # ---- messages ----------------------------------------------------------------------
-    def new_message(self, chat_id: int, sender: JSON, fields: JSON, *, from_bot: bool) -> StoredMessage:
+    def new_message(
+        self, chat_id: int, sender: JSON, fields: JSON, *, from_bot: bool
+    ) -> StoredMessage:
         """Create and store a message with the chat's next message_id."""
         message_id = self._next_message_id.get(chat_id, 1)
         self._next_message_id[chat_id] = message_id + 1
@@ -195,6 +199,10 @@ class State:
     def new_callback_query_id(self) -> str:
         """Unique, numeric-looking callback query id."""
         return str(4_611_686_018_427_387_904 + next(self._query_counter))
+
+    def touch(self) -> None:
+        """Note bot/test activity now; idle() measures quiet time from here."""
+        self.last_activity = time.monotonic()
 
     async def notify(self) -> None:
         """Wake every waiter (long polls, wait_for_message, wait_for_call)."""
