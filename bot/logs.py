@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TextIO
 
 _TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 
@@ -25,8 +26,10 @@ class RedactingFormatter(logging.Formatter):
         return _TOKEN_PATTERN.sub("[REDACTED]", text)
 
 
-def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
-    handler = logging.StreamHandler()
+def configure_logging(
+    level: str, secrets: tuple[str, ...] = (), stream: TextIO | None = None
+) -> None:
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
