@@ -7,12 +7,19 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.clock import from_epoch
 from bot.commands import commands_for
 from bot.i18n import LANGUAGES, _, format_date, set_language
 from handlers.context import BotContext, person_from, reply
+from handlers.paging import NOOP
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +110,12 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await reply(update, _("I don't know that command. Send /help to see the commands."))
 
 
+async def noop(update: Update, context: BotContext) -> None:
+    """Answer a press on a label-only button (a page counter) so the spinner stops."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure and tell the user something went wrong, instead of going silent."""
     log.error("Error while handling an update", exc_info=context.error)
@@ -115,6 +128,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("lang", lang))
     app.add_handler(CommandHandler("whoami", whoami))
+    app.add_handler(CallbackQueryHandler(noop, pattern=f"^{NOOP}$"))
     app.add_error_handler(on_error)
 
 
