@@ -12,12 +12,15 @@ from contextlib import asynccontextmanager
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 from bot.clock import Clock, SystemClock
 from bot.commands import commands_for
 from bot.i18n import _, load_catalogues, use_language
+from bot.ratelimit import TelegramRateLimiter
+from bot.reminders.dispatcher import Dispatcher
+from bot.reminders.telegram_io import JobQueueScheduler, TelegramSender
 from bot.services import Services
 from bot.settings import Settings
 from handlers.context import BotContext
@@ -39,10 +42,14 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # The dispatcher keeps at most 16 sends in flight, well inside this pool, so a slow
+        # answer never turns into a pool time-out for the handlers' own replies.
+        .connection_pool_size(64)
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
     )
+    if settings.rate_limit:
+        builder = builder.rate_limiter(TelegramRateLimiter())
     if settings.bot_api_base_url:
         builder = builder.base_url(f"{settings.bot_api_base_url}/bot").base_file_url(
             f"{settings.bot_api_base_url}/file/bot"
@@ -57,10 +64,40 @@ def services_of(app: Application) -> Services:
     return app.bot_data["services"]
 
 
+def dispatcher_of(app: Application) -> Dispatcher:
+    return app.bot_data["dispatcher"]
+
+
 async def _on_startup(app: Application) -> None:
-    await services_of(app).db.open()
+    services = services_of(app)
+    await services.db.open()
     await publish_commands(app)
+    await _start_reminders(app, services)
     log.info("Bot @%s is ready", app.bot.username)
+
+
+async def _start_reminders(app: Application, services: Services) -> None:
+    """Start the dispatcher (catching up on what was missed) and the daily digest."""
+    assert app.job_queue is not None
+    dispatcher = Dispatcher(
+        services.db,
+        services.clock,
+        services.renderers,
+        TelegramSender(app.bot),
+        JobQueueScheduler(app.job_queue),
+    )
+    app.bot_data["dispatcher"] = dispatcher
+    services.wakeup.connect(dispatcher.arm)
+    await dispatcher.start()
+    settings = services.settings
+    app.job_queue.run_daily(
+        _digest_job, settings.digest_time.replace(tzinfo=settings.zone), name="digest"
+    )
+    await services.digest.catch_up()
+
+
+async def _digest_job(context: BotContext) -> None:
+    await context.services.digest.plan_today()
 
 
 async def _on_shutdown(app: Application) -> None:

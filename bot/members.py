@@ -57,6 +57,11 @@ class MemberService:
     async def find(self, username: str) -> Member | None:
         return await self.members.by_username(username)
 
+    async def by_id(self, member_id: int | None) -> Member | None:
+        if member_id is None:
+            return None
+        return (await self.members.by_ids([member_id])).get(member_id)
+
     def is_admin(self, member: Member) -> bool:
         if member.telegram_id is None or member.telegram_id == ANONYMOUS_ADMIN_ID:
             return False

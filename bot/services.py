@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.groups import GroupService
 from bot.members import MemberService
+from bot.reminders.model import Renderer, Wakeup
 from bot.settings import Settings
+from bot.tasks.digest import DigestRenderer, DigestService
+from bot.tasks.notify import TaskRenderer
+from bot.tasks.service import TaskService
 from storage.database import Database
+from storage.tasks import TaskRepository
 
 
 @dataclass
@@ -18,14 +23,27 @@ class Services:
     db: Database
     members: MemberService
     groups: GroupService
+    tasks: TaskService
+    digest: DigestService
+    wakeup: Wakeup
+    renderers: dict[str, Renderer] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock) -> Services:
         db = Database(settings.database_path)
+        wakeup = Wakeup()
+        task_repository = TaskRepository(db)
         return cls(
             settings=settings,
             clock=clock,
             db=db,
             members=MemberService(db, clock, settings.admin_ids),
             groups=GroupService(db, clock),
+            tasks=TaskService(db, clock, settings, wakeup),
+            digest=DigestService(db, clock, settings, wakeup),
+            wakeup=wakeup,
+            renderers={
+                "task": TaskRenderer(task_repository, settings),
+                "digest": DigestRenderer(task_repository, settings),
+            },
         )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.durations import parse_duration, parse_offsets
 
 # Telegram's "GroupAnonymousBot": messages from anonymous group admins carry this user id, so
 # it identifies nobody and must never hold the admin role.
@@ -41,6 +44,19 @@ class Settings(BaseSettings):
         "INFO", description="DEBUG, INFO, WARNING or ERROR"
     )
     protect_content: bool = Field(True, description="true or false")
+    task_reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = Field(
+        "3d,1d,2h", description="comma-separated durations before the deadline, like 3d,1d,2h"
+    )
+    escalate_after: Annotated[timedelta, NoDecode] = Field(
+        "1d", description="a duration after the deadline, like 1d or 12h"
+    )
+    task_default_time: time = Field(
+        time(17, 0), description="the time of day for a deadline given without one, like 17:00"
+    )
+    digest_time: time = Field(time(7, 0), description="a local time of day, like 07:00")
+    rate_limit: bool = Field(
+        True, description="true or false (false only for tests and benchmarks)"
+    )
 
     @field_validator("bot_token")
     @classmethod
@@ -67,6 +83,16 @@ class Settings(BaseSettings):
                 f"{ANONYMOUS_ADMIN_ID} is Telegram's anonymous group admin, not a person"
             )
         return value
+
+    @field_validator("task_reminder_offsets", mode="before")
+    @classmethod
+    def _offsets(cls, value: object) -> object:
+        return parse_offsets(value) if isinstance(value, str) else value
+
+    @field_validator("escalate_after", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        return parse_duration(value) if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod

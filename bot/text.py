@@ -9,7 +9,9 @@ MESSAGE_LIMIT = 4096
 PAGE_BUDGET = 3800
 
 
-def pack_pages(blocks: list[str], budget: int = PAGE_BUDGET) -> list[str]:
+def pack_pages(
+    blocks: list[str], budget: int = PAGE_BUDGET, separator: str = "\n\n"
+) -> list[str]:
     """Pack whole blocks (each valid HTML on its own) into as few pages as fit the budget.
 
     A block longer than the budget is cut at line boundaries, so HTML tags must not span
@@ -19,7 +21,7 @@ def pack_pages(blocks: list[str], budget: int = PAGE_BUDGET) -> list[str]:
     current = ""
     for block in blocks:
         for piece in _cut(block, budget):
-            candidate = f"{current}\n\n{piece}" if current else piece
+            candidate = f"{current}{separator}{piece}" if current else piece
             if len(candidate) > budget:
                 pages.append(current)
                 candidate = piece

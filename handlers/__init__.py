@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import admin, common, context
+from handlers import admin, common, context, task_lists, tasks
 
 
 def register(app: Application) -> None:
@@ -14,4 +14,6 @@ def register(app: Application) -> None:
     context.register(app)
     common.register(app)
     admin.register(app)
+    tasks.register(app)
+    task_lists.register(app)
     common.register_fallback(app)

@@ -18,22 +18,17 @@ from telegram.ext import (
 from bot.clock import from_epoch
 from bot.commands import commands_for
 from bot.i18n import LANGUAGES, _, format_date, set_language
-from handlers.context import BotContext, person_from, reply
+from handlers.context import BotContext, reply
 from handlers.paging import NOOP
 
 log = logging.getLogger(__name__)
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Register the sender as reachable and greet them in their language."""
+    """Greet the member in their language (``identify`` has registered them already)."""
     user = update.effective_user
-    if user is None or user.is_bot:
+    if user is None or context.member is None:
         return
-    services = context.services
-    context.member = await services.members.seen(
-        person_from(user, services.settings.default_language), started=True
-    )
-    set_language(context.member.language)
     await reply(
         update,
         _("Hello, {name}! I am the Committee Assistant: I keep your tasks and meetings, "

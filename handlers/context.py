@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update, User
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot, TypeHandler
 
 from bot.i18n import _, normalize_language, set_language
@@ -46,7 +47,10 @@ def person_from(user: User, default_language: str) -> Person:
 
 
 async def identify(update: Update, context: BotContext) -> None:
-    """Record the chat and the sender, and speak the sender's language from here on."""
+    """Record the chat and the sender, and speak the sender's language from here on.
+
+    Anyone writing in a private chat can be written to, so that marks them as started.
+    """
     services = context.services
     set_language(services.settings.default_language)
     chat = update.effective_chat
@@ -55,7 +59,8 @@ async def identify(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is not None and not user.is_bot:
         context.member = await services.members.seen(
-            person_from(user, services.settings.default_language)
+            person_from(user, services.settings.default_language),
+            started=chat is not None and chat.type == ChatType.PRIVATE,
         )
         set_language(context.member.language)
 

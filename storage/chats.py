@@ -45,8 +45,20 @@ class ChatRepository:
         await conn.execute(
             "INSERT INTO chats (id, type, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title,"
-            " updated_at = excluded.updated_at",
+            " updated_at = excluded.updated_at, unreachable = NULL, unreachable_at = NULL",
             (chat_id, chat_type, title, now, now),
+        )
+
+    async def unreachable_ids(self) -> set[int]:
+        rows = await self.db.fetchall("SELECT id FROM chats WHERE unreachable IS NOT NULL")
+        return {row[0] for row in rows}
+
+    async def mark_unreachable(
+        self, conn: aiosqlite.Connection, chat_id: int, reason: str, now: int
+    ) -> None:
+        await conn.execute(
+            "UPDATE chats SET unreachable = ?, unreachable_at = ? WHERE id = ?",
+            (reason, now, chat_id),
         )
 
     async def set_subscribed(

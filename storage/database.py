@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,8 @@ import aiosqlite
 from storage.migrations import Migration, load_migrations
 
 log = logging.getLogger(__name__)
+
+Params = Sequence[Any] | Mapping[str, Any]
 
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS = (
@@ -76,12 +78,12 @@ class Database:
                 raise
             await self._writer.commit()
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._read_conn().execute(sql, tuple(params)) as cursor:
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._read_conn().execute(sql, params) as cursor:
             return await cursor.fetchone()
 
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._read_conn().execute(sql, tuple(params)) as cursor:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._read_conn().execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     def _read_conn(self) -> aiosqlite.Connection:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import aiosqlite
 
 from storage.database import Database
 
-_COLUMNS = "id, telegram_id, username, full_name, language, role, started_at, created_at"
+_COLUMNS = (
+    "id, telegram_id, username, full_name, language, role, started_at, created_at, unreachable"
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class Member:
     role: str
     started_at: int | None
     created_at: int
+    unreachable: str | None = None  # why private messages fail: not_started, blocked
 
     @classmethod
     def _from_row(cls, row: aiosqlite.Row) -> Member:
@@ -73,10 +78,12 @@ class MemberRepository:
     ) -> Member:
         """Insert or refresh a person seen on Telegram.
 
-        A placeholder kept by username (someone named before they ever wrote to the bot) is
-        linked to their Telegram id here. Usernames are unique on Telegram at any moment, so a
-        stale holder of the same username loses it. The stored language is only set on
-        insert: a later /lang choice wins over Telegram's client language.
+        Someone writing to the bot privately can be written to again, so ``started`` also
+        clears a recorded delivery failure. A placeholder kept by username (someone named
+        before they ever wrote to the bot) is linked to their Telegram id here. Usernames are
+        unique on Telegram at any moment, so a stale holder of the same username loses it.
+        The stored language is only set on insert: a later /lang choice wins over Telegram's
+        client language.
         """
         if username:
             await conn.execute(
@@ -103,10 +110,44 @@ class MemberRepository:
             member_id = found[0]
             await conn.execute(
                 "UPDATE members SET telegram_id = ?, username = ?, full_name = ?,"
-                " started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ?",
-                (telegram_id, username, full_name, started_at, now, member_id),
+                " started_at = COALESCE(started_at, ?), updated_at = ?,"
+                " unreachable = CASE WHEN ? THEN NULL ELSE unreachable END,"
+                " unreachable_at = CASE WHEN ? THEN NULL ELSE unreachable_at END"
+                " WHERE id = ?",
+                (telegram_id, username, full_name, started_at, now, started, started, member_id),
             )
         return await self._fetch(conn, member_id)
+
+    async def placeholder(self, conn: aiosqlite.Connection, username: str, now: int) -> Member:
+        """The member known by this username, created if the bot has never seen them."""
+        username = username.lstrip("@")
+        await conn.execute(
+            "INSERT INTO members (username, created_at, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (username, now, now),
+        )
+        async with conn.execute(
+            f"SELECT {_COLUMNS} FROM members WHERE username = ?", (username,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return Member._from_row(row)
+
+    async def by_ids(self, member_ids: Iterable[int]) -> dict[int, Member]:
+        ids = list(set(member_ids))
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM members WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        )
+        return {row[0]: Member._from_row(row) for row in rows}
+
+    async def mark_unreachable(
+        self, conn: aiosqlite.Connection, member_id: int, reason: str, now: int
+    ) -> None:
+        await conn.execute(
+            "UPDATE members SET unreachable = ?, unreachable_at = ? WHERE id = ?",
+            (reason, now, member_id),
+        )
 
     async def set_language(
         self, conn: aiosqlite.Connection, member_id: int, language: str, now: int

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application, running
+from bot.app import build_application, dispatcher_of, running
 from bot.settings import Settings, load_settings
 from tests.double import BotApiDouble
 
@@ -53,6 +53,9 @@ def settings(tmp_path: Path, double: BotApiDouble) -> Settings:
         database_path=tmp_path / "committee.sqlite3",
         admin_ids=str(ADMIN_ID),
         bot_api_base_url=double.base_url,
+        # Replies in quick succession would wait out the 1 message/s per chat limit; the
+        # limiter has its own tests with the double enforcing Telegram's limits.
+        rate_limit=False,
     )
 
 
@@ -61,6 +64,12 @@ async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[Application
     application = build_application(settings, clock)
     async with running(application):
         yield application
+
+
+async def advance(app: Application, clock: FakeClock, **delta: float) -> None:
+    """Move time on and let the dispatcher send whatever became due, before returning."""
+    clock.advance(**delta)
+    await dispatcher_of(app).run()
 
 
 @pytest.fixture

@@ -1,0 +1,136 @@
+"""Telegram's sending limits, kept on our side so that the API never has to refuse us.
+
+PTB's AIORateLimiter limits the overall rate and groups, but not private chats, and its leaky
+buckets let a burst through on top of the steady rate. Telegram counts in windows, so this
+limiter keeps a sliding window per key: at most 30 sends in any second overall, 20 in any
+minute per group, 1 in any second per private chat. A RetryAfter still pauses every request
+for the time Telegram asked, then the request is retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+# Methods that post a message; edits and callback answers are not counted by Telegram's limits.
+_SENDING_PREFIXES = ("send", "copyMessage", "forwardMessage")
+_UNCOUNTED = {"sendChatAction"}
+# Requests leave one by one but arrive a little apart; a small margin keeps the windows safe.
+_MARGIN = 1.03
+
+
+class SlidingWindow:
+    """At most ``limit`` acquisitions in any ``period`` seconds."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period * _MARGIN
+        self._times: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                while self._times and self._times[0] <= now - self.period:
+                    self._times.popleft()
+                if len(self._times) < self.limit:
+                    self._times.append(now)
+                    return
+                await asyncio.sleep(self._times[0] + self.period - now)
+
+    def idle(self) -> bool:
+        return not self._times or self._times[-1] <= time.monotonic() - self.period
+
+
+class TelegramRateLimiter(BaseRateLimiter[int]):
+    def __init__(
+        self,
+        overall_per_second: int = 30,
+        group_per_minute: int = 20,
+        private_per_second: int = 1,
+        max_retries: int = 3,
+    ) -> None:
+        self.overall = SlidingWindow(overall_per_second, 1.0)
+        self.group_per_minute = group_per_minute
+        self.private_per_second = private_per_second
+        self.max_retries = max_retries
+        self._chats: dict[int, SlidingWindow] = {}
+        self._not_paused = asyncio.Event()
+        self._not_paused.set()
+
+    async def initialize(self) -> None:
+        """Nothing to set up: windows are created on first use."""
+
+    async def shutdown(self) -> None:
+        self._chats.clear()
+
+    def _window(self, chat_id: int) -> SlidingWindow:
+        window = self._chats.get(chat_id)
+        if window is None:
+            if len(self._chats) > 10_000:  # forget chats whose window has emptied
+                self._chats = {k: w for k, w in self._chats.items() if not w.idle()}
+            window = (
+                SlidingWindow(self.group_per_minute, 60.0)
+                if chat_id < 0
+                else SlidingWindow(self.private_per_second, 1.0)
+            )
+            self._chats[chat_id] = window
+        return window
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        counted = endpoint.startswith(_SENDING_PREFIXES) and endpoint not in _UNCOUNTED
+        chat_id = data.get("chat_id")
+        with contextlib.suppress(TypeError, ValueError):
+            chat_id = int(chat_id)  # type: ignore[arg-type]
+        key = chat_id if counted and isinstance(chat_id, int) else None
+        retries = rate_limit_args if rate_limit_args is not None else self.max_retries
+        for _ in range(retries):
+            try:
+                return await self._send(callback, args, kwargs, counted, key)
+            except RetryAfter as exc:
+                await self._pause(exc)
+        return await self._send(callback, args, kwargs, counted, key)
+
+    async def _send(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        counted: bool,
+        chat_id: int | None,
+    ) -> Any:
+        await self._not_paused.wait()
+        if chat_id is not None:
+            await self._window(chat_id).acquire()
+        if counted:
+            await self.overall.acquire()
+        return await callback(*args, **kwargs)
+
+    async def _pause(self, exc: RetryAfter) -> None:
+        pause = exc.retry_after
+        seconds = pause if isinstance(pause, int | float) else pause.total_seconds()
+        log.warning("Telegram asked to wait %.1f s; pausing all requests", seconds)
+        self._not_paused.clear()
+        try:
+            await asyncio.sleep(seconds + 0.1)
+        finally:
+            self._not_paused.set()

@@ -1,0 +1,1 @@
+"""The reminder pipeline: plan rows in SQLite, dispatch them when due, record every outcome."""

@@ -1,0 +1,99 @@
+"""What the dispatcher passes around: rendered notifications and delivery outcomes.
+
+Plain values, so renderers and the dispatcher stay free of Telegram types; only the sender
+turns them into API calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from storage.members import Member
+from storage.reminders import Reminder
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str | None = None  # callback data
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Notification:
+    text: str  # HTML
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    fallback_chat_id: int | None = None  # a group to mention the recipient in if unreachable
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    now: int
+    members: dict[int, Member]  # every member a claimed row names
+    bot_username: str
+
+
+class Renderer(Protocol):
+    async def render(
+        self, reminders: Sequence[Reminder], context: RenderContext
+    ) -> dict[int, Notification | None]:
+        """Text per reminder id, in each recipient's language; None if the event is over."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: int
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    reason: str  # not_started, blocked, kicked, forbidden
+
+
+@dataclass(frozen=True)
+class Retry:
+    after: float | None  # seconds Telegram asked for, or None for the dispatcher's backoff
+    error: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    error: str
+
+
+Outcome = Sent | Unreachable | Retry | Failed
+
+
+class Sender(Protocol):
+    async def send(self, chat_id: int, notification: Notification) -> Outcome: ...
+
+    @property
+    def bot_username(self) -> str: ...
+
+
+class Scheduler(Protocol):
+    """Runs a callback later; a new call under the same name replaces the previous one."""
+
+    def call_later(
+        self, name: str, delay: float, callback: Callable[[], Awaitable[None]]
+    ) -> None: ...
+
+    def repeat(
+        self, name: str, interval: float, callback: Callable[[], Awaitable[None]]
+    ) -> None: ...
+
+
+class Wakeup:
+    """Tells the dispatcher that reminder rows changed, without services knowing about it."""
+
+    def __init__(self) -> None:
+        self._listener: Callable[[], Awaitable[None]] | None = None
+
+    def connect(self, listener: Callable[[], Awaitable[None]]) -> None:
+        self._listener = listener
+
+    async def __call__(self) -> None:
+        if self._listener is not None:
+            await self._listener()

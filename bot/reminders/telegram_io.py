@@ -1,0 +1,96 @@
+"""The dispatcher's only contact with Telegram: sending, and the JobQueue that wakes it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import CallbackContext, JobQueue
+
+from bot.reminders.model import Failed, Notification, Outcome, Retry, Sent, Unreachable
+
+log = logging.getLogger(__name__)
+
+
+def keyboard(notification: Notification) -> InlineKeyboardMarkup | None:
+    if not notification.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
+            for row in notification.buttons
+        ]
+    )
+
+
+def _forbidden_reason(message: str) -> str:
+    text = message.lower()
+    if "blocked" in text:
+        return "blocked"
+    if "initiate" in text:
+        return "not_started"
+    if "kicked" in text or "not a member" in text:
+        return "kicked"
+    return "forbidden"
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    @property
+    def bot_username(self) -> str:
+        return self.bot.username
+
+    async def send(self, chat_id: int, notification: Notification) -> Outcome:
+        """Send one message and classify what happened, never raising for Telegram errors."""
+        try:
+            message = await self.bot.send_message(
+                chat_id, notification.text, reply_markup=keyboard(notification)
+            )
+        except Forbidden as exc:
+            return Unreachable(_forbidden_reason(exc.message))
+        except RetryAfter as exc:
+            return Retry(float(exc.retry_after), exc.message)  # type: ignore[arg-type]
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                return Unreachable("not_started" if chat_id > 0 else "kicked")
+            return Failed(exc.message)
+        except NetworkError as exc:  # includes TimedOut: transient, try again later
+            return Retry(None, exc.message)
+        return Sent(message.message_id)
+
+
+class JobQueueScheduler:
+    """Scheduler over PTB's JobQueue (APScheduler); one job per name at most."""
+
+    def __init__(self, job_queue: JobQueue) -> None:
+        self.job_queue = job_queue
+
+    def _replace(self, name: str) -> None:
+        for job in self.job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+
+    def call_later(
+        self, name: str, delay: float, callback: Callable[[], Awaitable[None]]
+    ) -> None:
+        self._replace(name)
+        self.job_queue.run_once(_as_job(callback), when=delay, name=name)
+
+    def repeat(
+        self, name: str, interval: float, callback: Callable[[], Awaitable[None]]
+    ) -> None:
+        self._replace(name)
+        self.job_queue.run_repeating(_as_job(callback), interval=interval, first=interval,
+                                     name=name)
+
+
+def _as_job(
+    callback: Callable[[], Awaitable[None]],
+) -> Callable[[CallbackContext], Awaitable[None]]:
+    async def job(_context: CallbackContext) -> None:
+        await callback()
+
+    return job

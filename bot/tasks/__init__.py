@@ -1,0 +1,1 @@
+"""Tasks assigned to cadres: parsing commands, the service, and how tasks are shown."""

@@ -1,0 +1,60 @@
+"""Reading /addtask and /edittask arguments into plain values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.dates import DateError, DateProblem, parse_when
+
+_USERNAME = re.compile(r"@([A-Za-z0-9_]{3,32})(?=\s|$)")
+_TAG = re.compile(r"(?:^|\s)#(\S+)")
+
+
+@dataclass(frozen=True)
+class NewTask:
+    usernames: list[str]
+    due: datetime
+    title: str
+    tag: str | None
+
+
+class TaskInputError(ValueError):
+    """What is wrong with the arguments: a DateProblem, or "title"."""
+
+    def __init__(self, problem: DateProblem | str) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def parse_new_task(text: str, now: datetime, zone: ZoneInfo, default_time: time) -> NewTask:
+    rest = text.strip()
+    usernames: list[str] = []
+    while match := _USERNAME.match(rest):
+        if match[1].lower() not in (u.lower() for u in usernames):
+            usernames.append(match[1])
+        rest = rest[match.end():].lstrip()
+    try:
+        when = parse_when(rest, now, zone, default_time)
+    except DateError as exc:
+        raise TaskInputError(exc.problem) from exc
+    tag_match = _TAG.search(when.rest)
+    tag = tag_match[1] if tag_match else None
+    title = _TAG.sub(" ", when.rest) if tag_match else when.rest
+    title = " ".join(title.split())
+    if not title:
+        raise TaskInputError("title")
+    return NewTask(usernames, when.moment, title, tag)
+
+
+def parse_new_deadline(text: str, now: datetime, zone: ZoneInfo, default_time: time) -> datetime:
+    """The whole text must be a date: anything left over means it was misread."""
+    try:
+        when = parse_when(text, now, zone, default_time)
+    except DateError as exc:
+        raise TaskInputError(exc.problem) from exc
+    if when.rest:
+        raise TaskInputError(DateProblem.INVALID)
+    return when.moment

@@ -1,0 +1,107 @@
+"""The morning digest: one message per member with open tasks — overdue, today, this week."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+
+from bot.clock import Clock, epoch
+from bot.i18n import _, format_date, ngettext, use_language
+from bot.reminders.model import Notification, RenderContext, Wakeup
+from bot.reminders.planner import notice
+from bot.settings import Settings
+from bot.tasks import render
+from storage.database import Database
+from storage.reminders import Reminder, ReminderRepository
+from storage.tasks import TaskFilter, TaskRepository
+
+
+def digest_day(moment: datetime, settings: Settings) -> int:
+    """The digest's event id: the local date as yyyymmdd, so each day's is planned once."""
+    local = moment.astimezone(settings.zone).date()
+    return local.year * 10000 + local.month * 100 + local.day
+
+
+class DigestService:
+    def __init__(self, db: Database, clock: Clock, settings: Settings, wakeup: Wakeup) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.wakeup = wakeup
+        self.tasks = TaskRepository(db)
+        self.reminders = ReminderRepository(db)
+
+    async def plan_today(self) -> None:
+        """Queue today's digest for every member with open tasks (idempotent)."""
+        now = self.clock.now()
+        day = digest_day(now, self.settings)
+        fire_at = epoch(self.scheduled_today(now))
+        members = await self.tasks.members_with_open_tasks()
+        async with self.db.transaction() as conn:
+            await self.reminders.add(conn, [
+                notice(event_kind="digest", event_id=day, kind="digest", event_at=fire_at,
+                       now=fire_at, member_id=member_id)
+                for member_id in members
+            ])
+        await self.wakeup()
+
+    async def catch_up(self) -> None:
+        """At start: if today's digest time has passed, make sure today's digest exists."""
+        now = self.clock.now()
+        if now >= self.scheduled_today(now):
+            await self.plan_today()
+
+    def scheduled_today(self, now: datetime) -> datetime:
+        local = now.astimezone(self.settings.zone)
+        return datetime.combine(local.date(), self.settings.digest_time, self.settings.zone)
+
+
+class DigestRenderer:
+    def __init__(self, tasks: TaskRepository, settings: Settings) -> None:
+        self.tasks = tasks
+        self.settings = settings
+
+    async def render(
+        self, reminders: Sequence[Reminder], context: RenderContext
+    ) -> dict[int, Notification | None]:
+        notes: dict[int, Notification | None] = {}
+        for reminder in reminders:
+            member = context.members.get(reminder.member_id or 0)
+            if member is None:
+                notes[reminder.id] = None
+                continue
+            with use_language(member.language):
+                notes[reminder.id] = await self._digest(member.id, context.now)
+        return notes
+
+    async def _digest(self, member_id: int, now: int) -> Notification | None:
+        tasks = await self.tasks.open_tasks(TaskFilter(member_id=member_id))
+        if not tasks:
+            return None
+        zone = self.settings.zone
+        local = datetime.fromtimestamp(now, zone)
+        end_of_today = epoch(datetime.combine(local.date() + timedelta(days=1), time(), zone))
+        sunday = local.date() + timedelta(days=7 - local.weekday())
+        end_of_week = epoch(datetime.combine(sunday, time(), zone))
+        sections = (
+            (_("<b>Overdue</b>"), [t for t in tasks if t.due_at <= now]),
+            (_("<b>Due today</b>"), [t for t in tasks if now < t.due_at < end_of_today]),
+            (_("<b>Due this week</b>"),
+             [t for t in tasks if end_of_today <= t.due_at < end_of_week]),
+        )
+        lines = [_("☀️ Your tasks for {date}").format(
+            date=format_date(datetime.fromtimestamp(now, zone), zone))]
+        for heading, items in sections:
+            if items:
+                lines.append("")
+                lines.append(heading)
+                lines += [f"• {render.title(t)} — {render.deadline(t, now, zone)}" for t in items]
+        later = sum(1 for t in tasks if t.due_at >= end_of_week)
+        if later:
+            lines.append("")
+            lines.append(ngettext(
+                "Later: {count} more open task — send /tasks to see all.",
+                "Later: {count} more open tasks — send /tasks to see all.",
+                later,
+            ).format(count=later))
+        return Notification("\n".join(lines))

@@ -1,0 +1,162 @@
+"""Task commands that show things: /tasks, /task N, /alltasks, /unreachable."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.clock import from_epoch
+from bot.i18n import N_, _, format_date
+from bot.tasks import render
+from bot.tasks.service import TaskView
+from bot.text import pack_pages
+from handlers.context import BotContext, admin_only, reply
+from handlers.paging import page_keyboard
+from storage.tasks import TaskFilter
+
+_REASONS = {
+    "not_started": N_("has not started the bot"),
+    "blocked": N_("blocked the bot"),
+    "forbidden": N_("cannot be written to"),
+}
+
+
+def _now(context: BotContext) -> int:
+    return int(context.services.clock.now().timestamp())
+
+
+def _pages(views: list[TaskView], heading: str, context: BotContext) -> list[str]:
+    now, zone = _now(context), context.services.settings.zone
+    lines = [render.line(v.task, v.assignees, now, zone) for v in views]
+    return [f"{heading}\n\n{page}" for page in pack_pages(lines)]
+
+
+async def _show(update: Update, pages: list[str], prefix: str, page: int) -> None:
+    """Send page ``page``, or edit the message in place when a page button was pressed."""
+    page = min(max(page, 0), len(pages) - 1)
+    markup = page_keyboard(prefix, page, len(pages))
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_text(pages[page], reply_markup=markup)
+    else:
+        await reply(update, pages[page], reply_markup=markup)
+
+
+async def my_tasks(update: Update, context: BotContext, page: int = 0) -> None:
+    """List the member's open tasks, soonest first."""
+    assert context.member is not None
+    views = await context.services.tasks.open_for(context.member)
+    if not views:
+        await reply(update, _("You have no open tasks. 🎉"))
+        return
+    heading = _("<b>Your open tasks</b> ({count})").format(count=len(views))
+    await _show(update, _pages(views, heading, context), "tl:me", page)
+
+
+def _filter(argument: str | None, context: BotContext) -> TaskFilter | str | None:
+    """A filter from /alltasks's argument: overdue, @member, #tag; a string is an error."""
+    if not argument:
+        return TaskFilter()
+    if argument.lower() in ("overdue", "quá hạn", "qua han", "quahan"):
+        return TaskFilter(overdue_before=_now(context))
+    if argument.startswith("#"):
+        return TaskFilter(tag=argument[1:])
+    return None
+
+
+async def all_tasks(update: Update, context: BotContext, argument: str | None = None,
+                    page: int = 0) -> None:
+    """List every open task, optionally only overdue ones, one member's, or one tag's."""
+    if argument is None:
+        argument = " ".join(context.args or [])
+    where = _filter(argument, context)
+    if where is None and argument.startswith("@"):
+        member = await context.services.members.find(argument)
+        where = TaskFilter(member_id=member.id) if member else None
+    if where is None:
+        await reply(update, _("I don't understand that filter. Examples: "
+                              "<code>/alltasks</code>, <code>/alltasks overdue</code>, "
+                              "<code>/alltasks @username</code>, "
+                              "<code>/alltasks #39-NQ/TW</code>"))
+        return
+    views = await context.services.tasks.open_matching(where)
+    if not views:
+        await reply(update, _("No open tasks match."))
+        return
+    heading = _("<b>Open tasks</b> ({count})").format(count=len(views))
+    await _show(update, _pages(views, heading, context), f"tl:all:{argument}", page)
+
+
+@admin_only
+async def all_tasks_command(update: Update, context: BotContext) -> None:
+    """List every open task (admin)."""
+    await all_tasks(update, context)
+
+
+async def on_page(update: Update, context: BotContext) -> None:
+    """Turn a page of /tasks or /alltasks."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = re.fullmatch(r"tl:(me|all:(.*)):(\d+)", query.data)
+    if match is None:
+        await query.answer()
+        return
+    if match[1] == "me":
+        await my_tasks(update, context, int(match[3]))
+    elif context.is_admin:
+        await all_tasks(update, context, match[2], int(match[3]))
+    else:
+        await query.answer(_("Only admins can see all tasks."), show_alert=True)
+
+
+async def task_details(update: Update, context: BotContext) -> None:
+    """Show one task: to its assignees, to admins, and in its own group."""
+    member = context.member
+    if not context.args or not context.args[0].lstrip("#").isdigit() or member is None:
+        await reply(update, _("Which task? Example: <code>/task 12</code>"))
+        return
+    number = int(context.args[0].lstrip("#"))
+    view = await context.services.tasks.view(number)
+    chat = update.effective_chat
+    in_its_group = view is not None and chat is not None and chat.id == view.task.group_chat_id
+    if view is None or not (context.is_admin or view.is_assignee(member) or in_its_group):
+        await reply(update, _("There is no task #{id} that you can see. Send /tasks to see "
+                              "your tasks.").format(id=number))
+        return
+    creator = await context.services.members.by_id(view.task.created_by)
+    await reply(update, render.details(view.task, view.assignees, creator, _now(context),
+                                       context.services.settings.zone))
+
+
+@admin_only
+async def unreachable(update: Update, context: BotContext) -> None:
+    """List the members the bot cannot write to privately, and why."""
+    rows = await context.services.tasks.unreachable()
+    if not rows:
+        await reply(update, _("The bot can reach every assignee privately."))
+        return
+    zone = context.services.settings.zone
+    lines = [_("<b>Members the bot cannot reach privately</b>")]
+    for member, since in rows:
+        reason = _(_REASONS.get(member.unreachable or "not_started", _REASONS["forbidden"]))
+        name = html.escape(member.display_name)
+        if since is None:
+            lines.append(_("• {name} — {reason}").format(name=name, reason=reason))
+        else:
+            lines.append(_("• {name} — {reason} (since {date})").format(
+                name=name, reason=reason, date=format_date(from_epoch(since), zone)))
+    lines.append("")
+    lines.append(_("They are mentioned in their group instead, with a Start button."))
+    for page in pack_pages(lines, separator="\n"):
+        await reply(update, page)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("tasks", my_tasks))
+    app.add_handler(CommandHandler("task", task_details))
+    app.add_handler(CommandHandler("alltasks", all_tasks_command))
+    app.add_handler(CommandHandler("unreachable", unreachable))
+    app.add_handler(CallbackQueryHandler(on_page, pattern=r"^tl:"))

@@ -1,0 +1,284 @@
+"""Tasks end to end: /addtask, /tasks, /task, /done, /alltasks, /edittask, /canceltask."""
+
+from __future__ import annotations
+
+import pytest
+from telegram.ext import Application
+
+from tests.conftest import BOT_USERNAME, advance
+from tests.double import BotApiDouble
+from tests.e2e.test_members import ask
+
+pytestmark = pytest.mark.usefixtures("app")
+
+
+async def start_all(double: BotApiDouble, people) -> None:
+    for person in (people.admin, people.binh, people.chi):
+        await ask(double, person, "/start")
+
+
+async def add_task(
+    double: BotApiDouble, admin: dict, text: str, *assignees: dict, chat: dict | None = None
+) -> dict:
+    """Add a task as the admin; return the reply once each assignee has had their notice."""
+    reply = await ask(double, admin, text, chat=chat)
+    for person in assignees:
+        await double.wait_for_message(person["id"], contains="#")
+    return reply
+
+
+async def stored_tasks(app: Application) -> list[tuple]:
+    rows = await app.bot_data["services"].db.fetchall(
+        "SELECT id, title, tag, due_at, status, group_chat_id FROM tasks ORDER BY id"
+    )
+    return [tuple(row) for row in rows]
+
+
+async def test_addtask_stores_the_task_and_echoes_it(double, people, app) -> None:
+    await start_all(double, people)
+    reply = await ask(
+        double,
+        people.admin,
+        "/addtask @binh_le @chi_pham 31/12/2026 17:00 Báo cáo sơ kết Nghị quyết 39 #39-NQ/TW",
+    )
+    assert reply["text"].startswith(
+        "✅ Đã lưu nhiệm vụ.\nNhiệm vụ #1 “Báo cáo sơ kết Nghị quyết 39”"
+    )
+    assert "Thời hạn: 17:00, Thứ Năm 31/12/2026" in reply["text"]
+    assert "Người thực hiện: Binh Le, Chi Phạm" in reply["text"]
+    assert "Gắn với văn bản: 39-NQ/TW" in reply["text"]
+    assert await stored_tasks(app) == [
+        (1, "Báo cáo sơ kết Nghị quyết 39", "39-NQ/TW", 1798711200, "open", None)
+    ]
+    assigned = await double.wait_for_message(people.binh["id"], contains="new task")
+    assert "You have a new task #1 “Báo cáo sơ kết Nghị quyết 39”" in assigned["text"]
+    assert "Thursday 31 December 2026, 17:00" in assigned["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("/addtask @binh_le 01/01/2020 17:00 Báo cáo", "Thời hạn này đã qua."),
+        ("/addtask @binh_le 31/12/2026 17:00", "Nhiệm vụ cần có tên."),
+        ("/addtask @binh_le 31/02/2026 Báo cáo", "Tôi không đọc được ngày tháng này."),
+        ("/addtask @binh_le Báo cáo sơ kết", "Tôi không tìm thấy thời hạn."),
+        ("/addtask", "Tôi không tìm thấy thời hạn."),
+    ],
+)
+async def test_bad_addtask_input_explains_and_stores_nothing(
+    double, people, app, text: str, problem: str
+) -> None:
+    reply = await ask(double, people.admin, text)
+    assert reply["text"].startswith(problem)
+    assert "Cách dùng: /addtask @user1 @user2 31/12/2026 17:00" in reply["text"]
+    assert await stored_tasks(app) == []
+
+
+async def test_addtask_needs_an_assignee_outside_a_group(double, people, app) -> None:
+    reply = await ask(double, people.admin, "/addtask 31/12/2026 Báo cáo")
+    assert reply["text"].startswith("Nhiệm vụ giao cho ai?")
+    assert await stored_tasks(app) == []
+
+
+async def test_members_cannot_add_tasks(double, people, app) -> None:
+    reply = await ask(double, people.binh, "/addtask @chi_pham 31/12/2026 Báo cáo")
+    assert reply["text"].startswith("Sorry, only committee admins can use this command.")
+    assert await stored_tasks(app) == []
+
+
+async def test_an_unknown_assignee_is_linked_when_they_start(double, people) -> None:
+    reply = await add_task(
+        double, people.admin, "/addtask @dung_vo ngày mai 9h Chuẩn bị hội trường"
+    )
+    assert "Người thực hiện: @dung_vo" in reply["text"]
+    assert "@dung_vo chưa bấm Bắt đầu với bot" in reply["text"]
+    dung = double.add_user(1004, "Dũng", last_name="Võ", username="dung_vo", language_code="vi")
+    await ask(double, dung, "/start")
+    tasks = await ask(double, dung, "/tasks")
+    assert "#1 “Chuẩn bị hội trường”" in tasks["text"]
+    assert "10:00" not in tasks["text"] and "09:00, Thứ Hai 23/11/2026" in tasks["text"]
+
+
+async def test_a_group_task_without_assignees_belongs_to_the_group(double, people, app) -> None:
+    await ask(double, people.admin, "/subscribe", chat=people.group)
+    reply = await ask(
+        double, people.admin, f"/addtask@{BOT_USERNAME} +2d Dọn hội trường", chat=people.group
+    )
+    assert "Người thực hiện: cả nhóm" in reply["text"]
+    assert (await stored_tasks(app))[0][5] == people.group["id"]
+
+
+async def test_addtask_by_replying_to_a_member(double, people) -> None:
+    said = await double.send_text(people.chi, "Em nhận việc ạ", chat=people.group)
+    reply = await ask(
+        double, people.admin, "/addtask 31/12 Tổng hợp ý kiến", chat=people.group, reply_to=said
+    )
+    assert "Người thực hiện: Chi Phạm" in reply["text"]
+
+
+async def test_tasks_lists_open_tasks_soonest_first_with_overdue_marked(
+    double, people, app, clock
+) -> None:
+    await start_all(double, people)
+    await add_task(double, people.admin, "/addtask @binh_le 31/12/2026 Later task", people.binh)
+    await add_task(double, people.admin, "/addtask @binh_le ngày mai 9h Sooner task", people.binh)
+    await advance(app, clock, days=2)
+    listing = await ask(double, people.binh, "/tasks")
+    text = listing["text"]
+    assert text.startswith("Your open tasks (2)")
+    assert text.index("Sooner task") < text.index("Later task")
+    assert "⚠️ #2 “Sooner task”" in text
+    assert "• #1 “Later task”" in text
+
+
+async def test_done_by_an_assignee_closes_and_tells_the_group(double, people, app) -> None:
+    await start_all(double, people)
+    await ask(double, people.admin, "/subscribe", chat=people.group)
+    await add_task(
+        double, people.admin, "/addtask @binh_le 31/12 Nộp báo cáo", people.binh, chat=people.group
+    )
+    refused = await ask(double, people.chi, "/done 1")
+    assert (
+        refused["text"]
+        == "Chỉ người thực hiện nhiệm vụ #1 hoặc quản trị viên mới làm được việc này."
+    )
+    done = await ask(double, people.binh, "/done 1")
+    assert done["text"] == "Task #1 is done. Thank you!"
+    notice = await double.wait_for_message(people.group["id"], contains="hoàn thành")
+    assert notice["text"] == "✅ Nhiệm vụ #1 “Nộp báo cáo” đã hoàn thành."
+    again = await ask(double, people.binh, "/done 1")
+    assert again["text"] == "Task #1 is already closed."
+    assert (await stored_tasks(app))[0][4] == "done"
+    pending = await app.bot_data["services"].db.fetchone(
+        "SELECT COUNT(*) FROM reminders WHERE status = 'pending'"
+    )
+    assert pending[0] == 0
+    log = await app.bot_data["services"].db.fetchall(
+        "SELECT actor_id, action, target FROM audit_log WHERE action LIKE 'task.%' ORDER BY id"
+    )
+    assert [tuple(r) for r in log] == [
+        (1001, "task.create", "task:1"),
+        (1002, "task.done", "task:1"),
+    ]
+
+
+async def test_done_and_task_bad_input(double, people) -> None:
+    assert (await ask(double, people.binh, "/done"))["text"] == "Which task? Example: /done 12"
+    assert (await ask(double, people.binh, "/done 99"))[
+        "text"
+    ] == "There is no task #99. Send /tasks to see your tasks."
+    assert (await ask(double, people.binh, "/task abc"))["text"] == "Which task? Example: /task 12"
+
+
+async def test_task_details_are_shown_to_assignees_and_admins_only(double, people) -> None:
+    await start_all(double, people)
+    await add_task(
+        double, people.admin, "/addtask @binh_le 31/12/2026 9h Kiểm tra #138-QD/TW", people.binh
+    )
+    mine = await ask(double, people.binh, "/task 1")
+    assert mine["text"].splitlines() == [
+        "Task #1 “Kiểm tra”",
+        "Deadline: Thursday 31 December 2026, 09:00 (in 6 weeks)",
+        "Assigned to: Binh Le",
+        "Status: open",
+        "Linked to: 138-QD/TW",
+        "Assigned by: Hùng Trần",
+    ]
+    other = await ask(double, people.chi, "/task 1")
+    assert other["text"].startswith("Không có nhiệm vụ #1 mà đồng chí được xem.")
+
+
+async def test_alltasks_filters(double, people, app, clock) -> None:
+    await start_all(double, people)
+    await add_task(
+        double, people.admin, "/addtask @binh_le ngày mai Việc một #39-NQ/TW", people.binh
+    )
+    await add_task(double, people.admin, "/addtask @chi_pham 31/12 Việc hai", people.chi)
+    await add_task(double, people.admin, "/addtask @chi_pham 30/12 Việc ba #39-NQ/TW", people.chi)
+    await advance(app, clock, days=2)
+    await double.wait_for_message(people.binh["id"], contains="overdue")
+
+    async def titles(command: str) -> list[str]:
+        text = (await ask(double, people.admin, command))["text"]
+        found = [t for t in ("Việc một", "Việc hai", "Việc ba") if t in text]
+        return sorted(found, key=text.index)
+
+    assert await titles("/alltasks") == ["Việc một", "Việc ba", "Việc hai"]
+    assert await titles("/alltasks quá hạn") == ["Việc một"]
+    assert await titles("/alltasks overdue") == ["Việc một"]
+    assert await titles("/alltasks @chi_pham") == ["Việc ba", "Việc hai"]
+    assert await titles("/alltasks #39-nq/tw") == ["Việc một", "Việc ba"]
+    bad = await ask(double, people.admin, "/alltasks sometime")
+    assert bad["text"].startswith("Tôi không hiểu bộ lọc này. Ví dụ: /alltasks")
+    refused = await ask(double, people.binh, "/alltasks")
+    assert refused["text"].startswith("Sorry, only committee admins")
+
+
+async def test_long_lists_are_paginated_within_telegram_limits(double, people, app) -> None:
+    await start_all(double, people)
+    for n in range(40):
+        await double.send_text(
+            people.admin,
+            f"/addtask @binh_le 31/12/2026 Nhiệm vụ số {n:02d} " + "rất dài " * 12,
+        )
+    await double.idle(quiet=0.3, timeout=20)
+    for _ in range(40):
+        await double.wait_for_message(people.binh["id"], contains="new task")
+    first = await ask(double, people.binh, "/tasks")
+    assert len(first["text"]) <= 4096
+    buttons = [b for row in first["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons][-1] == "Next ›"
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+    pages = int(buttons[0]["text"].split("/")[1])
+    assert pages >= 2
+    seen = {n for n in range(40) if f"Nhiệm vụ số {n:02d}" in first["text"]}
+    for _ in range(pages - 1):
+        message = double.messages(people.binh["id"])[-1]
+        await double.press(
+            message,
+            people.binh,
+            data=next(
+                b["callback_data"]
+                for row in message["reply_markup"]["inline_keyboard"]
+                for b in row
+                if b["text"] == "Next ›"
+            ),
+        )
+        await double.wait_for_call("editMessageText", timeout=5)
+        edited = double.messages(people.binh["id"])[-1]
+        assert len(edited["text"]) <= 4096
+        seen |= {n for n in range(40) if f"Nhiệm vụ số {n:02d}" in edited["text"]}
+    assert seen == set(range(40))
+
+
+async def test_edittask_moves_the_deadline_and_replans(double, people, app) -> None:
+    await start_all(double, people)
+    await add_task(double, people.admin, "/addtask @binh_le 31/12/2026 17:00 Báo cáo", people.binh)
+    reply = await ask(double, people.admin, "/edittask 1 15/12/2026 9h")
+    assert reply["text"] == (
+        "Nhiệm vụ #1 có thời hạn mới: 09:00, Thứ Ba 15/12/2026. Lịch nhắc đã được lập lại."
+    )
+    told = await double.wait_for_message(people.binh["id"], contains="new deadline")
+    assert "Tuesday 15 December 2026, 09:00" in told["text"]
+    rows = await app.bot_data["services"].db.fetchall(
+        "SELECT event_at, status FROM reminders WHERE kind = 'before' ORDER BY id"
+    )
+    assert {tuple(r) for r in rows} == {(1798711200, "cancelled"), (1797300000, "pending")}
+    bad = await ask(double, people.admin, "/edittask 1 hôm qua")
+    assert bad["text"].startswith("Tôi không tìm thấy thời hạn.")
+    missing = await ask(double, people.admin, "/edittask 1")
+    assert missing["text"].startswith("Nhiệm vụ số mấy, và thời hạn mới là khi nào?")
+
+
+async def test_canceltask_withdraws_reminders(double, people, app) -> None:
+    await start_all(double, people)
+    await add_task(double, people.admin, "/addtask @binh_le 31/12/2026 Báo cáo", people.binh)
+    reply = await ask(double, people.admin, "/canceltask 1")
+    assert reply["text"] == "Đã hủy nhiệm vụ #1; các lời nhắc của nó được thu hồi."
+    counts = await app.bot_data["services"].db.fetchall(
+        "SELECT status, COUNT(*) FROM reminders WHERE kind != 'assigned' GROUP BY status"
+    )
+    assert dict(counts) == {"cancelled": 5}  # 3 offsets + due for the assignee, + escalation
+    refused = await ask(double, people.binh, "/canceltask 1")
+    assert refused["text"].startswith("Sorry, only committee admins")
+    assert (await ask(double, people.binh, "/tasks"))["text"] == "You have no open tasks. 🎉"
