@@ -7,6 +7,7 @@ is what runs.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
+    # Opt in to PTB 23's timedelta durations now (RetryAfter.retry_after), without warnings.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     load_catalogues()
     token = settings.require_token()
     builder = (

@@ -29,6 +29,12 @@ _UNCOUNTED = {"sendChatAction"}
 _MARGIN = 1.03
 
 
+def retry_seconds(exc: RetryAfter) -> float:
+    """Seconds Telegram asked us to wait (PTB gives an int today, a timedelta from v23)."""
+    pause = exc.retry_after
+    return float(pause) if isinstance(pause, int | float) else pause.total_seconds()
+
+
 class SlidingWindow:
     """At most ``limit`` acquisitions in any ``period`` seconds."""
 
@@ -126,8 +132,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         return await callback(*args, **kwargs)
 
     async def _pause(self, exc: RetryAfter) -> None:
-        pause = exc.retry_after
-        seconds = pause if isinstance(pause, int | float) else pause.total_seconds()
+        seconds = retry_seconds(exc)
         log.warning("Telegram asked to wait %.1f s; pausing all requests", seconds)
         self._not_paused.clear()
         try:

@@ -69,7 +69,6 @@ class Dispatcher:
         self.chats = ChatRepository(db)
         self._sending = asyncio.Semaphore(in_flight)
         self._running = asyncio.Lock()
-        self._again = False
 
     async def start(self) -> None:
         """Put rows a crash left in flight back in the queue, then start the two jobs."""
@@ -89,16 +88,10 @@ class Dispatcher:
         self.scheduler.call_later("reminders-dispatch", delay, self.run)
 
     async def run(self) -> None:
-        """Send everything that is due; if already running, make that run look again."""
-        if self._running.locked():
-            self._again = True
-            return
+        """Send everything that is due, after any run already under way has finished."""
         async with self._running:
-            self._again = True
-            while self._again:
-                self._again = False
-                while await self._dispatch_batch():
-                    pass
+            while await self._dispatch_batch():
+                pass
         await self.arm()
 
     async def _dispatch_batch(self) -> bool:

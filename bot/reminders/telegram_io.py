@@ -9,6 +9,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import CallbackContext, JobQueue
 
+from bot.ratelimit import retry_seconds
 from bot.reminders.model import Failed, Notification, Outcome, Retry, Sent, Unreachable
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class TelegramSender:
         except Forbidden as exc:
             return Unreachable(_forbidden_reason(exc.message))
         except RetryAfter as exc:
-            return Retry(float(exc.retry_after), exc.message)  # type: ignore[arg-type]
+            return Retry(retry_seconds(exc), exc.message)
         except BadRequest as exc:
             if "chat not found" in exc.message.lower():
                 return Unreachable("not_started" if chat_id > 0 else "kicked")

@@ -15,6 +15,8 @@ from storage.database import Database
 from storage.reminders import Reminder, ReminderRepository
 from storage.tasks import TaskFilter, TaskRepository
 
+CATCH_UP_WINDOW = timedelta(hours=4)
+
 
 def digest_day(moment: datetime, settings: Settings) -> int:
     """The digest's event id: the local date as yyyymmdd, so each day's is planned once."""
@@ -46,9 +48,13 @@ class DigestService:
         await self.wakeup()
 
     async def catch_up(self) -> None:
-        """At start: if today's digest time has passed, make sure today's digest exists."""
+        """At start, within a few hours after the digest time, make sure today's exists.
+
+        A morning digest is sent late if the bot was down at its time, but not in the evening.
+        """
         now = self.clock.now()
-        if now >= self.scheduled_today(now):
+        scheduled = self.scheduled_today(now)
+        if scheduled <= now < scheduled + CATCH_UP_WINDOW:
             await self.plan_today()
 
     def scheduled_today(self, now: datetime) -> datetime:

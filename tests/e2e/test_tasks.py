@@ -123,6 +123,7 @@ async def test_tasks_lists_open_tasks_soonest_first_with_overdue_marked(
     await add_task(double, people.admin, "/addtask @binh_le 31/12/2026 Later task", people.binh)
     await add_task(double, people.admin, "/addtask @binh_le ngày mai 9h Sooner task", people.binh)
     await advance(app, clock, days=2)
+    await double.wait_for_message(people.binh["id"], contains="overdue")
     listing = await ask(double, people.binh, "/tasks")
     text = listing["text"]
     assert text.startswith("Your open tasks (2)")
