@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
-from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram.error import RetryAfter
@@ -25,8 +26,6 @@ log = logging.getLogger(__name__)
 # Methods that post a message; edits and callback answers are not counted by Telegram's limits.
 _SENDING_PREFIXES = ("send", "copyMessage", "forwardMessage")
 _UNCOUNTED = {"sendChatAction"}
-# Requests leave one by one but arrive a little apart; a small margin keeps the windows safe.
-_MARGIN = 1.03
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -36,27 +35,46 @@ def retry_seconds(exc: RetryAfter) -> float:
 
 
 class SlidingWindow:
-    """At most ``limit`` acquisitions in any ``period`` seconds."""
+    """At most ``limit`` sends in any ``period`` seconds, as the receiving server counts them.
+
+    A send's slot is dated when its answer comes back, not when it leaves: the server saw it
+    at some moment in between, so counting from the answer keeps the window safe whatever
+    the network latency, and in-flight sends hold their slot until then.
+    """
 
     def __init__(self, limit: int, period: float) -> None:
         self.limit = limit
-        self.period = period * _MARGIN
-        self._times: deque[float] = deque()
-        self._lock = asyncio.Lock()
+        self.period = period
+        self._slots: list[list[float]] = []  # one cell per send: [answer time], inf in flight
+        self._changed = asyncio.Condition()
 
-    async def acquire(self) -> None:
-        async with self._lock:
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        cell = await self._reserve()
+        try:
+            yield
+        finally:
+            async with self._changed:
+                cell[0] = time.monotonic()
+                self._changed.notify_all()
+
+    async def _reserve(self) -> list[float]:
+        async with self._changed:
             while True:
                 now = time.monotonic()
-                while self._times and self._times[0] <= now - self.period:
-                    self._times.popleft()
-                if len(self._times) < self.limit:
-                    self._times.append(now)
-                    return
-                await asyncio.sleep(self._times[0] + self.period - now)
+                self._slots = [cell for cell in self._slots if cell[0] > now - self.period]
+                if len(self._slots) < self.limit:
+                    cell = [math.inf]
+                    self._slots.append(cell)
+                    return cell
+                oldest = min(cell[0] for cell in self._slots)
+                wait = None if oldest == math.inf else oldest + self.period - now
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), wait)
 
     def idle(self) -> bool:
-        return not self._times or self._times[-1] <= time.monotonic() - self.period
+        now = time.monotonic()
+        return all(cell[0] <= now - self.period for cell in self._slots)
 
 
 class TelegramRateLimiter(BaseRateLimiter[int]):
@@ -125,11 +143,12 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         chat_id: int | None,
     ) -> Any:
         await self._not_paused.wait()
-        if chat_id is not None:
-            await self._window(chat_id).acquire()
-        if counted:
-            await self.overall.acquire()
-        return await callback(*args, **kwargs)
+        async with contextlib.AsyncExitStack() as slots:
+            if chat_id is not None:
+                await slots.enter_async_context(self._window(chat_id).slot())
+            if counted:
+                await slots.enter_async_context(self.overall.slot())
+            return await callback(*args, **kwargs)
 
     async def _pause(self, exc: RetryAfter) -> None:
         seconds = retry_seconds(exc)

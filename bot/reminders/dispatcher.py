@@ -3,8 +3,8 @@
 The database is the only source of truth; the scheduler holds two jobs whatever the number of
 reminders (the next wake-up and a periodic safety sweep). Rows are claimed in batches
 (pending -> sending), sent with bounded concurrency, and their outcomes written in one
-transaction per batch. A crash can therefore repeat at most one batch that was in flight,
-and never loses a row: rows left in 'sending' go back to the queue at start.
+transaction as soon as each send returns. A crash can therefore repeat at most the sends that
+were in flight, and never loses a row: rows left in 'sending' go back to the queue at start.
 """
 
 from __future__ import annotations
@@ -36,14 +36,19 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 SWEEP_INTERVAL = 60.0
+BATCH_SIZE = 64
+# Sends in flight at once; well inside PTB's HTTP connection pool (see bot/app.py).
+IN_FLIGHT = 16
 
 
-@dataclass
-class _BatchResult:
-    deliveries: list[Delivery]
-    fallbacks: list[NewReminder]
-    unreachable_members: dict[int, str]
-    unreachable_chats: dict[int, str]
+@dataclass(frozen=True)
+class _Result:
+    """Everything one delivery changes, written together."""
+
+    delivery: Delivery
+    fallback: NewReminder | None = None
+    unreachable_member: tuple[int, str] | None = None
+    unreachable_chat: tuple[int, str] | None = None
 
 
 class Dispatcher:
@@ -55,8 +60,8 @@ class Dispatcher:
         sender: Sender,
         scheduler: Scheduler,
         *,
-        batch_size: int = 64,
-        in_flight: int = 16,
+        batch_size: int = BATCH_SIZE,
+        in_flight: int = IN_FLIGHT,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -100,37 +105,37 @@ class Dispatcher:
         batch = await self.reminders.claim_due(now, self.batch_size)
         if not batch:
             return False
-        result = await self._deliver(batch, now)
-        async with self.db.transaction() as conn:
-            await self.reminders.finish(conn, result.deliveries)
-            await self.reminders.add(conn, result.fallbacks)
-            for member_id, reason in result.unreachable_members.items():
-                await self.members.mark_unreachable(conn, member_id, reason, now)
-            for chat_id, reason in result.unreachable_chats.items():
-                await self.chats.mark_unreachable(conn, chat_id, reason, now)
-        return True
-
-    async def _deliver(self, batch: list[Reminder], now: int) -> _BatchResult:
         members = await self.members.by_ids(r.member_id for r in batch if r.member_id)
         unreachable_chats = await self.chats.unreachable_ids()
         notes = await self._render(batch, now, members)
-        result = _BatchResult([], [], {}, {})
 
         async def deliver(reminder: Reminder) -> None:
             note = notes.get(reminder.id)
             if note is None:
-                result.deliveries.append(Delivery(reminder.id, "cancelled", now))
+                await self._save(_Result(Delivery(reminder.id, "cancelled", now)), now)
                 return
             target = _destination(reminder, members, unreachable_chats)
             if isinstance(target, Unreachable):
-                outcome: Outcome = target
-            else:
-                async with self._sending:
-                    outcome = await self.sender.send(target, note)
-            self._record(reminder, note, outcome, now, result)
+                await self._save(_result(reminder, note, target, now), now)
+                return
+            # The slot is held until the outcome is stored, so at most IN_FLIGHT messages
+            # can be sent but not yet recorded: the most a crash can repeat.
+            async with self._sending:
+                outcome = await self.sender.send(target, note)
+                await self._save(_result(reminder, note, outcome, now), now)
 
         await asyncio.gather(*(deliver(reminder) for reminder in batch))
-        return result
+        return True
+
+    async def _save(self, result: _Result, now: int) -> None:
+        async with self.db.transaction() as conn:
+            await self.reminders.finish(conn, [result.delivery])
+            if result.fallback is not None:
+                await self.reminders.add(conn, [result.fallback])
+            if result.unreachable_member is not None:
+                await self.members.mark_unreachable(conn, *result.unreachable_member, now)
+            if result.unreachable_chat is not None:
+                await self.chats.mark_unreachable(conn, *result.unreachable_chat, now)
 
     async def _render(
         self, batch: list[Reminder], now: int, members: dict[int, Member]
@@ -144,39 +149,32 @@ class Dispatcher:
             notes.update(await self.renderers[kind].render(reminders, context))
         return notes
 
-    @staticmethod
-    def _record(
-        reminder: Reminder, note: Notification, outcome: Outcome, now: int, result: _BatchResult
-    ) -> None:
-        deliveries = result.deliveries
-        match outcome:
-            case Sent():
-                deliveries.append(Delivery(reminder.id, "sent", now))
-            case Unreachable(reason):
-                deliveries.append(Delivery(reminder.id, "failed", now, error=reason))
-                if reminder.chat_id is not None:
-                    result.unreachable_chats[reminder.chat_id] = reason
-                    return
-                assert reminder.member_id is not None
-                result.unreachable_members[reminder.member_id] = reason
-                if note.fallback_chat_id is not None:
-                    result.fallbacks.append(
-                        NewReminder(reminder.event_kind, reminder.event_id, "fallback",
-                                    reminder.member_id, note.fallback_chat_id,
-                                    reminder.event_at, now)
-                    )
-            case Retry(after, error):
-                if reminder.attempts + 1 >= MAX_ATTEMPTS:
-                    deliveries.append(Delivery(reminder.id, "failed", now, error=error))
-                else:
-                    wait = after if after is not None else min(5 * 2**reminder.attempts, 600)
-                    deliveries.append(
-                        Delivery(reminder.id, "pending", now, next_at=now + int(wait) + 1,
-                                 error=error)
-                    )
-            case Failed(error):
-                log.error("Reminder %d could not be sent: %s", reminder.id, error)
-                deliveries.append(Delivery(reminder.id, "failed", now, error=error))
+def _result(reminder: Reminder, note: Notification, outcome: Outcome, now: int) -> _Result:
+    """What an outcome means for the row, the recipient, and the group fallback."""
+    match outcome:
+        case Sent():
+            return _Result(Delivery(reminder.id, "sent", now))
+        case Unreachable(reason):
+            failed = Delivery(reminder.id, "failed", now, error=reason)
+            if reminder.chat_id is not None:
+                return _Result(failed, unreachable_chat=(reminder.chat_id, reason))
+            assert reminder.member_id is not None
+            fallback = None
+            if note.fallback_chat_id is not None:
+                fallback = NewReminder(reminder.event_kind, reminder.event_id, "fallback",
+                                       reminder.member_id, note.fallback_chat_id,
+                                       reminder.event_at, now)
+            return _Result(failed, fallback, unreachable_member=(reminder.member_id, reason))
+        case Retry(after, error):
+            if reminder.attempts + 1 >= MAX_ATTEMPTS:
+                return _Result(Delivery(reminder.id, "failed", now, error=error))
+            wait = after if after is not None else min(5 * 2**reminder.attempts, 600)
+            return _Result(Delivery(reminder.id, "pending", now, next_at=now + int(wait) + 1,
+                                    error=error))
+        case Failed(error):
+            log.error("Reminder %d could not be sent: %s", reminder.id, error)
+            return _Result(Delivery(reminder.id, "failed", now, error=error))
+    raise AssertionError(f"unknown outcome {outcome!r}")
 
 
 def _destination(

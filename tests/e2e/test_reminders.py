@@ -8,8 +8,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import build_application, dispatcher_of, running, services_of
-from tests.conftest import FakeClock, advance
-from tests.double import BotApiDouble
+from tests.conftest import advance
 from tests.e2e.test_members import ask
 from tests.e2e.test_tasks import add_task, start_all
 
@@ -184,11 +183,6 @@ async def test_a_429_is_obeyed_and_the_reminder_still_arrives(double, people, ap
     await advance(app, clock, seconds=3)
     assert (await double.wait_for_message(people.binh["id"])).get("text").startswith("⏰")
     assert double.throttled == 0 or double.errors  # the 429 was an injected one
-
-
-async def restart(settings, clock: FakeClock):
-    """A fresh Application on the same database, as after a restart."""
-    return running(build_application(settings, clock))
 
 
 async def test_reminders_pending_across_a_restart_are_sent_late_once(

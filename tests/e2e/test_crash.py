@@ -1,0 +1,118 @@
+"""A real bot process killed with SIGKILL in the middle of a burst loses no reminder."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.clock import SystemClock, epoch
+from bot.reminders.dispatcher import IN_FLIGHT
+from storage.database import Database
+from storage.members import MemberRepository
+from storage.reminders import NewReminder, ReminderRepository
+from storage.tasks import TaskRepository
+from tests.conftest import TOKEN
+from tests.double import BotApiDouble
+
+ROOT = Path(__file__).resolve().parents[2]
+BURST = 200
+FIRST_USER = 5000
+
+
+async def seed(path: Path, double: BotApiDouble) -> None:
+    """BURST members who started the bot, each with a task whose reminder is due now."""
+    db = Database(path)
+    await db.open()
+    now = epoch(SystemClock().now())
+    members, tasks, reminders = MemberRepository(db), TaskRepository(db), ReminderRepository(db)
+    async with db.transaction() as conn:
+        for n in range(BURST):
+            user = double.add_user(FIRST_USER + n, f"Cadre {n}", language_code="vi")
+            double.mark_started(user["id"])
+            member = await members.record_seen(
+                conn, telegram_id=user["id"], username=None, full_name=f"Cadre {n}",
+                language="vi", started=True, now=now,
+            )
+            task_id = await tasks.insert(conn, title=f"Task {n}", tag=None, due_at=now + 86400,
+                                         group_chat_id=None, created_by=None, now=now)
+            await tasks.add_assignees(conn, task_id, [member.id])
+            await reminders.add(conn, [
+                NewReminder("task", task_id, "before", member.id, None, now + 86400, now)
+            ])
+    await db.close()
+
+
+@asynccontextmanager
+async def bot_process(
+    double: BotApiDouble, path: Path
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    local = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "BOT_API_BASE_URL": double.base_url,
+        "DATABASE_PATH": str(path),
+        "RATE_LIMIT": "false",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        # Keep the morning digest out of this burst: its time is half a day away.
+        "DIGEST_TIME": (local + timedelta(hours=12)).strftime("%H:%M"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=path.parent, env=env
+    )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            await asyncio.wait_for(process.wait(), 30)
+
+
+def delivered(double: BotApiDouble) -> dict[int, int]:
+    counts = {}
+    for n in range(BURST):
+        chat = FIRST_USER + n
+        counts[chat] = sum(1 for m in double.messages(chat) if "Task" in m["text"])
+    return counts
+
+
+async def wait_until(condition: Callable[[], bool], within: float) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+async def test_kill_9_mid_burst_then_restart(double: BotApiDouble, tmp_path: Path) -> None:
+    path = tmp_path / "crash.sqlite3"
+    await seed(path, double)
+    double.set_latency(0.05)  # slow sends, so the kill lands mid-burst
+    async with bot_process(double, path) as process:
+        await wait_until(lambda: sum(delivered(double).values()) >= 40, within=60)
+        process.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(process.wait(), 10)
+    before_restart = sum(delivered(double).values())
+    assert before_restart < BURST, "the burst finished before the kill; slow the double down"
+
+    async with bot_process(double, path):
+        await wait_until(lambda: all(delivered(double).values()), within=60)
+        await double.idle(quiet=0.5, timeout=30)
+
+    counts = delivered(double)
+    assert all(count >= 1 for count in counts.values()), "a reminder was lost"
+    repeats = sum(counts.values()) - BURST
+    assert repeats <= IN_FLIGHT, f"{repeats} repeats: more than the sends in flight"
+    db = Database(path)
+    await db.open()
+    assert await ReminderRepository(db).status_counts() == {"sent": BURST}
+    await db.close()
