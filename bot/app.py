@@ -10,6 +10,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import time
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -74,6 +75,7 @@ def dispatcher_of(app: Application) -> Dispatcher:
 async def _on_startup(app: Application) -> None:
     services = services_of(app)
     await services.db.open()
+    await services.knowledge.load_builtin()
     await publish_commands(app)
     await _start_reminders(app, services)
     log.info("Bot @%s is ready", app.bot.username)
@@ -96,11 +98,20 @@ async def _start_reminders(app: Application, services: Services) -> None:
     app.job_queue.run_daily(
         _digest_job, settings.digest_time.replace(tzinfo=settings.zone), name="digest"
     )
+    app.job_queue.run_daily(
+        _series_job, time(0, 5, tzinfo=settings.zone), name="meeting-series"
+    )
     await services.digest.catch_up()
+    await services.meetings.extend_series()
 
 
 async def _digest_job(context: BotContext) -> None:
     await context.services.digest.plan_today()
+
+
+async def _series_job(context: BotContext) -> None:
+    """Keep each repeating meeting's occurrences planned two months ahead."""
+    await context.services.meetings.extend_series()
 
 
 async def _on_shutdown(app: Application) -> None:

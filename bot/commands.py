@@ -23,6 +23,14 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("tasks", N_("Your open tasks, soonest first"), N_("/tasks")),
     CommandInfo("task", N_("One task in detail"), N_("/task 12")),
     CommandInfo("done", N_("Mark a task of yours as done"), N_("/done 12")),
+    CommandInfo("directives", N_("All directives and resolutions, by kind"), N_("/directives")),
+    CommandInfo("directive", N_("A directive's summary, by its code"), N_("/directive 39")),
+    CommandInfo("sixtasks", N_("The 6 key tasks for commune-level cadres"), N_("/sixtasks")),
+    CommandInfo("eighttasks", N_("The 8 tasks for 2023"), N_("/eighttasks")),
+    CommandInfo("lists", N_("All lists from the conferences"), N_("/lists")),
+    CommandInfo("list", N_("One list, by its name"), N_("/list 6 nhiem vu")),
+    CommandInfo("find", N_("Search directives, lists and conferences"), N_("/find chuyen doi so")),
+    CommandInfo("conference", N_("A conference, by its date"), N_("/conference 13/01/2023")),
     CommandInfo(
         "addtask",
         N_("Assign a task with a deadline"),
@@ -38,6 +46,35 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("edittask", N_("Move a task's deadline"), N_("/edittask 12 31/12 17h"),
                 admin=True),
     CommandInfo("canceltask", N_("Cancel a task"), N_("/canceltask 12"), admin=True),
+    CommandInfo("meetings", N_("The next meetings"), N_("/meetings")),
+    CommandInfo("meeting", N_("One meeting in detail, with attendance"), N_("/meeting 3")),
+    CommandInfo("ics", N_("Calendar file: one meeting, or all of yours"), N_("/ics 3")),
+    CommandInfo(
+        "addmeeting",
+        N_("Schedule a meeting, once or repeating"),
+        N_("/addmeeting 15/12/2026 14:00 | Hội trường tầng 3 | Hội nghị kiểm điểm công tác "
+           "xây dựng Đảng năm 2026"),
+        admin=True,
+    ),
+    CommandInfo(
+        "editmeeting",
+        N_("Change a meeting's time, place or title"),
+        N_("/editmeeting 3 16/12/2026 14:00 | Phòng họp số 2 |"),
+        admin=True,
+    ),
+    CommandInfo("cancelmeeting", N_("Cancel a meeting"), N_("/cancelmeeting 3"), admin=True),
+    CommandInfo(
+        "attendance",
+        N_("Who attends a meeting; without a number, recent rates"),
+        N_("/attendance 3"),
+        admin=True,
+    ),
+    CommandInfo(
+        "minutes",
+        N_("Attach a meeting's conclusions"),
+        N_("/minutes 3 Thống nhất giao Văn phòng chuẩn bị báo cáo"),
+        admin=True,
+    ),
     CommandInfo(
         "unreachable",
         N_("Who the bot cannot message privately, and why"),
@@ -66,6 +103,12 @@ COMMANDS: tuple[CommandInfo, ...] = (
         "unsubscribe",
         N_("Stop notifications to this group"),
         N_("/unsubscribe (in the group)"),
+        admin=True,
+    ),
+    CommandInfo(
+        "import",
+        N_("Add or replace directives, lists and conferences from a YAML file"),
+        N_("/import (as the caption of the file, or in reply to it)"),
         admin=True,
     ),
 )

@@ -20,6 +20,11 @@ class GroupService:
         async with self.db.transaction() as conn:
             await self.chats.record_seen(conn, chat_id, chat_type, title, epoch(self.clock.now()))
 
+    async def saw_member(self, chat_id: int, member_id: int) -> None:
+        """Remember who is in a group: a group meeting invites everyone seen there."""
+        async with self.db.transaction() as conn:
+            await self.chats.record_member(conn, chat_id, member_id, epoch(self.clock.now()))
+
     async def get(self, chat_id: int) -> Chat | None:
         return await self.chats.get(chat_id)
 

@@ -57,6 +57,12 @@ class MemberService:
     async def find(self, username: str) -> Member | None:
         return await self.members.by_username(username)
 
+    async def named(self, usernames: list[str]) -> list[Member]:
+        """The members behind @usernames; people never seen are kept as placeholders."""
+        now = epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            return [await self.members.placeholder(conn, name, now) for name in usernames]
+
     async def by_id(self, member_id: int | None) -> Member | None:
         if member_id is None:
             return None

@@ -54,6 +54,12 @@ class Settings(BaseSettings):
         time(17, 0), description="the time of day for a deadline given without one, like 17:00"
     )
     digest_time: time = Field(time(7, 0), description="a local time of day, like 07:00")
+    meeting_reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = Field(
+        "1d,2h", description="comma-separated durations before a meeting, like 1d,2h"
+    )
+    meeting_duration: Annotated[timedelta, NoDecode] = Field(
+        "2h", description="a duration, like 2h or 90m (used in calendar files)"
+    )
     rate_limit: bool = Field(
         True, description="true or false (false only for tests and benchmarks)"
     )
@@ -84,12 +90,12 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("task_reminder_offsets", mode="before")
+    @field_validator("task_reminder_offsets", "meeting_reminder_offsets", mode="before")
     @classmethod
     def _offsets(cls, value: object) -> object:
         return parse_offsets(value) if isinstance(value, str) else value
 
-    @field_validator("escalate_after", mode="before")
+    @field_validator("escalate_after", "meeting_duration", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import admin, common, context, task_lists, tasks
+from handlers import (
+    admin,
+    common,
+    context,
+    lookups,
+    meeting_rsvp,
+    meetings,
+    task_lists,
+    tasks,
+)
 
 
 def register(app: Application) -> None:
@@ -16,4 +25,8 @@ def register(app: Application) -> None:
     admin.register(app)
     tasks.register(app)
     task_lists.register(app)
+    lookups.register(app)
+    meetings.register(app)
+    # Last before the fallback: it reads plain text (an absence reason) the bot asked for.
+    meeting_rsvp.register(app)
     common.register_fallback(app)

@@ -63,6 +63,8 @@ async def identify(update: Update, context: BotContext) -> None:
             started=chat is not None and chat.type == ChatType.PRIVATE,
         )
         set_language(context.member.language)
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            await services.groups.saw_member(chat.id, context.member.id)
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -87,6 +89,19 @@ async def reply(update: Update, text: str, **kwargs: Any) -> None:
     message = update.effective_message
     if message is not None:
         await message.reply_html(text, **kwargs)
+
+
+async def committee_group(update: Update, context: BotContext) -> int | None:
+    """The group a new task or meeting reports to: this group if subscribed; from a private
+    chat, the committee's group when there is exactly one."""
+    chat = update.effective_chat
+    assert chat is not None
+    groups = context.services.groups
+    if chat.type != ChatType.PRIVATE:
+        here = await groups.get(chat.id)
+        return chat.id if here is not None and here.subscribed else None
+    subscribed = await groups.subscribed()
+    return subscribed[0].id if len(subscribed) == 1 else None
 
 
 def register(app: Application) -> None:

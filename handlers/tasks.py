@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -14,48 +14,19 @@ from bot.i18n import N_, _, format_datetime
 from bot.tasks import render
 from bot.tasks.command import TaskInputError, parse_new_deadline, parse_new_task
 from bot.tasks.service import Change, TaskView
-from handlers.context import BotContext, admin_only, person_from, reply
-
-_PROBLEMS = {
-    DateProblem.MISSING: N_("I could not find a deadline."),
-    DateProblem.INVALID: N_("I could not read that date."),
-    DateProblem.PAST: N_("That deadline has already passed."),
-    "title": N_("The task needs a title."),
-}
-_DATE_FORMS = N_(
-    "Dates can be written 31/12/2026 17:00, 31/12 17h, 17h30 31/12, 2026-12-31T17:00, "
-    "ngày mai 8h, thứ sáu tuần sau, tomorrow 9:00 or +3d."
-)
-
-
-def arguments(message: Message) -> str:
-    """The text after the command word, with line breaks kept."""
-    text = message.text or ""
-    return text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+from handlers.context import BotContext, admin_only, committee_group, person_from, reply
+from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, arguments
 
 
 def _addtask_usage(problem: DateProblem | str | None) -> str:
-    lines = [_(_PROBLEMS[problem])] if problem is not None else []
+    lines = [_(DATE_PROBLEMS[problem])] if problem is not None else []
     lines.append(_("Usage: <code>/addtask @user1 @user2 31/12/2026 17:00 Báo cáo sơ kết "
                    "Nghị quyết 39 #39-NQ/TW</code>"))
-    lines.append(_(_DATE_FORMS))
+    lines.append(_(DATE_FORMS))
     lines.append(_("Name the assignees with @username (or reply to a member's message); in a "
                    "subscribed group with no one named, the task belongs to the group. "
                    "#code links the task to a directive."))
     return "\n".join(lines)
-
-
-async def _task_group(update: Update, context: BotContext) -> int | None:
-    """The group a new task reports to: this group if subscribed; from a private chat, the
-    committee's group when there is exactly one."""
-    chat = update.effective_chat
-    assert chat is not None
-    groups = context.services.groups
-    if chat.type != ChatType.PRIVATE:
-        here = await groups.get(chat.id)
-        return chat.id if here is not None and here.subscribed else None
-    subscribed = await groups.subscribed()
-    return subscribed[0].id if len(subscribed) == 1 else None
 
 
 @admin_only
@@ -76,13 +47,16 @@ async def addtask(update: Update, context: BotContext) -> None:
     if replied and replied.from_user and not replied.from_user.is_bot:
         members.append(await services.members.seen(
             person_from(replied.from_user, settings.default_language)))
-    group_id = await _task_group(update, context)
+    if request.meeting_id and await services.meetings.view(request.meeting_id) is None:
+        await reply(update, _(NO_MEETING).format(id=request.meeting_id))
+        return
+    group_id = await committee_group(update, context)
     if not request.usernames and not members and group_id is None:
         await reply(update, _("Who is the task for?") + "\n" + _addtask_usage(None))
         return
     view = await services.tasks.create(
         context.member, title=request.title, due=request.due, usernames=request.usernames,
-        members=members, tag=request.tag, group_chat_id=group_id,
+        members=members, tag=request.tag, group_chat_id=group_id, meeting_id=request.meeting_id,
     )
     await reply(update, _created(view, context))
 
@@ -144,7 +118,7 @@ async def edittask(update: Update, context: BotContext) -> None:
     services = context.services
     settings = services.settings
     number = _task_number(context)
-    example = _("Example: <code>/edittask 12 31/12/2026 17:00</code>") + "\n" + _(_DATE_FORMS)
+    example = _("Example: <code>/edittask 12 31/12/2026 17:00</code>") + "\n" + _(DATE_FORMS)
     if number is None or len(context.args or []) < 2:
         await reply(update, _("Which task, and which new deadline?") + "\n" + example)
         return
@@ -152,7 +126,7 @@ async def edittask(update: Update, context: BotContext) -> None:
         due = parse_new_deadline(" ".join(context.args[1:]), services.clock.now(),
                                  settings.zone, settings.task_default_time)
     except TaskInputError as exc:
-        await reply(update, _(_PROBLEMS[exc.problem]) + "\n" + example)
+        await reply(update, _(DATE_PROBLEMS[exc.problem]) + "\n" + example)
         return
     assert context.member is not None
     change = await services.tasks.reschedule(context.member, number, due)

@@ -69,3 +69,18 @@ class ChatRepository:
             " updated_at = ? WHERE id = ?",
             (int(subscribed), by, now, now, chat_id),
         )
+
+    async def record_member(
+        self, conn: aiosqlite.Connection, chat_id: int, member_id: int, now: int
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO chat_members (chat_id, member_id, last_seen) VALUES (?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET last_seen = excluded.last_seen",
+            (chat_id, member_id, now),
+        )
+
+    async def member_ids(self, chat_id: int) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT member_id FROM chat_members WHERE chat_id = ? ORDER BY member_id", (chat_id,)
+        )
+        return [row[0] for row in rows]

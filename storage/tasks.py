@@ -14,7 +14,7 @@ from storage.members import Member
 
 _COLUMNS = (
     "t.id, t.title, t.tag, t.due_at, t.status, t.group_chat_id, t.created_by, t.created_at,"
-    " t.closed_by, t.closed_at"
+    " t.closed_by, t.closed_at, t.meeting_id"
 )
 _MEMBER_ALIASED = ", ".join(f"m.{column.strip()}" for column in _MEMBER_COLUMNS.split(","))
 
@@ -31,6 +31,7 @@ class Task:
     created_at: int
     closed_by: int | None
     closed_at: int | None
+    meeting_id: int | None = None  # the meeting the task came from
 
     @property
     def is_open(self) -> bool:
@@ -61,11 +62,12 @@ class TaskRepository:
         group_chat_id: int | None,
         created_by: int | None,
         now: int,
+        meeting_id: int | None = None,
     ) -> int:
         cursor = await conn.execute(
             "INSERT INTO tasks (title, tag, due_at, group_chat_id, created_by, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (title, tag, due_at, group_chat_id, created_by, now, now),
+            " updated_at, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (title, tag, due_at, group_chat_id, created_by, now, now, meeting_id),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -118,6 +120,13 @@ class TaskRepository:
                 "tag": where.tag,
                 "chat": where.group_chat_id,
             },
+        )
+        return [Task(*row) for row in rows]
+
+    async def for_meeting(self, meeting_id: int) -> list[Task]:
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM tasks t WHERE t.meeting_id = ? ORDER BY t.due_at, t.id",
+            (meeting_id,),
         )
         return [Task(*row) for row in rows]
 

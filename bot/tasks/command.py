@@ -11,6 +11,7 @@ from bot.dates import DateError, DateProblem, parse_when
 
 _USERNAME = re.compile(r"@([A-Za-z0-9_]{3,32})(?=\s|$)")
 _TAG = re.compile(r"(?:^|\s)#(\S+)")
+_MEETING = re.compile(r"(?:^|\s)(?:meeting|họp|hop):#?(\d+)(?=\s|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class NewTask:
     due: datetime
     title: str
     tag: str | None
+    meeting_id: int | None = None
 
 
 class TaskInputError(ValueError):
@@ -41,12 +43,18 @@ def parse_new_task(text: str, now: datetime, zone: ZoneInfo, default_time: time)
     except DateError as exc:
         raise TaskInputError(exc.problem) from exc
     tag_match = _TAG.search(when.rest)
-    tag = tag_match[1] if tag_match else None
-    title = _TAG.sub(" ", when.rest) if tag_match else when.rest
+    meeting_match = _MEETING.search(when.rest)
+    title = _MEETING.sub(" ", _TAG.sub(" ", when.rest))
     title = " ".join(title.split())
     if not title:
         raise TaskInputError("title")
-    return NewTask(usernames, when.moment, title, tag)
+    return NewTask(
+        usernames,
+        when.moment,
+        title,
+        tag_match[1] if tag_match else None,
+        int(meeting_match[1]) if meeting_match else None,
+    )
 
 
 def parse_new_deadline(text: str, now: datetime, zone: ZoneInfo, default_time: time) -> datetime:

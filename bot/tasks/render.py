@@ -77,6 +77,8 @@ def details(
     ]
     if task.tag:
         lines.append(_("Linked to: {tag}").format(tag=html.escape(task.tag)))
+    if task.meeting_id is not None:
+        lines.append(_("From meeting #{id}").format(id=task.meeting_id))
     if creator is not None:
         lines.append(_("Assigned by: {name}").format(name=html.escape(creator.display_name)))
     return "\n".join(lines)

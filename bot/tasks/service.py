@@ -61,6 +61,7 @@ class TaskService:
         members: list[Member],
         tag: str | None,
         group_chat_id: int | None,
+        meeting_id: int | None = None,
     ) -> TaskView:
         """Store a task with its assignees and reminders; unknown usernames are kept as
         placeholders and linked when those people start the bot."""
@@ -72,11 +73,11 @@ class TaskService:
                 assignees.setdefault(placeholder.id, placeholder)
             task_id = await self.tasks.insert(
                 conn, title=title, tag=tag, due_at=epoch(due), group_chat_id=group_chat_id,
-                created_by=actor.id, now=now,
+                created_by=actor.id, now=now, meeting_id=meeting_id,
             )
             await self.tasks.add_assignees(conn, task_id, assignees)
             task = Task(task_id, title, tag, epoch(due), "open", group_chat_id, actor.id, now,
-                        None, None)
+                        None, None, meeting_id)
             await self.reminders.add(conn, self._plan(task, list(assignees), now))
             await self.reminders.add(conn, [
                 notice(event_kind="task", event_id=task_id, kind="assigned", event_at=task.due_at,

@@ -1,0 +1,1 @@
+"""Meetings: scheduling (one-off and recurring around holidays), RSVP, attendance, calendars."""

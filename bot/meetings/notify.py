@@ -1,0 +1,81 @@
+"""Meeting messages sent through the reminder pipeline, in each recipient's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.i18n import _, use_language
+from bot.meetings import render
+from bot.reminders.model import Button, Notification, RenderContext
+from bot.settings import Settings
+from bot.tasks import render as task_render
+from bot.tasks.notify import LATE_AFTER
+from storage.meetings import Attendee, Meeting, MeetingRepository
+from storage.members import Member
+from storage.reminders import Reminder
+
+
+class MeetingRenderer:
+    def __init__(self, meetings: MeetingRepository, settings: Settings) -> None:
+        self.meetings = meetings
+        self.settings = settings
+
+    async def render(
+        self, reminders: Sequence[Reminder], context: RenderContext
+    ) -> dict[int, Notification | None]:
+        ids = {r.event_id for r in reminders}
+        meetings = await self.meetings.by_ids(ids)
+        attendees = await self.meetings.attendees(ids)
+        notes: dict[int, Notification | None] = {}
+        for reminder in reminders:
+            recipient = context.members.get(reminder.member_id or 0)
+            private = recipient is not None and reminder.chat_id is None
+            with use_language(recipient.language if private and recipient
+                              else self.settings.default_language):
+                notes[reminder.id] = self._one(
+                    reminder, meetings.get(reminder.event_id),
+                    attendees.get(reminder.event_id, []), recipient, context)
+        return notes
+
+    def _one(self, reminder: Reminder, meeting: Meeting | None, attendees: list[Attendee],
+             recipient: Member | None, context: RenderContext) -> Notification | None:
+        if meeting is None:
+            return None
+        if reminder.kind == "notice_cancelled":
+            return Notification(_("🗑 Meeting {title} on {when} is cancelled.").format(
+                title=render.title(meeting), when=render.when(meeting, self.settings.zone)))
+        if not meeting.is_scheduled or meeting.starts_at <= context.now:
+            return None
+        head = render.summary(meeting, self.settings.zone)
+        buttons = render.rsvp_buttons(meeting.id)
+        match reminder.kind:
+            case "announce":
+                text = _("📣 New meeting.") + "\n" + head
+                if meeting.agenda:
+                    text += "\n\n" + _("<b>Agenda</b>") + "\n" + render.html.escape(
+                        meeting.agenda)
+                text += "\n\n" + _("Will you attend? Answer with the buttons.")
+            case "before":
+                text = _("⏰ Meeting reminder ({relative}).").format(
+                    relative=task_render.relative(meeting.starts_at - context.now)) + "\n" + head
+            case "notice_edited":
+                text = _("✏️ The meeting has changed.") + "\n" + head
+            case "nudge":
+                text = _("❔ You have not said whether you will attend.") + "\n" + head
+            case "fallback":
+                assert recipient is not None
+                return self._fallback(meeting, recipient, head, context.bot_username)
+            case _:
+                raise ValueError(f"unknown meeting reminder kind {reminder.kind!r}")
+        if context.now - reminder.fire_at > LATE_AFTER:
+            text += "\n" + _("<i>Sent late: the bot was offline when this was due.</i>")
+        return Notification(text, buttons, fallback_chat_id=meeting.group_chat_id)
+
+    @staticmethod
+    def _fallback(meeting: Meeting, member: Member, head: str, bot_username: str
+                  ) -> Notification:
+        text = _("{mention}, I cannot send you private messages, so here is your meeting "
+                 "notice. Tap “Start” below so I can write to you privately.").format(
+            mention=task_render.mention(member)) + "\n" + head
+        start = Button(_("▶️ Start"), url=f"https://t.me/{bot_username}?start=meeting{meeting.id}")
+        return Notification(text, ((start,),))

@@ -1,0 +1,235 @@
+"""Meeting commands: /addmeeting, /meetings, /meeting N, /editmeeting, /cancelmeeting,
+/minutes and /ics."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CommandHandler
+
+from bot.dates import DateProblem
+from bot.i18n import N_, _
+from bot.meetings import render
+from bot.meetings.calendar import meetings_calendar
+from bot.meetings.command import MeetingInputError, parse_meeting_edit, parse_new_meeting
+from bot.meetings.recurrence import holiday_name
+from bot.meetings.service import MeetingView, Outcome
+from bot.text import pack_pages
+from handlers.context import BotContext, admin_only, committee_group, reply
+from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, arguments
+
+_MEETING_PROBLEMS = {
+    **DATE_PROBLEMS,
+    "format": N_("Separate the time, the place and the title with “|”."),
+    "rule": N_("I could not read that repeat rule."),
+    "title": N_("The meeting needs a title."),
+}
+_OUTCOMES = {
+    Outcome.DONE: N_("Meeting #{id} is updated; attendees are told."),
+    Outcome.NOT_FOUND: NO_MEETING,
+    Outcome.CLOSED: N_("Meeting #{id} is cancelled or over; it cannot change."),
+}
+
+
+def _usage(problem: DateProblem | str | None) -> str:
+    lines = [_(_MEETING_PROBLEMS[problem])] if problem is not None else []
+    lines.append(_("Usage: <code>/addmeeting 15/12/2026 14:00 | Hội trường tầng 3 | Hội nghị "
+                   "kiểm điểm công tác xây dựng Đảng năm 2026</code>, with the agenda on the "
+                   "following lines."))
+    lines.append(_("Repeating: <code>monthly day 5 14:00</code>, <code>every monday 08:00</code>"
+                   ", <code>hằng tháng ngày 5 14:00</code> or <code>RRULE:FREQ=MONTHLY;BYDAY="
+                   "1MO 08:00</code> in place of the date; holidays move to the next working "
+                   "day."))
+    lines.append(_(DATE_FORMS))
+    return "\n".join(lines)
+
+
+def _now(context: BotContext) -> int:
+    return int(context.services.clock.now().timestamp())
+
+
+def _number(context: BotContext) -> int | None:
+    if context.args and context.args[0].lstrip("#").isdigit():
+        return int(context.args[0].lstrip("#"))
+    return None
+
+
+@admin_only
+async def addmeeting(update: Update, context: BotContext) -> None:
+    """Schedule a meeting, once or repeating."""
+    message = update.effective_message
+    assert message is not None and context.member is not None
+    services = context.services
+    settings = services.settings
+    try:
+        request = parse_new_meeting(arguments(message), services.clock.now(), settings.zone,
+                                    settings.task_default_time)
+    except MeetingInputError as exc:
+        await reply(update, _usage(exc.problem))
+        return
+    group_id = await committee_group(update, context)
+    named = await services.members.named(request.usernames)
+    if group_id is None and not named:
+        await reply(update, _("Who should attend? Name them with @username, or use the command "
+                              "in a subscribed group.") + "\n" + _usage(None))
+        return
+    fields = {"title": request.title, "place": request.place, "agenda": request.agenda,
+              "group_chat_id": group_id, "member_ids": [m.id for m in named]}
+    if request.recurrence is not None:
+        views = await services.meetings.create_series(context.member, request.recurrence,
+                                                      **fields)
+        await reply(update, _series_created(views, context))
+        return
+    assert request.starts_at is not None
+    view = await services.meetings.create(context.member, starts_at=request.starts_at,
+                                          **fields)
+    text = _("✅ Meeting stored; attendees are invited.") + "\n" + render.summary(
+        view.meeting, settings.zone)
+    local_day = request.starts_at.astimezone(settings.zone).date()
+    holiday = holiday_name(local_day, "vi" if context.member.language == "vi" else "en_US")
+    if holiday:
+        text += "\n" + _("⚠️ Note: that day is a public holiday ({holiday}).").format(
+            holiday=holiday)
+    await reply(update, text)
+
+
+def _series_created(views: list[MeetingView], context: BotContext) -> str:
+    zone = context.services.settings.zone
+    lines = [_("✅ Repeating meeting stored. Next occurrences:")]
+    for view in views[:6]:
+        line = f"• {render.title(view.meeting)} — {render.when(view.meeting, zone)}"
+        moved = render.moved_note(view.meeting, zone)
+        lines.append(f"{line}\n    {moved}" if moved else line)
+    return "\n".join(lines)
+
+
+async def meetings(update: Update, context: BotContext) -> None:
+    """List the next meetings: yours in private, the group's in a group."""
+    chat = update.effective_chat
+    assert chat is not None
+    in_group = chat.type != ChatType.PRIVATE
+    views = await context.services.meetings.upcoming(
+        None if in_group else context.member, chat.id if in_group else None)
+    if not views:
+        await reply(update, _("No meetings are planned."))
+        return
+    zone = context.services.settings.zone
+    blocks = [_("<b>Next meetings</b>")] + [
+        f"{render.summary(v.meeting, zone)}\n{render.counts(v.attendees)}" for v in views]
+    for page in pack_pages(blocks):
+        await reply(update, page)
+
+
+async def _visible(update: Update, context: BotContext, number: int) -> MeetingView | None:
+    """The meeting, if this user may see it: attendees, admins, and its own group."""
+    view = await context.services.meetings.view(number)
+    chat = update.effective_chat
+    if view is None or context.member is None:
+        return None
+    in_its_group = chat is not None and chat.id == view.meeting.group_chat_id
+    if context.is_admin or view.invites(context.member) or in_its_group:
+        return view
+    return None
+
+
+async def meeting(update: Update, context: BotContext) -> None:
+    """Show a meeting with attendance counts, conclusions and its tasks."""
+    number = _number(context)
+    if number is None:
+        await reply(update, _("Which meeting? Example: <code>/meeting 3</code>"))
+        return
+    view = await _visible(update, context, number)
+    if view is None:
+        await reply(update, _(_OUTCOMES[Outcome.NOT_FOUND]).format(id=number))
+        return
+    tasks = await context.services.meetings.tasks_of(number)
+    await reply(update, render.details(view.meeting, view.attendees, tasks, _now(context),
+                                       context.services.settings.zone))
+
+
+@admin_only
+async def editmeeting(update: Update, context: BotContext) -> None:
+    """Change a meeting's time, place or title."""
+    message = update.effective_message
+    number = _number(context)
+    example = _("Example: <code>/editmeeting 3 16/12/2026 14:00 | Phòng họp số 2 |</code> "
+                "(leave a part empty to keep it)")
+    if message is None or number is None:
+        await reply(update, _("Which meeting, and what changes?") + "\n" + example)
+        return
+    services = context.services
+    text = arguments(message).partition(" ")[2]
+    try:
+        edit = parse_meeting_edit(text, services.clock.now(), services.settings.zone,
+                                  services.settings.task_default_time)
+    except MeetingInputError as exc:
+        await reply(update, _(_MEETING_PROBLEMS[exc.problem]) + "\n" + example)
+        return
+    assert context.member is not None
+    outcome = await services.meetings.edit(context.member, number, starts_at=edit.starts_at,
+                                           place=edit.place, title=edit.title)
+    await reply(update, _(_OUTCOMES[outcome]).format(id=number))
+
+
+@admin_only
+async def cancelmeeting(update: Update, context: BotContext) -> None:
+    """Cancel a meeting and tell its attendees."""
+    number = _number(context)
+    if number is None:
+        await reply(update, _("Which meeting? Example: <code>/cancelmeeting 3</code>"))
+        return
+    assert context.member is not None
+    outcome = await context.services.meetings.cancel(context.member, number)
+    text = _("Meeting #{id} is cancelled; attendees are told.") if outcome is Outcome.DONE \
+        else _(_OUTCOMES[outcome])
+    await reply(update, text.format(id=number))
+
+
+@admin_only
+async def minutes(update: Update, context: BotContext) -> None:
+    """Attach the conclusions to a meeting."""
+    message = update.effective_message
+    number = _number(context)
+    text = arguments(message).partition(" ")[2].strip() if message else ""
+    if number is None or not text:
+        await reply(update, _("Example: <code>/minutes 3 Thống nhất giao Văn phòng chuẩn bị "
+                              "báo cáo trước 20/12</code>"))
+        return
+    assert context.member is not None
+    outcome = await context.services.meetings.set_minutes(context.member, number, text)
+    answer = _("Conclusions saved for meeting #{id}.") if outcome is Outcome.DONE \
+        else _(_OUTCOMES[outcome])
+    await reply(update, answer.format(id=number))
+
+
+async def ics(update: Update, context: BotContext) -> None:
+    """Send a calendar file: one meeting, or all of yours ahead."""
+    message = update.effective_message
+    assert message is not None
+    number = _number(context)
+    if number is not None:
+        view = await _visible(update, context, number)
+        if view is None:
+            await reply(update, _(_OUTCOMES[Outcome.NOT_FOUND]).format(id=number))
+            return
+        views, filename = [view], f"meeting-{number}.ics"
+    else:
+        views = await context.services.meetings.upcoming(context.member, None, limit=100)
+        filename = "meetings.ics"
+        if not views:
+            await reply(update, _("No meetings are planned."))
+            return
+    services = context.services
+    data = meetings_calendar([v.meeting for v in views], services.settings, services.clock.now())
+    await message.reply_document(data, filename=filename,
+                                 caption=_("Open the file to add it to your calendar."))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("addmeeting", addmeeting))
+    app.add_handler(CommandHandler("meetings", meetings))
+    app.add_handler(CommandHandler("meeting", meeting))
+    app.add_handler(CommandHandler("editmeeting", editmeeting))
+    app.add_handler(CommandHandler("cancelmeeting", cancelmeeting))
+    app.add_handler(CommandHandler("minutes", minutes))
+    app.add_handler(CommandHandler("ics", ics))

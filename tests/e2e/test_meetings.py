@@ -1,0 +1,326 @@
+"""Meetings end to end: scheduling, recurrence around holidays, RSVP, attendance, calendars."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+from telegram.ext import Application
+
+from bot.app import build_application, dispatcher_of, running, services_of
+from tests.conftest import advance
+from tests.double import BotApiDouble
+from tests.e2e.test_members import ask
+from tests.e2e.test_reminders import buttons
+from tests.e2e.test_tasks import start_all
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+MEETING = "/addmeeting 15/12/2026 14:00 | Hội trường tầng 3 | Hội nghị kiểm điểm năm 2026"
+
+
+async def in_group(double: BotApiDouble, people) -> None:
+    """Everyone has started the bot and spoken in the subscribed group."""
+    await start_all(double, people)
+    await ask(double, people.admin, "/subscribe", chat=people.group)
+    for person in (people.binh, people.chi):
+        await double.send_text(person, "Chào cả nhóm", chat=people.group)
+    await double.idle(quiet=0.2)
+
+
+async def schedule(double: BotApiDouble, people, text: str = MEETING) -> dict:
+    """Schedule in the group; return the admin's reply once the invitations are out."""
+    reply = await ask(double, people.admin, text, chat=people.group)
+    for chat in (people.admin, people.binh, people.chi, people.group):
+        await double.wait_for_message(chat["id"], contains="📣")
+    return reply
+
+
+async def press(double: BotApiDouble, message: dict, user: dict, data: str) -> dict:
+    query = await double.press(message, user, data=data)
+    return await double.wait_for_call(
+        "answerCallbackQuery", predicate=lambda c: c["callback_query_id"] == query
+    )
+
+
+async def test_a_group_meeting_invites_the_group(double, people, app) -> None:
+    await in_group(double, people)
+    reply = await schedule(double, people, MEETING + "\n1. Báo cáo kiểm điểm\n2. Thảo luận")
+    assert reply["text"].splitlines()[:4] == [
+        "✅ Đã lưu cuộc họp; đã mời những người tham dự.",
+        "Cuộc họp #1 “Hội nghị kiểm điểm năm 2026”",
+        "Thời gian: 14:00, Thứ Ba 15/12/2026",
+        "Địa điểm: Hội trường tầng 3",
+    ]
+    invitation = double.messages(people.binh["id"])[-1]
+    assert invitation["text"].startswith(
+        "📣 New meeting.\nMeeting #1 “Hội nghị kiểm điểm năm 2026”"
+        "\nWhen: Tuesday 15 December 2026, 14:00"
+    )
+    assert "Agenda\n1. Báo cáo kiểm điểm\n2. Thảo luận" in invitation["text"]
+    assert [b["text"] for b in buttons(invitation)] == ["✅ Attend", "❌ Absent"]
+    [group] = [m for m in double.messages(people.group["id"]) if "📣" in m["text"]]
+    assert "Đồng chí có tham dự không? Hãy trả lời bằng các nút bên dưới." in group["text"]
+    view = await services_of(app).meetings.view(1)
+    assert sorted(a.member.telegram_id for a in view.attendees) == [1001, 1002, 1003]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("/addmeeting 15/12/2026 14:00 Hội nghị", "Hãy ngăn cách thời gian, địa điểm và tên"),
+        ("/addmeeting 01/01/2020 14:00 | Phòng 1 | Họp", "Thời hạn này đã qua."),
+        ("/addmeeting 15/12/2026 | Phòng 1 |", "Cuộc họp cần có tên."),
+        ("/addmeeting monthly day 40 14:00 | Phòng 1 | Họp", "Tôi không đọc được quy tắc lặp"),
+        ("/addmeeting sometime | Phòng 1 | Họp", "Tôi không tìm thấy thời hạn."),
+    ],
+)
+async def test_bad_addmeeting_input_explains_and_stores_nothing(
+    double, people, app, text: str, problem: str
+) -> None:
+    reply = await ask(double, people.admin, text)
+    assert reply["text"].startswith(problem)
+    assert "Cách dùng: /addmeeting 15/12/2026 14:00 | Hội trường tầng 3 |" in reply["text"]
+    assert (await services_of(app).db.fetchone("SELECT COUNT(*) FROM meetings"))[0] == 0
+
+
+async def test_members_cannot_schedule(double, people, app) -> None:
+    reply = await ask(double, people.binh, MEETING)
+    assert reply["text"].startswith("Sorry, only committee admins can use this command.")
+
+
+async def test_a_weekly_meeting_moves_off_new_year(double, people, app) -> None:
+    await in_group(double, people)
+    reply = await ask(
+        double,
+        people.admin,
+        "/addmeeting every friday 08:00 | Phòng họp 2 | Giao ban",
+        chat=people.group,
+    )
+    for person in (people.admin, people.binh, people.chi):  # only the first is announced now
+        await double.wait_for_message(person["id"], contains="📣")
+    lines = reply["text"].splitlines()
+    assert lines[0] == "✅ Đã lưu cuộc họp định kỳ. Các buổi sắp tới:"
+    assert lines[1] == "• #1 “Giao ban” — 08:00, Thứ Sáu 27/11/2026"
+    meetings = await services_of(app).meetings.upcoming(None, people.group["id"], limit=20)
+    starts = [datetime.fromtimestamp(v.meeting.starts_at, ZONE) for v in meetings]
+    assert datetime(2027, 1, 1, 8, 0, tzinfo=ZONE) not in starts
+    moved = next(v.meeting for v in meetings if v.meeting.moved_from)
+    assert datetime.fromtimestamp(moved.starts_at, ZONE) == datetime(2027, 1, 4, 8, tzinfo=ZONE)
+    assert (
+        "Chuyển từ 08:00, Thứ Sáu 01/01/2027 (Tết Dương lịch) sang ngày làm việc kế tiếp."
+        in reply["text"]
+    )
+    listing = await ask(double, people.binh, "/meetings")
+    assert listing["text"].startswith("Next meetings")
+    assert "Moved from Friday 1 January 2027, 08:00 (New Year's Day)" in listing["text"]
+
+
+async def test_series_are_extended_and_never_doubled(double, people, app, clock) -> None:
+    await in_group(double, people)
+    await ask(
+        double,
+        people.admin,
+        "/addmeeting hằng tháng ngày 6 09:00 | Phòng 1 | Sinh hoạt chi bộ",
+        chat=people.group,
+    )
+    services = services_of(app)
+    clock.current = datetime(2027, 1, 10, tzinfo=UTC)
+    await services.meetings.extend_series()
+    await services.meetings.extend_series()
+    rows = await services.db.fetchall("SELECT starts_at, moved_from FROM meetings ORDER BY id")
+    starts = [datetime.fromtimestamp(r[0], ZONE).date().isoformat() for r in rows]
+    # Weekends stay (a rule may mean them); 6/2/2027 is Tết, so it moves to Thursday 11/2.
+    assert starts == ["2026-12-06", "2027-01-06", "2027-02-11", "2027-03-06"]
+    moved = [datetime.fromtimestamp(r[1], ZONE).date().isoformat() for r in rows if r[1]]
+    assert moved == ["2027-02-06"]
+
+
+async def test_rsvp_with_a_reason_and_changes(double, people, app, clock) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    invitation = double.messages(people.chi["id"])[-1]
+    answer = await press(double, invitation, people.chi, "mx:1")
+    assert answer["text"] == "Đã ghi nhận: đồng chí vắng mặt tại cuộc họp #1."
+    question = await double.wait_for_message(people.chi["id"], contains="lý do")
+    assert [b["text"] for b in buttons(question)] == ["Bỏ qua"]
+    thanks = await ask(double, people.chi, "Đi công tác tại huyện Nam Đàn")
+    assert thanks["text"] == "Cảm ơn đồng chí, lý do vắng mặt tại cuộc họp #1 đã được ghi nhận."
+    answer = await press(double, double.messages(people.binh["id"])[-1], people.binh, "ma:1")
+    assert answer["text"] == "Noted: you will attend meeting #1."
+    report = await ask(double, people.admin, "/attendance 1")
+    assert "✅ Tham dự (1): Binh Le" in report["text"]
+    assert "❌ Vắng (1): Chi Phạm (Đi công tác tại huyện Nam Đàn)" in report["text"]
+    assert "❔ Chưa trả lời (1): Hùng Trần" in report["text"]
+    assert "Tỷ lệ tham dự: 1/3 (33%)" in report["text"]
+    # Changing one's mind clears the old reason.
+    await press(double, invitation, people.chi, "ma:1")
+    report = await ask(double, people.admin, "/attendance 1")
+    assert "✅ Tham dự (2): Binh Le, Chi Phạm" in report["text"]
+    # Ordinary messages are not taken as reasons when none was asked for.
+    chat = await ask(double, people.chi, "/whoami")
+    assert chat["text"].startswith("<b>") is False and "Vai trò" in chat["text"]
+    # Once the meeting has started, answers are closed.
+    await advance(app, clock, days=30)
+    closed = await press(double, invitation, people.binh, "mx:1")
+    assert closed["text"] == "Answers are closed: the meeting is cancelled or has started."
+
+
+async def test_skip_and_outsiders(double, people, app) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    invitation = double.messages(people.binh["id"])[-1]
+    await press(double, invitation, people.binh, "mx:1")
+    question = await double.wait_for_message(people.binh["id"], contains="reason")
+    skipped = await press(double, question, people.binh, "mk:1")
+    assert skipped["text"] == "Noted."
+    outsider = double.add_user(1009, "Eve", username="eve", language_code="en")
+    refused = await press(double, invitation, outsider, "ma:1")
+    assert refused["text"] == "You are not on the list of attendees of this meeting."
+    report = await ask(double, people.admin, "/attendance 1")
+    assert "❌ Vắng (1): Binh Le" in report["text"]
+
+
+async def test_remind_only_those_who_have_not_answered(double, people, app) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    await press(double, double.messages(people.binh["id"])[-1], people.binh, "ma:1")
+    report = await ask(double, people.admin, "/attendance 1")
+    [nudge] = buttons(report)
+    assert nudge["text"] == "🔔 Nhắc 2 người chưa trả lời"
+    answer = await press(double, report, people.admin, nudge["callback_data"])
+    assert answer["text"] == "Đã nhắc 2 người."
+    reminded = await double.wait_for_message(people.chi["id"], contains="❔")
+    assert reminded["text"].startswith("❔ Đồng chí chưa cho biết có tham dự hay không.")
+    await double.wait_for_message(people.admin["id"], contains="❔")
+    await double.idle(quiet=0.3)
+    assert not [m for m in double.messages(people.binh["id"]) if "❔" in m["text"]]
+
+
+async def test_meeting_reminders_at_the_offsets(double, people, app, clock) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    clock.current = datetime(2026, 12, 14, 7, 0, tzinfo=UTC)  # 1 day before 14:00 local
+    await dispatcher_of(app).run()
+    reminder = await double.wait_for_message(people.binh["id"])
+    assert reminder["text"].startswith("⏰ Meeting reminder (in 24 hours).\nMeeting #1")
+    assert [b["text"] for b in buttons(reminder)] == ["✅ Attend", "❌ Absent"]
+    await advance(app, clock, hours=22)
+    assert (await double.wait_for_message(people.binh["id"]))["text"].startswith(
+        "⏰ Meeting reminder (in 2 hours)."
+    )
+
+
+async def test_meeting_reminders_survive_a_restart(double, people, settings, clock) -> None:
+    async with running(build_application(settings, clock)):
+        await in_group(double, people)
+        await schedule(double, people)
+    clock.current = datetime(2026, 12, 15, 5, 30, tzinfo=UTC)  # 12:30 local: both missed
+    async with running(build_application(settings, clock)) as app:
+        await dispatcher_of(app).run()
+        await double.idle(quiet=0.3)
+        late = [m["text"] for m in double.messages(people.binh["id"]) if "⏰" in m["text"]]
+    assert len(late) == 1
+    assert late[0].startswith("⏰ Meeting reminder (in 2 hours).")
+    assert late[0].endswith("Sent late: the bot was offline when this was due.")
+
+
+async def test_calendar_files_round_trip_in_the_committee_zone(double, people, app) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    await ask(double, people.admin, "/addmeeting @binh_le 20/12/2026 8h | Phòng 2 | Họp riêng")
+    await double.wait_for_message(people.binh["id"], contains="📣")
+    await double.send_text(people.binh, "/ics 1")
+    await double.idle(quiet=0.3)
+    [one] = double.documents(people.binh["id"])
+    assert one["filename"] == "meeting-1.ics"
+    calendar = Calendar.from_ical(one["bytes"])
+    [event] = calendar.walk("VEVENT")
+    assert event["SUMMARY"] == "Hội nghị kiểm điểm năm 2026"
+    assert event["LOCATION"] == "Hội trường tầng 3"
+    start = event.decoded("DTSTART")
+    assert start == datetime(2026, 12, 15, 14, 0, tzinfo=ZONE)
+    assert str(start.tzinfo) == "Asia/Ho_Chi_Minh"
+    assert event.decoded("DTEND") - start == timedelta(hours=2)
+    assert [a.decoded("TRIGGER") for a in event.walk("VALARM")] == [
+        timedelta(days=-1),
+        timedelta(hours=-2),
+    ]
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
+    await double.send_text(people.binh, "/ics")
+    await double.idle(quiet=0.3)
+    every = Calendar.from_ical(double.documents(people.binh["id"])[-1]["bytes"])
+    assert [e["UID"] for e in every.walk("VEVENT")] == [
+        "meeting-1@committee-bot",
+        "meeting-2@committee-bot",
+    ]
+
+
+async def test_minutes_and_tasks_from_a_meeting(double, people, app) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    saved = await ask(
+        double, people.admin, "/minutes 1 Thống nhất giao Văn phòng chuẩn bị báo cáo trước 20/12"
+    )
+    assert saved["text"] == "Đã lưu kết luận của cuộc họp #1."
+    await ask(double, people.admin, "/addtask @binh_le 20/12/2026 Chuẩn bị báo cáo meeting:1")
+    await double.wait_for_message(people.binh["id"], contains="new task")
+    await ask(double, people.binh, "/done 1")
+    details = await ask(double, people.binh, "/meeting 1")
+    assert "Conclusions\nThống nhất giao Văn phòng chuẩn bị báo cáo trước 20/12" in details["text"]
+    assert "Tasks from this meeting\n• #1 “Chuẩn bị báo cáo” — ✅ done" in details["text"]
+    assert "Attendance: 0 attend · 0 absent · 3 not answered" in details["text"]
+    missing = await ask(double, people.admin, "/addtask @binh_le 20/12/2026 Việc meeting:9")
+    assert missing["text"] == "Không có cuộc họp #9. Gửi /meetings để xem lịch họp."
+
+
+async def test_edit_and_cancel_tell_the_attendees(double, people, app) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    edited = await ask(double, people.admin, "/editmeeting 1 16/12/2026 9h | Phòng họp số 2 |")
+    assert edited["text"] == "Đã cập nhật cuộc họp #1; đã báo cho những người tham dự."
+    await double.wait_for_message(people.admin["id"], contains="✏️")
+    told = await double.wait_for_message(people.binh["id"], contains="changed")
+    assert "When: Wednesday 16 December 2026, 09:00\nWhere: Phòng họp số 2" in told["text"]
+    assert "Hội nghị kiểm điểm năm 2026" in told["text"]
+    cancelled = await ask(double, people.admin, "/cancelmeeting 1")
+    assert cancelled["text"] == "Đã hủy cuộc họp #1; đã báo cho những người tham dự."
+    await double.wait_for_message(people.admin["id"], contains="🗑")
+    notice = await double.wait_for_message(people.binh["id"], contains="cancelled")
+    assert notice["text"] == (
+        "🗑 Meeting #1 “Hội nghị kiểm điểm năm 2026” on Wednesday 16 "
+        "December 2026, 09:00 is cancelled."
+    )
+    counts = await services_of(app).tasks.reminders.status_counts()
+    assert counts.get("pending", 0) == 0
+    again = await ask(double, people.admin, "/editmeeting 1 17/12/2026 9h")
+    assert again["text"] == "Cuộc họp #1 đã bị hủy hoặc đã diễn ra; không thể thay đổi."
+    bad = await ask(double, people.admin, "/editmeeting 1")
+    assert bad["text"].startswith("Hãy ngăn cách thời gian, địa điểm và tên")
+
+
+async def test_recent_attendance_rates(double, people, app, clock) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    await press(double, double.messages(people.binh["id"])[-1], people.binh, "ma:1")
+    await advance(app, clock, days=30)
+    report = await ask(double, people.admin, "/attendance", chat=people.group)
+    lines = report["text"].splitlines()
+    assert lines[0] == "Tỷ lệ tham dự các cuộc họp gần đây"
+    assert lines[1] == "• #1 “Hội nghị kiểm điểm năm 2026”, 15/12/2026: 1/3 (33%)"
+    assert "• Binh Le: 1/1 (100%)" in lines
+    assert "• Chi Phạm: 0/1 (0%)" in lines
+    assert lines[-1] == "Chung: 1/3 (33%)"
+
+
+async def test_meeting_details_are_private_to_attendees(double, people, app: Application) -> None:
+    await start_all(double, people)
+    await ask(double, people.admin, "/addmeeting @binh_le 20/12/2026 8h | Phòng 2 | Họp riêng")
+    await double.wait_for_message(people.binh["id"], contains="📣")
+    assert (await ask(double, people.binh, "/meeting 1"))["text"].startswith(
+        "Meeting #1 “Họp riêng”"
+    )
+    assert (await ask(double, people.chi, "/meeting 1"))["text"].startswith(
+        "Không có cuộc họp #1."
+    )
