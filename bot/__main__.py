@@ -1,17 +1,24 @@
-"""Command line: ``committee-bot`` runs the bot; ``committee-bot demo`` runs it offline."""
+"""Command line: ``committee-bot`` runs the bot; ``committee-bot demo`` runs it offline;
+``committee-bot import FILE`` loads a content file as an admin's /import would."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+from pathlib import Path
 
 from telegram import Update
 
 from bot.app import build_application
+from bot.clock import SystemClock
 from bot.i18n import CatalogueMissingError
+from bot.knowledge.content import ContentError
+from bot.knowledge.loader import Stored
+from bot.knowledge.service import KnowledgeService
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
-from storage.database import DatabaseTooNewError
+from storage.database import Database, DatabaseTooNewError
 
 
 def _run() -> None:
@@ -33,15 +40,43 @@ def _demo() -> None:
     run_demo()
 
 
+def _import(path: Path) -> None:
+    """Load a content file as an admin's /import would, and print what changed."""
+    stored = asyncio.run(_import_data(path.read_bytes(), path.name))
+    print(f"{path}: {len(stored.added)} added, {len(stored.replaced)} replaced")
+    for verb, entries in (("added", stored.added), ("replaced", stored.replaced)):
+        for kind, key in entries:
+            print(f"  {kind} {key}: {verb}")
+
+
+async def _import_data(data: bytes, name: str) -> Stored:
+    """Load the shipped content first, as a start would, so the file may refer to it."""
+    db = Database(load_settings().database_path)
+    await db.open()
+    try:
+        knowledge = KnowledgeService(db, SystemClock())
+        await knowledge.load_builtin()
+        return await knowledge.import_file(data, name, actor_id=None)
+    finally:
+        await db.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="committee-bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (the default)")
     sub.add_parser("demo", help="chat with the bot in this terminal, without Telegram")
+    importer = sub.add_parser("import", help="add or replace directives, lists and conferences")
+    importer.add_argument("file", type=Path, help="a YAML file in the schema of bot/content/")
     args = parser.parse_args(argv)
     try:
-        _demo() if args.command == "demo" else _run()
-    except (SettingsError, CatalogueMissingError, DatabaseTooNewError) as exc:
+        if args.command == "import":
+            _import(args.file)
+        else:
+            _demo() if args.command == "demo" else _run()
+    except (
+        SettingsError, CatalogueMissingError, DatabaseTooNewError, ContentError, OSError
+    ) as exc:
         print(f"committee-bot: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
 

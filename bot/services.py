@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.groups import GroupService
+from bot.knowledge.service import KnowledgeService
+from bot.meetings.notify import MeetingRenderer
+from bot.meetings.service import MeetingService
 from bot.members import MemberService
 from bot.reminders.model import Renderer, Wakeup
 from bot.settings import Settings
@@ -13,6 +16,7 @@ from bot.tasks.digest import DigestRenderer, DigestService
 from bot.tasks.notify import TaskRenderer
 from bot.tasks.service import TaskService
 from storage.database import Database
+from storage.meetings import MeetingRepository
 from storage.tasks import TaskRepository
 
 
@@ -25,6 +29,8 @@ class Services:
     groups: GroupService
     tasks: TaskService
     digest: DigestService
+    meetings: MeetingService
+    knowledge: KnowledgeService
     wakeup: Wakeup
     renderers: dict[str, Renderer] = field(default_factory=dict)
 
@@ -41,9 +47,12 @@ class Services:
             groups=GroupService(db, clock),
             tasks=TaskService(db, clock, settings, wakeup),
             digest=DigestService(db, clock, settings, wakeup),
+            meetings=MeetingService(db, clock, settings, wakeup),
+            knowledge=KnowledgeService(db, clock),
             wakeup=wakeup,
             renderers={
                 "task": TaskRenderer(task_repository, settings),
                 "digest": DigestRenderer(task_repository, settings),
+                "meeting": MeetingRenderer(MeetingRepository(db), settings),
             },
         )

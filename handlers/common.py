@@ -36,6 +36,9 @@ async def start(update: Update, context: BotContext) -> None:
           "resolutions.\n\nSend /help to see what I can do. Send /lang en or /lang vi to "
           "change the language.").format(name=html.escape(user.full_name)),
     )
+    if context.args:  # came through a "Start" button on a reminder in a group
+        await reply(update, _("From now on your reminders come here, privately. Send /tasks "
+                              "for your tasks and /meetings for your meetings."))
 
 
 async def help_command(update: Update, context: BotContext) -> None:

@@ -156,7 +156,9 @@ async def test_a_blocked_assignee_is_mentioned_in_the_group_instead(
     )
     assert calls_after == calls_before
     double.unblock(people.binh["id"])
-    await ask(double, people.binh, "/start")
+    await ask(double, people.binh, "/start task1")
+    deep = await double.wait_for_message(people.binh["id"])
+    assert deep["text"].startswith("From now on your reminders come here, privately.")
     cleared = await ask(double, people.admin, "/unreachable")
     assert cleared["text"] == "Bot nhắn riêng được cho mọi người được giao việc."
 

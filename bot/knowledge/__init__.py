@@ -1,0 +1,1 @@
+"""The lookup knowledge base: directives, lists and conferences, loaded from YAML."""

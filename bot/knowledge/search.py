@@ -1,0 +1,185 @@
+"""Search text: what is indexed for each entity, FTS5 queries, snippets and corrections.
+
+Every query is matched on folded text (so ``chuyen doi so`` finds ``chuyển đổi số``), and ranked
+by whether the words also match as typed, with their marks, then by whether they stand side by
+side, then by bm25.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.knowledge.folding import exact_words, fold, normalize, words
+from storage.knowledge_entities import Conference, Document, Item, ItemList
+from storage.knowledge_index import IndexEntry
+
+LANGUAGES = ("vi", "en")
+SNIPPET_WIDTH = 180
+_WORD = re.compile(r"\w+")
+_FOLDED_COLUMNS = "{title_folded body_folded}"
+_EXACT_COLUMNS = "{title body}"
+_SEPARATOR = " · "
+Parts = tuple[list[str | None], list[str | None]]  # title parts, body parts
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search as typed, as folded terms and as exact (marked) terms."""
+
+    text: str
+    terms: tuple[str, ...]
+    exact: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Query | None:
+        terms = tuple(words(text))
+        return cls(text.strip(), terms, tuple(exact_words(text))) if terms else None
+
+    def match(self, any_term: bool = False) -> str:
+        """FTS5 query over the folded columns: every term, or any term."""
+        joiner = " OR " if any_term else " AND "
+        return f"{_FOLDED_COLUMNS} : ({joiner.join(_quoted(t) for t in self.terms)})"
+
+    def exact_match(self) -> str:
+        return f"{_EXACT_COLUMNS} : ({' AND '.join(_quoted(t) for t in self.exact)})"
+
+    def phrase_match(self) -> str:
+        return f"{_FOLDED_COLUMNS} : {_quoted(' '.join(self.terms))}"
+
+    def replaced(self, fixes: dict[str, str]) -> Query:
+        """The query with misspelt terms replaced by known ones (folded: marks are lost)."""
+        terms = tuple(fixes.get(term, term) for term in self.terms)
+        return Query(" ".join(terms), terms, terms)
+
+
+def _quoted(term: str) -> str:
+    # Terms are runs of word characters, so they never hold a double quote themselves.
+    return f'"{term}"'
+
+
+# ---- what is indexed ------------------------------------------------------------------
+def document_entries(doc: Document) -> list[IndexEntry]:
+    names = _SEPARATOR.join((doc.code, *doc.aliases))
+    return _entries(lambda lang: ([names, doc.title.get(lang)],
+                                  [doc.issuer.get(lang), doc.summary.get(lang)]))
+
+
+def list_entries(item_list: ItemList) -> list[IndexEntry]:
+    names = _SEPARATOR.join(item_list.aliases)
+    return _entries(lambda lang: ([item_list.title.get(lang), names],
+                                  [item_list.source.get(lang)]))
+
+
+def item_entries(item: Item) -> list[IndexEntry]:
+    return _entries(lambda lang: ([item.title.get(lang)],
+                                  [item.detail.get(lang), item.answer.get(lang)]))
+
+
+def conference_entries(conference: Conference) -> list[IndexEntry]:
+    def parts(lang: str) -> Parts:
+        figures = [figure.get(lang) for figure in conference.figures]
+        texts = (conference.place, conference.chaired_by, conference.decided)
+        return [conference.title.get(lang)], [text.get(lang) for text in texts] + figures
+
+    return _entries(parts)
+
+
+def _entries(parts_of: Callable[[str], Parts]) -> list[IndexEntry]:
+    entries = []
+    for language in LANGUAGES:
+        title_parts, body_parts = parts_of(language)
+        title = normalize(_SEPARATOR.join(p for p in title_parts if p))
+        body = normalize("\n".join(p for p in body_parts if p))
+        if title or body:
+            entries.append(IndexEntry(language, title, body, fold(title), fold(body)))
+    return entries
+
+
+# ---- what is shown ----------------------------------------------------------------------
+def snippet(title: str, body: str, terms: Sequence[str]) -> str:
+    """HTML: a window of the text around the matched words, matched words in bold.
+
+    The window opens where the words stand in the query's order, else where most of them
+    are close together. The body is preferred; a hit only in the title (a code, an alias)
+    shows the title.
+    """
+    for text in (body, title):
+        text = " ".join(text.split())
+        words = [(m.span(), fold(m.group())) for m in _WORD.finditer(text)]
+        spans = [span for span, word in words if _matches(word, set(terms))]
+        if spans:
+            return _window(text, spans, _phrase_at(words, terms) or _densest(spans))
+    text = " ".join(body.split()) or title
+    end = _end(text, 0)
+    return html.escape(text[:end]) + ("…" if end < len(text) else "")
+
+
+def _matches(word: str, terms: set[str]) -> bool:
+    """A word matches a term exactly or, for longer words, as a stem (task ~ tasks)."""
+    if word in terms:
+        return True
+    return len(word) >= 4 and any(
+        len(term) >= 4 and (word.startswith(term) or term.startswith(word)) for term in terms
+    )
+
+
+def _phrase_at(words: list[tuple[tuple[int, int], str]], terms: Sequence[str]) -> int | None:
+    """Where the words of a query of several words first appear side by side, in order."""
+    size = len(terms)
+    folded = [word for _span, word in words]
+    starts = range(len(words) - size + 1) if size > 1 else range(0)
+    return next((words[n][0][0] for n in starts if folded[n:n + size] == list(terms)), None)
+
+
+def _densest(spans: list[tuple[int, int]]) -> int:
+    """Where the most matched words stand close together."""
+    reach = SNIPPET_WIDTH // 2
+
+    def near(left: int) -> int:
+        return sum(1 for start, _end in spans if left <= start < left + reach)
+
+    return max((start for start, _end in spans), key=near)
+
+
+def _window(text: str, spans: list[tuple[int, int]], focus: int) -> str:
+    start = max(0, focus - SNIPPET_WIDTH // 3)
+    if start:
+        space = text.find(" ", start, focus)
+        start = space + 1 if space >= 0 else start
+    end = _end(text, start)
+    pieces, cursor = [], start
+    for left, right in spans:
+        if left >= cursor and right <= end:
+            pieces += [html.escape(text[cursor:left]), f"<b>{html.escape(text[left:right])}</b>"]
+            cursor = right
+    pieces.append(html.escape(text[cursor:end]))
+    return ("…" if start else "") + "".join(pieces) + ("…" if end < len(text) else "")
+
+
+def _end(text: str, start: int) -> int:
+    """Where a window from ``start`` ends: a word boundary within the snippet width."""
+    end = min(len(text), start + SNIPPET_WIDTH)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return end
+
+
+# ---- when nothing is found --------------------------------------------------------------
+def vocabulary(folded_texts: Iterable[str]) -> set[str]:
+    return {word for text in folded_texts for word in _WORD.findall(text)}
+
+
+def corrections(query: Query, known: set[str]) -> dict[str, str]:
+    """For each unknown term of three letters or more, the known word closest to it."""
+    found = {}
+    for term in query.terms:
+        if term not in known and len(term) >= 3:
+            close = difflib.get_close_matches(term, known, n=1, cutoff=0.75)
+            if close:
+                found[term] = close[0]
+    return found

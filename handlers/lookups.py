@@ -1,0 +1,237 @@
+"""Lookups: /directives, /directive, /sixtasks, /eighttasks, /lists, /list, /find, /conference.
+
+Buttons carry ``kb:<action>:<number>``: d, l, i, c open a document, list, item or conference by
+row id; dp, lp, cp turn a page of the documents, lists or conferences.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.i18n import _
+from bot.knowledge.service import EIGHT_TASKS, SIX_TASKS
+from handlers import lookup_import
+from handlers.context import BotContext, reply
+from handlers.lookup_search import choices, search_view
+from handlers.lookup_views import (
+    PREFIX,
+    Answer,
+    Texts,
+    conference_view,
+    conferences_page,
+    document_view,
+    documents_page,
+    item_view,
+    list_view,
+    lists_page,
+)
+
+_PRESS = re.compile(rf"^{PREFIX}:(d|l|i|c|dp|lp|cp):(\d+)$")
+SEARCH_LIMIT = 8  # results: enough to choose from, few enough to fit one message
+
+
+async def send(update: Update, context: BotContext, answer: Answer) -> None:
+    """Send internal material, protected from forwarding and saving when so configured."""
+    protect = context.services.settings.protect_content
+    for page in answer.pages[:-1]:
+        await reply(update, page, protect_content=protect)
+    await reply(update, answer.pages[-1], reply_markup=answer.markup, protect_content=protect)
+
+
+def _argument(context: BotContext) -> str:
+    return " ".join(context.args or []).strip()
+
+
+# ---- catalogues -----------------------------------------------------------------------
+async def _documents_page(context: BotContext, page: int) -> Answer:
+    return documents_page(await context.services.knowledge.documents(), page)
+
+
+async def _lists_page(context: BotContext, page: int) -> Answer:
+    return lists_page(await context.services.knowledge.item_lists(), page)
+
+
+async def _conferences_page(context: BotContext, page: int) -> Answer:
+    return conferences_page(await context.services.knowledge.conferences(), page)
+
+
+async def directives(update: Update, context: BotContext) -> None:
+    """List every document, grouped by kind, a page at a time."""
+    await send(update, context, await _documents_page(context, 0))
+
+
+async def lists(update: Update, context: BotContext) -> None:
+    """List every list from the sources, a page at a time."""
+    await send(update, context, await _lists_page(context, 0))
+
+
+# ---- one entity -------------------------------------------------------------------------
+async def _document(context: BotContext, number: int) -> Answer | None:
+    view = await context.services.knowledge.document(number)
+    return document_view(view) if view else None
+
+
+async def _list(context: BotContext, number: int) -> Answer | None:
+    view = await context.services.knowledge.item_list(number)
+    return list_view(view) if view else None
+
+
+async def _item(context: BotContext, number: int) -> Answer | None:
+    view = await context.services.knowledge.item(number)
+    return item_view(view) if view else None
+
+
+async def _conference(context: BotContext, number: int) -> Answer | None:
+    view = await context.services.knowledge.conference(number)
+    return conference_view(view) if view else None
+
+
+async def directive(update: Update, context: BotContext) -> None:
+    """Show a document's summary, its lists and conferences, by a loosely written code."""
+    code = _argument(context)
+    if not code:
+        await reply(update, _("Which document? Examples: <code>/directive 39</code>, "
+                              "<code>/directive 138-QĐ/TW</code>. Send /directives to see "
+                              "them all."))
+        return
+    docs = await context.services.knowledge.find_documents(code)
+    if len(docs) == 1:
+        answer = await _document(context, docs[0].id)
+        assert answer is not None
+        await send(update, context, answer)
+    elif docs:
+        text = _("Several documents match “{code}”. Which one?").format(code=html.escape(code))
+        await send(update, context, choices(text, [(d.code, "d", d.id) for d in docs]))
+    else:
+        await reply(update, _("No document matches “{code}”. Send /directives to see them "
+                              "all, or search the texts with <code>/find {code}</code>.").format(
+            code=html.escape(code)))
+
+
+async def _well_known(update: Update, context: BotContext, slug: str) -> None:
+    view = await context.services.knowledge.well_known(slug)
+    if view is None:
+        await reply(update, _("That list is not loaded. Send /lists to see the lists."))
+        return
+    await send(update, context, list_view(view))
+
+
+async def six_tasks(update: Update, context: BotContext) -> None:
+    """Show the "6 key tasks" for commune-level key cadres."""
+    await _well_known(update, context, SIX_TASKS)
+
+
+async def eight_tasks(update: Update, context: BotContext) -> None:
+    """Show the "8 tasks" for 2023."""
+    await _well_known(update, context, EIGHT_TASKS)
+
+
+async def one_list(update: Update, context: BotContext) -> None:
+    """Show a list by its id or any alias, marks and case ignored."""
+    name = _argument(context)
+    if not name:
+        await reply(update, _("Which list? Example: <code>/list 6 nhiem vu</code>. Send /lists "
+                              "to see them all."))
+        return
+    knowledge, texts = context.services.knowledge, Texts()
+    found = await knowledge.find_lists(name)
+    if len(found) == 1:
+        answer = await _list(context, found[0].id)
+        assert answer is not None
+        await send(update, context, answer)
+        return
+    if not found:
+        found = await knowledge.similar_lists(name)
+        text = _("No list is called “{name}”.").format(name=html.escape(name))
+        if not found:
+            await reply(update, text + " " + _("Send /lists to see them all."))
+            return
+        text += " " + _("Did you mean one of these?")
+    else:
+        text = _("Several lists match “{name}”. Which one?").format(name=html.escape(name))
+    await send(update, context, choices(text, [(texts.plain(tl.title), "l", tl.id)
+                                               for tl in found]))
+
+
+async def conference(update: Update, context: BotContext) -> None:
+    """Show a conference by its date or id; without one, list them all."""
+    wanted = _argument(context)
+    if not wanted:
+        await send(update, context, await _conferences_page(context, 0))
+        return
+    found = await context.services.knowledge.find_conferences(wanted)
+    if len(found) == 1:
+        answer = await _conference(context, found[0].id)
+        assert answer is not None
+        await send(update, context, answer)
+    elif found:
+        texts = Texts()
+        await send(update, context, choices(
+            _("Several conferences match “{what}”. Which one?").format(what=html.escape(wanted)),
+            [(texts.plain(c.title), "c", c.id) for c in found]))
+    else:
+        await reply(update, _("No conference matches “{what}”. Send /conference to see them "
+                              "all.").format(what=html.escape(wanted)))
+
+
+async def find(update: Update, context: BotContext) -> None:
+    """Search documents, lists, items and conferences, with or without Vietnamese marks."""
+    words = _argument(context)
+    if not words:
+        await reply(update, _("What should I look for? Example: <code>/find chuyen doi so</code>"))
+        return
+    result = await context.services.knowledge.search(words, SEARCH_LIMIT)
+    answer = search_view(words, result)
+    if result.found:
+        await send(update, context, answer)
+    else:
+        await reply(update, answer.pages[0])
+
+
+# ---- buttons ----------------------------------------------------------------------------
+_OPENERS = {"d": _document, "l": _list, "i": _item, "c": _conference}
+_PAGERS = {"dp": _documents_page, "lp": _lists_page, "cp": _conferences_page}
+
+
+async def on_press(update: Update, context: BotContext) -> None:
+    """Open what a button names (a new message), or turn a catalogue's page (in place)."""
+    query = update.callback_query
+    assert query is not None
+    match = _PRESS.match(query.data or "")
+    if match is None:
+        await query.answer()
+        return
+    action, number = match[1], int(match[2])
+    if action in _PAGERS:
+        answer = await _PAGERS[action](context, number)
+        await query.answer()
+        try:
+            await query.edit_message_text(answer.pages[0], reply_markup=answer.markup)
+        except BadRequest as error:  # a second press on a page already shown changes nothing
+            if "not modified" not in error.message:
+                raise
+        return
+    opened = await _OPENERS[action](context, number)
+    if opened is None:
+        await query.answer(_("This is no longer available."), show_alert=True)
+        return
+    await query.answer()
+    await send(update, context, opened)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("directives", directives))
+    app.add_handler(CommandHandler("directive", directive))
+    app.add_handler(CommandHandler("sixtasks", six_tasks))
+    app.add_handler(CommandHandler("eighttasks", eight_tasks))
+    app.add_handler(CommandHandler("lists", lists))
+    app.add_handler(CommandHandler("list", one_list))
+    app.add_handler(CommandHandler("conference", conference))
+    app.add_handler(CommandHandler("find", find))
+    app.add_handler(CallbackQueryHandler(on_press, pattern=f"^{PREFIX}:"))
+    lookup_import.register(app)
