@@ -114,6 +114,14 @@ def parse_when(
     return ParsedWhen(moment.astimezone(UTC), rest, reading.clock is not None)
 
 
+def parse_moment(text: str, now: datetime, zone: ZoneInfo, default_time: time) -> datetime:
+    """The whole text as one moment: words left over mean it was misread."""
+    when = parse_when(text, now, zone, default_time)
+    if when.rest:
+        raise DateError(DateProblem.INVALID)
+    return when.moment
+
+
 def _consume(text: str, reading: _Reading, local_now: datetime) -> int | None:
     """Apply the first pattern that matches at the start; return the length it used."""
     lowered = text.lower()

@@ -9,10 +9,10 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.dates import DateProblem
+from bot.dates import DateError, DateProblem, parse_moment
 from bot.i18n import N_, _, format_datetime
 from bot.tasks import render
-from bot.tasks.command import TaskInputError, parse_new_deadline, parse_new_task
+from bot.tasks.command import TaskInputError, parse_new_task
 from bot.tasks.service import Change, TaskView
 from handlers.context import BotContext, admin_only, committee_group, person_from, reply
 from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, arguments
@@ -123,9 +123,9 @@ async def edittask(update: Update, context: BotContext) -> None:
         await reply(update, _("Which task, and which new deadline?") + "\n" + example)
         return
     try:
-        due = parse_new_deadline(" ".join(context.args[1:]), services.clock.now(),
-                                 settings.zone, settings.task_default_time)
-    except TaskInputError as exc:
+        due = parse_moment(" ".join(context.args[1:]), services.clock.now(), settings.zone,
+                           settings.task_default_time)
+    except DateError as exc:
         await reply(update, _(DATE_PROBLEMS[exc.problem]) + "\n" + example)
         return
     assert context.member is not None

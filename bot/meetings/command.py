@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.dates import DateError, DateProblem, parse_when
+from bot.dates import DateError, DateProblem, parse_moment
 from bot.meetings.recurrence import Recurrence, RecurrenceError, parse_recurrence
 
 _USERNAME = re.compile(r"@([A-Za-z0-9_]{3,32})(?=\s|$)")
@@ -39,14 +39,10 @@ class MeetingInputError(ValueError):
 
 
 def _moment(text: str, now: datetime, zone: ZoneInfo, default_time: time) -> datetime:
-    """The whole text as one date and time."""
     try:
-        when = parse_when(text, now, zone, default_time)
+        return parse_moment(text, now, zone, default_time)
     except DateError as exc:
         raise MeetingInputError(exc.problem) from exc
-    if when.rest:
-        raise MeetingInputError(DateProblem.INVALID)
-    return when.moment
 
 
 def parse_new_meeting(

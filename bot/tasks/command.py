@@ -55,14 +55,3 @@ def parse_new_task(text: str, now: datetime, zone: ZoneInfo, default_time: time)
         tag_match[1] if tag_match else None,
         int(meeting_match[1]) if meeting_match else None,
     )
-
-
-def parse_new_deadline(text: str, now: datetime, zone: ZoneInfo, default_time: time) -> datetime:
-    """The whole text must be a date: anything left over means it was misread."""
-    try:
-        when = parse_when(text, now, zone, default_time)
-    except DateError as exc:
-        raise TaskInputError(exc.problem) from exc
-    if when.rest:
-        raise TaskInputError(DateProblem.INVALID)
-    return when.moment
