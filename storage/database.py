@@ -48,7 +48,11 @@ class Database:
         """Connect, set the pragmas and bring the schema up to date."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await self._connect()
-        await self._migrate(load_migrations())
+        try:
+            await self._migrate(load_migrations())
+        except BaseException:
+            await self.close()  # a refused or failed upgrade must not leave a thread behind
+            raise
         self._reader = await self._connect()
 
     async def close(self) -> None:
