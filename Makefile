@@ -35,7 +35,7 @@ extract: $(STAMP)
 	$(BIN)/pybabel extract --mapping babel.cfg --keywords N_ --sort-by-file \
 		--project committee-bot --output locales/messages.pot bot handlers
 	$(BIN)/pybabel update --domain messages --input-file locales/messages.pot \
-		--output-dir locales --no-fuzzy-matching
+		--output-dir locales --no-fuzzy-matching --ignore-obsolete
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -46,7 +46,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        # The dispatcher keeps at most 16 sends in flight, well inside this pool, so a slow
+        # The dispatcher keeps at most 8 sends in flight, well inside this pool, so a slow
         # answer never turns into a pool time-out for the handlers' own replies.
         .connection_pool_size(64)
         .post_init(_on_startup)

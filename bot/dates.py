@@ -41,14 +41,16 @@ class ParsedWhen:
 
 
 _END = r"(?=\s|$|,)"
+# Only unambiguous names: short forms such as "thu", "sat" or "t2" begin ordinary titles
+# ("Thu thập ý kiến").
 _WEEKDAYS = {
-    **dict.fromkeys(("thứ hai", "thu hai", "thứ 2", "thu 2", "t2", "monday", "mon"), 0),
-    **dict.fromkeys(("thứ ba", "thu ba", "thứ 3", "thu 3", "t3", "tuesday", "tue"), 1),
-    **dict.fromkeys(("thứ tư", "thu tu", "thứ 4", "thu 4", "t4", "wednesday", "wed"), 2),
-    **dict.fromkeys(("thứ năm", "thu nam", "thứ 5", "thu 5", "t5", "thursday", "thu"), 3),
-    **dict.fromkeys(("thứ sáu", "thu sau", "thứ 6", "thu 6", "t6", "friday", "fri"), 4),
-    **dict.fromkeys(("thứ bảy", "thu bay", "thứ 7", "thu 7", "t7", "saturday", "sat"), 5),
-    **dict.fromkeys(("chủ nhật", "chu nhat", "cn", "sunday", "sun"), 6),
+    **dict.fromkeys(("thứ hai", "thu hai", "thứ 2", "thu 2", "monday"), 0),
+    **dict.fromkeys(("thứ ba", "thu ba", "thứ 3", "thu 3", "tuesday"), 1),
+    **dict.fromkeys(("thứ tư", "thu tu", "thứ 4", "thu 4", "wednesday"), 2),
+    **dict.fromkeys(("thứ năm", "thu nam", "thứ 5", "thu 5", "thursday"), 3),
+    **dict.fromkeys(("thứ sáu", "thu sau", "thứ 6", "thu 6", "friday"), 4),
+    **dict.fromkeys(("thứ bảy", "thu bay", "thứ 7", "thu 7", "saturday"), 5),
+    **dict.fromkeys(("chủ nhật", "chu nhat", "sunday"), 6),
 }
 _DAY_WORDS = {
     **dict.fromkeys(("hôm nay", "hom nay", "today"), 0),
@@ -175,9 +177,11 @@ def _apply(name: str, match: re.Match[str], reading: _Reading, local_now: dateti
         hour = int(match[1])
         minute = int(match[2] or match[3] or 0)
         marker = match[4] or match[5]
-        if marker in _PM_WORDS and hour < 12:
+        if marker in ("đêm", "dem"):  # night: "11h đêm" is 23:00, "12h đêm" and "2h đêm" early
+            hour = 0 if hour == 12 else hour + 12 if 5 <= hour < 12 else hour
+        elif marker in _PM_WORDS and hour < 12:
             hour += 12
-        elif marker in ("am",) and hour == 12:
+        elif marker == "am" and hour == 12:
             hour = 0
         reading.clock = _make_time(hour, minute)
         if match[6] and reading.day is None and reading.relative is None:  # "8h sáng mai"

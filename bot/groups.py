@@ -25,6 +25,14 @@ class GroupService:
         async with self.db.transaction() as conn:
             await self.chats.record_member(conn, chat_id, member_id, epoch(self.clock.now()))
 
+    async def migrated(self, old_id: int, new_id: int) -> None:
+        """Follow a group that Telegram upgraded to a supergroup (it gets a new id)."""
+        now = epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            await self.chats.migrate(conn, old_id, new_id, now)
+            await self.audit.record(conn, at=now, actor_id=None, action="chat.migrate",
+                                    target=f"chat:{old_id}", details=f"to={new_id}")
+
     async def get(self, chat_id: int) -> Chat | None:
         return await self.chats.get(chat_id)
 

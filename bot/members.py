@@ -29,6 +29,7 @@ class RoleChange(Enum):
     NOT_ADMIN = "not_admin"
     CONFIGURED_ADMIN = "configured_admin"
     ANONYMOUS = "anonymous"
+    NOT_STARTED = "not_started"
 
 
 class MemberService:
@@ -84,6 +85,9 @@ class MemberService:
     async def grant(self, actor: Member, target: Member) -> RoleChange:
         if target.telegram_id == ANONYMOUS_ADMIN_ID:
             return RoleChange.ANONYMOUS
+        if target.telegram_id is None:
+            # Only a username is known: whoever holds it later would inherit the role.
+            return RoleChange.NOT_STARTED
         if self.is_admin(target):
             return RoleChange.ALREADY_ADMIN
         await self._change_role(actor, target, "admin")

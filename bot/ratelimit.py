@@ -72,6 +72,17 @@ class SlidingWindow:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), wait)
 
+    def room(self) -> tuple[int, float]:
+        """Sends the window admits now, and when to look again for more: the time until a
+        slot frees up if it is full, the window's average spacing otherwise."""
+        now = time.monotonic()
+        live = [cell[0] for cell in self._slots if cell[0] > now - self.period]
+        free = self.limit - len(live)
+        if free > 0:
+            return free, self.period / self.limit
+        oldest = min(live)
+        return 0, self.period if oldest == math.inf else oldest + self.period - now
+
     def idle(self) -> bool:
         now = time.monotonic()
         return all(cell[0] <= now - self.period for cell in self._slots)
@@ -98,6 +109,11 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
 
     async def shutdown(self) -> None:
         self._chats.clear()
+
+    def room(self, chat_id: int) -> tuple[int, float]:
+        """How many sends this chat's window admits now (and else when), so a caller can
+        hold back a message instead of blocking a send slot while the window is full."""
+        return self._window(chat_id).room()
 
     def _window(self, chat_id: int) -> SlidingWindow:
         window = self._chats.get(chat_id)

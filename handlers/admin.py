@@ -6,7 +6,7 @@ import html
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.i18n import N_, _
 from bot.members import RoleChange
@@ -51,6 +51,10 @@ _GRANT_ANSWERS = {
     RoleChange.ALREADY_ADMIN: N_("{name} is already an admin."),
     RoleChange.ANONYMOUS: N_(
         "An anonymous group admin cannot be made an admin: ask them to write as themselves."
+    ),
+    RoleChange.NOT_STARTED: N_(
+        "{name} has not written to the bot yet. Ask them to send /start first, so the role "
+        "goes to the right account."
     ),
     RoleChange.REVOKED: N_("{name} is no longer an admin."),
     RoleChange.NOT_ADMIN: N_("{name} is not an admin."),
@@ -121,7 +125,15 @@ async def _set_subscription(update: Update, context: BotContext, subscribed: boo
     await reply(update, text)
 
 
+async def migrated(update: Update, context: BotContext) -> None:
+    """Follow the group to its new id when Telegram upgrades it to a supergroup."""
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id:
+        await context.services.groups.migrated(message.chat.id, message.migrate_to_chat_id)
+
+
 def register(app: Application) -> None:
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
     app.add_handler(CommandHandler("grant", grant))
     app.add_handler(CommandHandler("revoke", revoke))
     app.add_handler(CommandHandler("subscribe", subscribe))

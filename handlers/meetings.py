@@ -16,7 +16,7 @@ from bot.meetings.recurrence import holiday_name
 from bot.meetings.service import MeetingView, Outcome
 from bot.text import pack_pages
 from handlers.context import BotContext, admin_only, committee_group, reply
-from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, arguments
+from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, after_first_word, arguments
 
 _MEETING_PROBLEMS = {
     **DATE_PROBLEMS,
@@ -28,6 +28,7 @@ _OUTCOMES = {
     Outcome.DONE: N_("Meeting #{id} is updated; attendees are told."),
     Outcome.NOT_FOUND: NO_MEETING,
     Outcome.CLOSED: N_("Meeting #{id} is cancelled or over; it cannot change."),
+    Outcome.NOT_REPEATING: N_("Meeting #{id} is not a repeating meeting."),
 }
 
 
@@ -158,7 +159,7 @@ async def editmeeting(update: Update, context: BotContext) -> None:
         await reply(update, _("Which meeting, and what changes?") + "\n" + example)
         return
     services = context.services
-    text = arguments(message).partition(" ")[2]
+    text = after_first_word(arguments(message))
     try:
         edit = parse_meeting_edit(text, services.clock.now(), services.settings.zone,
                                   services.settings.task_default_time)
@@ -173,15 +174,22 @@ async def editmeeting(update: Update, context: BotContext) -> None:
 
 @admin_only
 async def cancelmeeting(update: Update, context: BotContext) -> None:
-    """Cancel a meeting and tell its attendees."""
+    """Cancel a meeting (or, with "all", its whole series) and tell its attendees."""
     number = _number(context)
     if number is None:
-        await reply(update, _("Which meeting? Example: <code>/cancelmeeting 3</code>"))
+        await reply(update, _("Which meeting? Example: <code>/cancelmeeting 3</code>, or "
+                              "<code>/cancelmeeting 3 all</code> to stop a repeating one."))
         return
     assert context.member is not None
-    outcome = await context.services.meetings.cancel(context.member, number)
-    text = _("Meeting #{id} is cancelled; attendees are told.") if outcome is Outcome.DONE \
-        else _(_OUTCOMES[outcome])
+    meetings = context.services.meetings
+    whole_series = len(context.args or []) > 1 and context.args[1].lower() in ("all", "hết")
+    if whole_series:
+        outcome = await meetings.stop_series(context.member, number)
+        done = _("The repeating meeting of #{id} is stopped; attendees are told.")
+    else:
+        outcome = await meetings.cancel(context.member, number)
+        done = _("Meeting #{id} is cancelled; attendees are told.")
+    text = done if outcome is Outcome.DONE else _(_OUTCOMES[outcome])
     await reply(update, text.format(id=number))
 
 
@@ -190,7 +198,7 @@ async def minutes(update: Update, context: BotContext) -> None:
     """Attach the conclusions to a meeting."""
     message = update.effective_message
     number = _number(context)
-    text = arguments(message).partition(" ")[2].strip() if message else ""
+    text = after_first_word(arguments(message)).strip() if message else ""
     if number is None or not text:
         await reply(update, _("Example: <code>/minutes 3 Thống nhất giao Văn phòng chuẩn bị "
                               "báo cáo trước 20/12</code>"))

@@ -14,9 +14,11 @@ from bot.tasks import render
 from bot.tasks.service import TaskView
 from bot.text import pack_pages
 from handlers.context import BotContext, admin_only, reply
-from handlers.paging import page_keyboard
+from handlers.paging import CALLBACK_LIMIT, page_keyboard
 from storage.tasks import TaskFilter
 
+# Where a filter too long for callback data waits for the page buttons.
+_LONG_FILTER = "alltasks_filter"
 _REASONS = {
     "not_started": N_("has not started the bot"),
     "blocked": N_("blocked the bot"),
@@ -87,7 +89,11 @@ async def all_tasks(update: Update, context: BotContext, argument: str | None = 
         await reply(update, _("No open tasks match."))
         return
     heading = _("<b>Open tasks</b> ({count})").format(count=len(views))
-    await _show(update, _pages(views, heading, context), f"tl:all:{argument}", page)
+    key = argument
+    if len(f"tl:all:{argument}:999".encode()) > CALLBACK_LIMIT:  # a long #tag
+        context.chat_data[_LONG_FILTER] = argument
+        key = "~"
+    await _show(update, _pages(views, heading, context), f"tl:all:{key}", page)
 
 
 @admin_only
@@ -107,7 +113,8 @@ async def on_page(update: Update, context: BotContext) -> None:
     if match[1] == "me":
         await my_tasks(update, context, int(match[3]))
     elif context.is_admin:
-        await all_tasks(update, context, match[2], int(match[3]))
+        argument = context.chat_data.get(_LONG_FILTER, "") if match[2] == "~" else match[2]
+        await all_tasks(update, context, argument, int(match[3]))
     else:
         await query.answer(_("Only admins can see all tasks."), show_alert=True)
 

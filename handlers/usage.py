@@ -23,5 +23,10 @@ NO_MEETING = N_("There is no meeting #{id}. Send /meetings to see what is planne
 
 def arguments(message: Message) -> str:
     """The text after the command word, with line breaks kept."""
-    parts = (message.text or "").split(maxsplit=1)
+    return after_first_word(message.text or "")
+
+
+def after_first_word(text: str) -> str:
+    """What follows the first word (a number, say), whatever whitespace separates them."""
+    parts = text.split(maxsplit=1)
     return parts[1] if len(parts) > 1 else ""

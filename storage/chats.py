@@ -84,3 +84,24 @@ class ChatRepository:
             "SELECT member_id FROM chat_members WHERE chat_id = ? ORDER BY member_id", (chat_id,)
         )
         return [row[0] for row in rows]
+
+    async def migrate(
+        self, conn: aiosqlite.Connection, old_id: int, new_id: int, now: int
+    ) -> None:
+        """A group became a supergroup: everything that pointed at its old id follows."""
+        for statement in _MIGRATE:
+            await conn.execute(statement, {"old": old_id, "new": new_id, "now": now})
+
+
+_MIGRATE = (
+    "INSERT OR IGNORE INTO chats (id, type, title, subscribed, subscribed_by, subscribed_at,"
+    " created_at, updated_at) SELECT :new, 'supergroup', title, subscribed, subscribed_by,"
+    " subscribed_at, created_at, :now FROM chats WHERE id = :old",
+    "UPDATE tasks SET group_chat_id = :new WHERE group_chat_id = :old",
+    "UPDATE meetings SET group_chat_id = :new WHERE group_chat_id = :old",
+    "UPDATE meeting_series SET group_chat_id = :new WHERE group_chat_id = :old",
+    "UPDATE OR IGNORE chat_members SET chat_id = :new WHERE chat_id = :old",
+    "DELETE FROM chat_members WHERE chat_id = :old",
+    "UPDATE OR IGNORE reminders SET chat_id = :new WHERE chat_id = :old",
+    "DELETE FROM chats WHERE id = :old",
+)

@@ -19,7 +19,7 @@ _COLUMNS = (
 _MEMBER_ALIASED = ", ".join(f"m.{column.strip()}" for column in _MEMBER_COLUMNS.split(","))
 _SERIES_COLUMNS = (
     "id, rule, local_time, title, place, agenda, group_chat_id, member_ids, created_by,"
-    " planned_until"
+    " planned_until, created_at"
 )
 
 
@@ -62,6 +62,7 @@ class Series:
     member_ids: list[int]
     created_by: int | None
     planned_until: int
+    created_at: int  # the rule counts from here (INTERVAL, COUNT)
 
     @classmethod
     def _from_row(cls, row: aiosqlite.Row) -> Series:
@@ -288,5 +289,13 @@ class MeetingRepository:
             "UPDATE meeting_series SET planned_until = ? WHERE id = ?", (until, series_id)
         )
 
-    async def stop_series(self, conn: aiosqlite.Connection, series_id: int) -> None:
+    async def stop_series(self, conn: aiosqlite.Connection, series_id: int, now: int) -> list[int]:
+        """Stop a series and cancel its occurrences still ahead; return their ids."""
         await conn.execute("UPDATE meeting_series SET active = 0 WHERE id = ?", (series_id,))
+        async with conn.execute(
+            "UPDATE meetings SET status = 'cancelled', updated_at = :now"
+            " WHERE series_id = :series AND status = 'scheduled' AND starts_at > :now"
+            " RETURNING id",
+            {"series": series_id, "now": now},
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]

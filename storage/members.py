@@ -91,14 +91,15 @@ class MemberRepository:
                 " WHERE username = ? AND telegram_id IS NOT NULL AND telegram_id != ?",
                 (now, username, telegram_id),
             )
-        async with conn.execute(
-            "SELECT id FROM members WHERE telegram_id = ?"
-            " UNION ALL SELECT id FROM members WHERE telegram_id IS NULL AND username = ?",
-            (telegram_id, username),
-        ) as cursor:
-            found = await cursor.fetchone()
+        known = await _one_id(conn, "SELECT id FROM members WHERE telegram_id = ?", telegram_id)
+        waiting = await _one_id(
+            conn, "SELECT id FROM members WHERE telegram_id IS NULL AND username = ?", username
+        )
         started_at = now if started else None
-        if found is None:
+        if known is not None and waiting is not None:
+            await _absorb(conn, placeholder_id=waiting, member_id=known)
+        member_id = known if known is not None else waiting
+        if member_id is None:
             cursor = await conn.execute(
                 "INSERT INTO members (telegram_id, username, full_name, language, started_at,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -107,14 +108,16 @@ class MemberRepository:
             member_id = cursor.lastrowid
             assert member_id is not None
         else:
-            member_id = found[0]
+            # A placeholder never chose a language: it takes the client's when linked.
             await conn.execute(
-                "UPDATE members SET telegram_id = ?, username = ?, full_name = ?,"
+                "UPDATE members SET language = CASE WHEN telegram_id IS NULL THEN ?"
+                " ELSE language END, telegram_id = ?, username = ?, full_name = ?,"
                 " started_at = COALESCE(started_at, ?), updated_at = ?,"
                 " unreachable = CASE WHEN ? THEN NULL ELSE unreachable END,"
                 " unreachable_at = CASE WHEN ? THEN NULL ELSE unreachable_at END"
                 " WHERE id = ?",
-                (telegram_id, username, full_name, started_at, now, started, started, member_id),
+                (language, telegram_id, username, full_name, started_at, now, started,
+                 started, member_id),
             )
         return await self._fetch(conn, member_id)
 
@@ -163,3 +166,34 @@ class MemberRepository:
         await conn.execute(
             "UPDATE members SET role = ?, updated_at = ? WHERE id = ?", (role, now, member_id)
         )
+
+
+async def _one_id(conn: aiosqlite.Connection, sql: str, value: object) -> int | None:
+    async with conn.execute(sql, (value,)) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
+# Every table that points at a member follows them when a placeholder is absorbed; rows that
+# would duplicate the member's own are dropped.
+_ABSORB = (
+    *(
+        statement
+        for table in ("task_assignees", "meeting_attendees", "chat_members", "reminders")
+        for statement in (
+            f"UPDATE OR IGNORE {table} SET member_id = :member WHERE member_id = :placeholder",
+            f"DELETE FROM {table} WHERE member_id = :placeholder",
+        )
+    ),
+    "DELETE FROM members WHERE id = :placeholder",
+)
+
+
+async def _absorb(conn: aiosqlite.Connection, *, placeholder_id: int, member_id: int) -> None:
+    """Move what was assigned to a placeholder onto the member who now holds its username.
+
+    Happens when a known member takes a username someone was already named by (``/addtask
+    @new_name`` before the rename).
+    """
+    for statement in _ABSORB:
+        await conn.execute(statement, {"member": member_id, "placeholder": placeholder_id})

@@ -50,6 +50,7 @@ class Delivery:
     at: int
     next_at: int | None = None
     error: str | None = None
+    attempted: bool = True  # False when held back without trying (a chat's window was full)
 
 
 class ReminderRepository:
@@ -119,12 +120,12 @@ class ReminderRepository:
 
     async def finish(self, conn: aiosqlite.Connection, deliveries: Iterable[Delivery]) -> None:
         await conn.executemany(
-            "UPDATE reminders SET status = :status, attempts = attempts + 1,"
+            "UPDATE reminders SET status = :status, attempts = attempts + :attempted,"
             " sent_at = CASE WHEN :status = 'sent' THEN :at ELSE sent_at END,"
             " next_at = COALESCE(:next_at, next_at), error = :error WHERE id = :id",
             [
                 {"status": d.status, "at": d.at, "next_at": d.next_at, "error": d.error,
-                 "id": d.reminder_id}
+                 "id": d.reminder_id, "attempted": int(d.attempted)}
                 for d in deliveries
             ],
         )

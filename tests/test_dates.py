@@ -39,6 +39,9 @@ NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)  # Sunday 22/11/2026, 08:00 local
         ("+30m gọi", "2026-11-22 08:30", "gọi"),
         ("17h Họp", "2026-11-22 17:00", "Họp"),
         ("7h Họp", "2026-11-23 07:00", "Họp"),  # 07:00 today has passed
+        ("17h Thu thập ý kiến", "2026-11-22 17:00", "Thu thập ý kiến"),  # "Thu" is no Thursday
+        ("11h đêm Trực", "2026-11-22 23:00", "Trực"),
+        ("12h đêm Trực", "2026-11-23 00:00", "Trực"),
     ],
 )
 def test_deadline_forms(text: str, expected: str, rest: str) -> None:

@@ -1,6 +1,7 @@
 """Repeat rules people type, and occurrences moved off Vietnamese public holidays."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -58,9 +59,24 @@ def test_next_working_day_skips_tet_and_the_weekend() -> None:
 
 def test_a_monthly_meeting_on_tet_moves_to_the_next_working_day() -> None:
     after = datetime(2027, 1, 10, tzinfo=UTC)
-    found = occurrences(Recurrence("FREQ=MONTHLY;BYMONTHDAY=6", time(9)), after,
+    found = occurrences(Recurrence("FREQ=MONTHLY;BYMONTHDAY=6", time(9)), after, after,
                         after + timedelta(days=60), ZONE)
     assert [(o.starts_at, o.moved_from) for o in found] == [
         (datetime(2027, 2, 11, 9, tzinfo=ZONE), datetime(2027, 2, 6, 9, tzinfo=ZONE)),
         (datetime(2027, 3, 6, 9, tzinfo=ZONE), None),  # a Saturday, but no holiday: kept
     ]
+
+
+def test_interval_and_count_hold_however_often_the_window_moves() -> None:
+    since = datetime(2026, 11, 22, tzinfo=UTC)  # a Sunday
+    fortnightly = Recurrence("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", time(8))
+    days = []
+    for step in range(10):  # the daily job moves the window one week at a time
+        after = since + timedelta(weeks=step)
+        days += [o.starts_at.date() for o in occurrences(
+            fortnightly, since, after, after + timedelta(weeks=1), ZONE)]
+    assert all(later - earlier == timedelta(weeks=2) for earlier, later in pairwise(days))
+    twice = Recurrence("FREQ=MONTHLY;BYMONTHDAY=6;COUNT=2", time(9))
+    found = occurrences(twice, since, since + timedelta(days=30), since + timedelta(days=400),
+                        ZONE)
+    assert [o.starts_at.date() for o in found] == [date(2027, 1, 6)]  # 6/12 was the first

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import _, use_language
+from bot.clock import from_epoch
+from bot.i18n import _, format_datetime, use_language
 from bot.meetings import render
 from bot.reminders.model import Button, Notification, RenderContext
 from bot.settings import Settings
@@ -44,6 +45,10 @@ class MeetingRenderer:
         if reminder.kind == "notice_cancelled":
             return Notification(_("🗑 Meeting {title} on {when} is cancelled.").format(
                 title=render.title(meeting), when=render.when(meeting, self.settings.zone)))
+        if reminder.kind == "notice_series_stopped":
+            return Notification(_("🗑 The repeating meeting “{title}” is cancelled: there will "
+                                  "be no more occurrences.").format(
+                title=render.html.escape(meeting.title)))
         if not meeting.is_scheduled or meeting.starts_at <= context.now:
             return None
         head = render.summary(meeting, self.settings.zone)
@@ -68,7 +73,8 @@ class MeetingRenderer:
             case _:
                 raise ValueError(f"unknown meeting reminder kind {reminder.kind!r}")
         if context.now - reminder.fire_at > LATE_AFTER:
-            text += "\n" + _("<i>Sent late: the bot was offline when this was due.</i>")
+            text += "\n" + _("<i>Sent late: it was due at {time}.</i>").format(
+                time=format_datetime(from_epoch(reminder.fire_at), self.settings.zone))
         return Notification(text, buttons, fallback_chat_id=meeting.group_chat_id)
 
     @staticmethod

@@ -108,13 +108,15 @@ def next_working_day(day: date) -> date:
 
 
 def occurrences(
-    recurrence: Recurrence, after: datetime, until: datetime, zone: ZoneInfo
+    recurrence: Recurrence, since: datetime, after: datetime, until: datetime, zone: ZoneInfo
 ) -> list[Occurrence]:
-    """Occurrences in (after, until], each moved off public holidays."""
-    start = after.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
-    first = datetime.combine(start.date(), recurrence.local_time)
+    """Occurrences in (after, until] of the rule counted from ``since`` (its DTSTART, so that
+    INTERVAL and COUNT keep their meaning however often the window moves), each moved off
+    public holidays. Rules run on local wall-clock time."""
+    first = datetime.combine(since.astimezone(zone).date(), recurrence.local_time)
     rule = rrulestr(f"RRULE:{recurrence.rule}", dtstart=first)
     found = []
+    start = after.astimezone(zone).replace(tzinfo=None)
     local_until = until.astimezone(zone).replace(tzinfo=None)
     for naive in rule.between(start, local_until, inc=False):
         planned = naive.replace(tzinfo=zone)

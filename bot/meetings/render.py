@@ -10,12 +10,14 @@ from bot.i18n import _, current_language, format_datetime
 from bot.meetings.recurrence import holiday_name
 from bot.reminders.model import Button
 from bot.tasks import render as task_render
+from bot.text import shorten
 from storage.meetings import Attendee, Meeting
 from storage.tasks import Task
 
 
 def title(meeting: Meeting) -> str:
-    return _("#{id} “{title}”").format(id=meeting.id, title=html.escape(meeting.title))
+    return _("#{id} “{title}”").format(id=meeting.id,
+                                       title=shorten(meeting.title, task_render.TITLE_LIMIT))
 
 
 def when(meeting: Meeting, zone: ZoneInfo) -> str:

@@ -49,6 +49,7 @@ class Outcome(Enum):
     NOT_FOUND = "not_found"
     NOT_INVITED = "not_invited"
     CLOSED = "closed"  # cancelled, or already started
+    NOT_REPEATING = "not_repeating"
 
 
 class MeetingService:
@@ -114,7 +115,8 @@ class MeetingService:
         for series in await self.meetings.active_series():
             recurrence = Recurrence(series.rule, time.fromisoformat(series.local_time))
             after = max(now, from_epoch(series.planned_until))
-            found = occurrences(recurrence, after, until, self.settings.zone)
+            found = occurrences(recurrence, from_epoch(series.created_at), after, until,
+                                self.settings.zone)
             attendees = await self.attendee_ids(series.group_chat_id, series.member_ids)
             async with self.db.transaction() as conn:
                 for occurrence in found:
@@ -220,6 +222,27 @@ class MeetingService:
                 meeting_id, view.meeting.starts_at, view.meeting.group_chat_id,
                 [a.member.id for a in view.attendees], "notice_cancelled", now))
             await self._audit(conn, actor, "meeting.cancel", meeting_id)
+        await self.wakeup()
+        return Outcome.DONE
+
+    async def stop_series(self, actor: Member, meeting_id: int) -> Outcome:
+        """End the repeating meeting this occurrence belongs to; its attendees are told once."""
+        view = await self.view(meeting_id)
+        if view is None:
+            return Outcome.NOT_FOUND
+        if view.meeting.series_id is None:
+            return Outcome.NOT_REPEATING
+        now = self._now()
+        meeting = view.meeting
+        async with self.db.transaction() as conn:
+            cancelled = await self.meetings.stop_series(conn, meeting.series_id, now)
+            for occurrence in cancelled:
+                await self.reminders.cancel_pending(conn, "meeting", occurrence)
+            await self.reminders.add(conn, self._notices(
+                meeting_id, meeting.starts_at, meeting.group_chat_id,
+                [a.member.id for a in view.attendees], "notice_series_stopped", now))
+            await self._audit(conn, actor, "meeting.series.stop", meeting_id,
+                              f"series={meeting.series_id} cancelled={len(cancelled)}")
         await self.wakeup()
         return Outcome.DONE
 

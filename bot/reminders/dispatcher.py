@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.clock import Clock, epoch
 from bot.reminders.model import (
     Failed,
+    Migrated,
     Notification,
     Outcome,
     RenderContext,
@@ -38,7 +40,7 @@ MAX_ATTEMPTS = 8
 SWEEP_INTERVAL = 60.0
 BATCH_SIZE = 64
 # Sends in flight at once; well inside PTB's HTTP connection pool (see bot/app.py).
-IN_FLIGHT = 16
+IN_FLIGHT = 8  # more only adds HTTP-pool overhead: see bench/reminders.py
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class _Result:
     fallback: NewReminder | None = None
     unreachable_member: tuple[int, str] | None = None
     unreachable_chat: tuple[int, str] | None = None
+    migrated_chat: tuple[int, int] | None = None  # (old id, new id)
 
 
 class Dispatcher:
@@ -108,6 +111,7 @@ class Dispatcher:
         members = await self.members.by_ids(r.member_id for r in batch if r.member_id)
         unreachable_chats = await self.chats.unreachable_ids()
         notes = await self._render(batch, now, members)
+        budget: dict[int, tuple[int, float]] = {}
 
         async def deliver(reminder: Reminder) -> None:
             note = notes.get(reminder.id)
@@ -118,14 +122,32 @@ class Dispatcher:
             if isinstance(target, Unreachable):
                 await self._save(_result(reminder, note, target, now), now)
                 return
+            # A chat whose rate window is full would hold a send slot (and so the whole
+            # batch) until it frees up: hold its message back instead and send the others.
+            free, again_in = budget.setdefault(target, self.sender.room(target))
+            if free <= 0:
+                later = Delivery(reminder.id, "pending", now,
+                                 next_at=now + max(1, math.ceil(again_in)), attempted=False)
+                await self._save(_Result(later), now)
+                return
+            budget[target] = (free - 1, again_in)
             # The slot is held until the outcome is stored, so at most IN_FLIGHT messages
             # can be sent but not yet recorded: the most a crash can repeat.
             async with self._sending:
-                outcome = await self.sender.send(target, note)
+                outcome = await self._send(target, note)
                 await self._save(_result(reminder, note, outcome, now), now)
 
         await asyncio.gather(*(deliver(reminder) for reminder in batch))
         return True
+
+    async def _send(self, chat_id: int, note: Notification) -> Outcome:
+        """Send, turning even an unexpected failure into an outcome to store, so one broken
+        message never leaves its row in flight or stops the others."""
+        try:
+            return await self.sender.send(chat_id, note)
+        except Exception as exc:  # logged, and stored on the row
+            log.exception("Unexpected failure sending to chat %s", chat_id)
+            return Failed(f"unexpected: {exc!r}")
 
     async def _save(self, result: _Result, now: int) -> None:
         async with self.db.transaction() as conn:
@@ -136,6 +158,8 @@ class Dispatcher:
                 await self.members.mark_unreachable(conn, *result.unreachable_member, now)
             if result.unreachable_chat is not None:
                 await self.chats.mark_unreachable(conn, *result.unreachable_chat, now)
+            if result.migrated_chat is not None:
+                await self.chats.migrate(conn, *result.migrated_chat, now)
 
     async def _render(
         self, batch: list[Reminder], now: int, members: dict[int, Member]
@@ -174,6 +198,11 @@ def _result(reminder: Reminder, note: Notification, outcome: Outcome, now: int) 
         case Failed(error):
             log.error("Reminder %d could not be sent: %s", reminder.id, error)
             return _Result(Delivery(reminder.id, "failed", now, error=error))
+        case Migrated(new_chat_id):
+            assert reminder.chat_id is not None
+            return _Result(Delivery(reminder.id, "pending", now, next_at=now,
+                                    error="group upgraded to a supergroup"),
+                           migrated_chat=(reminder.chat_id, new_chat_id))
     raise AssertionError(f"unknown outcome {outcome!r}")
 
 

@@ -63,11 +63,21 @@ class Failed:
     error: str
 
 
-Outcome = Sent | Unreachable | Retry | Failed
+@dataclass(frozen=True)
+class Migrated:
+    """The group became a supergroup with a new id; resend there."""
+
+    new_chat_id: int
+
+
+Outcome = Sent | Unreachable | Retry | Failed | Migrated
 
 
 class Sender(Protocol):
     async def send(self, chat_id: int, notification: Notification) -> Outcome: ...
+
+    def room(self, chat_id: int) -> tuple[int, float]:
+        """Messages the chat's rate window admits now, and if none, seconds until one."""
 
     @property
     def bot_username(self) -> str: ...

@@ -6,13 +6,30 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import CallbackContext, JobQueue
 
-from bot.ratelimit import retry_seconds
-from bot.reminders.model import Failed, Notification, Outcome, Retry, Sent, Unreachable
+from bot.ratelimit import TelegramRateLimiter, retry_seconds
+from bot.reminders.model import (
+    Failed,
+    Migrated,
+    Notification,
+    Outcome,
+    Retry,
+    Sent,
+    Unreachable,
+)
 
 log = logging.getLogger(__name__)
+
+UNLIMITED = 1_000_000
 
 
 def keyboard(notification: Notification) -> InlineKeyboardMarkup | None:
@@ -45,6 +62,12 @@ class TelegramSender:
     def bot_username(self) -> str:
         return self.bot.username
 
+    def room(self, chat_id: int) -> tuple[int, float]:
+        limiter = self.bot.rate_limiter
+        if isinstance(limiter, TelegramRateLimiter):
+            return limiter.room(chat_id)
+        return UNLIMITED, 0.0
+
     async def send(self, chat_id: int, notification: Notification) -> Outcome:
         """Send one message and classify what happened, never raising for Telegram errors."""
         try:
@@ -61,6 +84,10 @@ class TelegramSender:
             return Failed(exc.message)
         except NetworkError as exc:  # includes TimedOut: transient, try again later
             return Retry(None, exc.message)
+        except ChatMigrated as exc:
+            return Migrated(exc.new_chat_id)
+        except TelegramError as exc:  # anything else Telegram refuses will not change by itself
+            return Failed(exc.message)
         return Sent(message.message_id)
 
 

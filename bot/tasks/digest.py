@@ -16,6 +16,8 @@ from storage.reminders import Reminder, ReminderRepository
 from storage.tasks import TaskFilter, TaskRepository
 
 CATCH_UP_WINDOW = timedelta(hours=4)
+# Tasks listed per section, so that the digest always fits in one message.
+SECTION_LIMIT = 10
 
 
 def digest_day(moment: datetime, settings: Settings) -> int:
@@ -73,8 +75,8 @@ class DigestRenderer:
         notes: dict[int, Notification | None] = {}
         for reminder in reminders:
             member = context.members.get(reminder.member_id or 0)
-            if member is None:
-                notes[reminder.id] = None
+            if member is None or context.now - reminder.fire_at > CATCH_UP_WINDOW.total_seconds():
+                notes[reminder.id] = None  # a morning digest is no use in the evening
                 continue
             with use_language(member.language):
                 notes[reminder.id] = await self._digest(member.id, context.now)
@@ -101,7 +103,10 @@ class DigestRenderer:
             if items:
                 lines.append("")
                 lines.append(heading)
-                lines += [f"• {render.title(t)} — {render.deadline(t, now, zone)}" for t in items]
+                lines += [f"• {render.title(t)} — {render.deadline(t, now, zone)}"
+                          for t in items[:SECTION_LIMIT]]
+                if len(items) > SECTION_LIMIT:
+                    lines.append(_("…and {count} more").format(count=len(items) - SECTION_LIMIT))
         later = sum(1 for t in tasks if t.due_at >= end_of_week)
         if later:
             lines.append("")

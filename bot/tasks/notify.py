@@ -91,7 +91,7 @@ class TaskRenderer:
             case _:
                 raise ValueError(f"unknown task reminder kind {reminder.kind!r}")
         if late:
-            text += "\n" + _("<i>Sent late: it was due at {time}; the bot was offline.</i>"
+            text += "\n" + _("<i>Sent late: it was due at {time}.</i>"
                               ).format(time=format_datetime(from_epoch(reminder.fire_at), zone))
         return Notification(text, buttons, fallback_chat_id=task.group_chat_id)
 

@@ -10,6 +10,7 @@ from babel.dates import format_timedelta
 
 from bot.clock import from_epoch
 from bot.i18n import _, current_language, format_datetime
+from bot.text import shorten
 from storage.members import Member
 from storage.tasks import Task
 
@@ -28,8 +29,12 @@ def names(members: list[Member]) -> str:
     return ", ".join(html.escape(m.display_name) for m in members)
 
 
-def title(task: Task) -> str:
-    return _("#{id} “{title}”").format(id=task.id, title=html.escape(task.title))
+# Titles are cut in messages that list or remind (the full title is in /task N).
+TITLE_LIMIT = 150
+
+
+def title(task: Task, limit: int = TITLE_LIMIT) -> str:
+    return _("#{id} “{title}”").format(id=task.id, title=shorten(task.title, limit))
 
 
 def relative(seconds: int) -> str:
@@ -70,7 +75,7 @@ def details(
     task: Task, assignees: list[Member], creator: Member | None, now: int, zone: ZoneInfo
 ) -> str:
     lines = [
-        _("<b>Task {title}</b>").format(title=title(task)),
+        _("<b>Task {title}</b>").format(title=title(task, limit=len(task.title))),
         _("Deadline: {deadline}").format(deadline=deadline(task, now, zone)),
         _("Assigned to: {names}").format(names=names(assignees)),
         _("Status: {status}").format(status=status(task, now)),

@@ -195,6 +195,12 @@ class BotApiDouble(Observer):
             times=times,
         )
 
+    def migrate_group(self, old_id: int, new_id: int, title: str) -> JSON:
+        """Upgrade a group to a supergroup: the old id answers 400 with migrate_to_chat_id."""
+        chat = self.add_group(new_id, title, kind="supergroup")
+        self._server.migrated[old_id] = new_id
+        return chat
+
     def set_latency(self, seconds: float) -> None:
         """Fixed delay added to every sending call (benchmarks)."""
         self._server.latency = max(0.0, seconds)

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from .bot_methods import BOT_METHODS
-from .errors import ApiError, bad_request
+from .errors import ApiError, bad_request, upgraded_to_supergroup
 from .limits import COUNTED_METHODS, FailureInjector, RateLimiter
 from .methods import MESSAGE_METHODS, Handler
 from .state import JSON, State, Upload
@@ -112,6 +112,7 @@ class ApiServer:
         self.limiter = RateLimiter()
         self.failures = FailureInjector()
         self.latency = 0.0
+        self.migrated: dict[int, int] = {}  # old group id -> its supergroup's id
         self.throttled = 0
         self.call_log: list[JSON] = []
         self._runner: web.AppRunner | None = None
@@ -218,6 +219,8 @@ class ApiServer:
         if injected is not None:
             raise injected
         chat_id = params.get("chat_id")
+        if chat_id in self.migrated:
+            raise upgraded_to_supergroup(self.migrated[chat_id])
         counted = name in COUNTED_METHODS and isinstance(chat_id, int)
         if counted:
             self.limiter.check(chat_id, self.state.is_group(chat_id))

@@ -73,3 +73,21 @@ async def test_a_failure_is_logged_and_the_user_is_told(
     assert reply["text"] == "Xin lỗi, đã có lỗi xảy ra. Đồng chí vui lòng thử lại sau."
     assert "database on fire" in caplog.text
     assert TOKEN not in caplog.text
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_reminders(double, people, app,
+                                                                    clock) -> None:
+    from bot.app import dispatcher_of
+    from tests.e2e.test_tasks import add_task
+
+    await ask(double, people.admin, "/subscribe", chat=people.group)
+    await add_task(double, people.admin, "/addtask 31/12/2026 17:00 Việc của nhóm",
+                   chat=people.group)
+    new = double.migrate_group(people.group["id"], -1009999, people.group["title"])
+    clock.current = clock.current.replace(year=2026, month=12, day=28, hour=10, minute=0)
+    await dispatcher_of(app).run()
+    await dispatcher_of(app).run()  # the retry, now addressed to the new id
+    reminder = await double.wait_for_message(new["id"], contains="Nhắc việc")
+    assert "Việc của nhóm" in reminder["text"]
+    groups = app.bot_data["services"].groups
+    assert [c.id for c in await groups.subscribed()] == [new["id"]]

@@ -12,6 +12,7 @@ from bot.app import build_application, dispatcher_of, running, services_of
 from bot.members import Person
 from bot.ratelimit import SlidingWindow
 from bot.settings import Settings
+from tests.conftest import advance
 
 CADRES = 45
 
@@ -41,6 +42,12 @@ async def test_a_burst_keeps_every_limit_and_gets_no_429(double, people, limited
             admin, title="Burst", due=clock.now() + timedelta(days=9), usernames=[],
             members=members, tag=None, group_chat_id=None)
         await dispatcher_of(app).run()
+        # The first cadre's extra messages are held back by their chat's 1/s window, which
+        # runs on real time; the dispatcher picks them up again on later runs.
+        async with asyncio.timeout(20):
+            while len(double.messages(7000)) < 4:
+                await asyncio.sleep(0.25)
+                await advance(app, clock, seconds=1)
         await double.idle(quiet=0.3, timeout=30)
     assert double.throttled == 0, [e for e in double.errors][:3]
     assert len(double.messages(7000)) == 4
@@ -80,3 +87,43 @@ async def test_windows_are_independent_per_chat() -> None:
         pass
     async with asyncio.timeout(1), second.slot():  # not held up by the first chat
         pass
+
+
+async def test_a_full_group_window_does_not_hold_up_other_chats(
+    double, people, limited, clock
+) -> None:
+    double.enforce_limits(True)
+    group = people.group["id"]
+    async with running(build_application(limited, clock)) as app:
+        services = services_of(app)
+        admin = await services.members.seen(Person(1001, "hung_tran", "Hùng", "vi"))
+        await services.groups.seen(group, "supergroup", people.group["title"])
+        due = clock.now() + timedelta(days=9)
+        for n in range(22):  # one more group reminder than a group may get in a minute
+            await services.tasks.create(admin, title=f"Group {n}", due=due, usernames=[],
+                                        members=[], tag=None, group_chat_id=group)
+        cadres = []
+        for n in range(10):
+            double.add_user(8000 + n, f"Cadre {n}", language_code="vi")
+            double.mark_started(8000 + n)
+            cadres.append(await services.members.seen(
+                Person(8000 + n, None, f"Cadre {n}", "vi"), started=True))
+            await services.tasks.create(admin, title=f"Own {n}", due=due, usernames=[],
+                                        members=[cadres[-1]], tag=None, group_chat_id=None)
+        await dispatcher_of(app).run()  # the "new task" notices
+        await double.idle(quiet=0.3, timeout=30)
+        clock.advance(days=6)  # every 3-days-before reminder is due at once
+
+        def reminders(chat_ids: list[int]) -> list[dict]:
+            return [m for c in chat_ids for m in double.messages(c) if "⏰" in m["text"]]
+
+        async with asyncio.timeout(15):  # far less than the group's minute
+            while len(reminders([8000 + n for n in range(10)])) < 10:
+                await advance(app, clock, seconds=1)
+                await asyncio.sleep(0.25)  # the windows run on real time
+        assert len(reminders([group])) == 20
+        held = await services.db.fetchall(
+            "SELECT attempts FROM reminders WHERE chat_id = ? AND status = 'pending'"
+            " AND kind = 'before' AND fire_at <= ?", (group, int(clock.now().timestamp())))
+        assert [row[0] for row in held] == [0, 0]  # held back, not failed attempts
+    assert double.throttled == 0

@@ -223,7 +223,7 @@ async def test_meeting_reminders_survive_a_restart(double, people, settings, clo
         late = [m["text"] for m in double.messages(people.binh["id"]) if "⏰" in m["text"]]
     assert len(late) == 1
     assert late[0].startswith("⏰ Meeting reminder (in 2 hours).")
-    assert late[0].endswith("Sent late: the bot was offline when this was due.")
+    assert late[0].endswith("Sent late: it was due at Tuesday 15 December 2026, 12:00.")
 
 
 async def test_calendar_files_round_trip_in_the_committee_zone(double, people, app) -> None:
@@ -324,3 +324,34 @@ async def test_meeting_details_are_private_to_attendees(double, people, app: App
     assert (await ask(double, people.chi, "/meeting 1"))["text"].startswith(
         "Không có cuộc họp #1."
     )
+
+
+async def test_editing_only_the_place_keeps_the_reminders(double, people, app) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    db = services_of(app).db
+    query = ("SELECT COUNT(*) FROM reminders WHERE event_kind = 'meeting' AND kind = 'before'"
+             " AND status = 'pending'")
+    before = (await db.fetchone(query))[0]
+    await ask(double, people.admin, "/editmeeting 1 | Phòng họp số 2 |", chat=people.group)
+    assert before == 8  # 2 offsets x (3 attendees + the group)
+    assert (await db.fetchone(query))[0] == before
+
+
+async def test_a_repeating_meeting_can_be_stopped(double, people, app) -> None:
+    await in_group(double, people)
+    await ask(double, people.admin, "/addmeeting every friday 08:00 | Phòng 2 | Giao ban",
+              chat=people.group)
+    for chat in (people.admin, people.binh, people.chi, people.group):
+        await double.wait_for_message(chat["id"], contains="📣")
+    not_series = await ask(double, people.admin, "/cancelmeeting 99 all")
+    assert not_series["text"].startswith("Không có cuộc họp #99.")
+    stopped = await ask(double, people.admin, "/cancelmeeting 1 all", chat=people.group)
+    assert stopped["text"] == "Đã dừng cuộc họp định kỳ của #1; đã báo cho những người tham dự."
+    told = await double.wait_for_message(people.binh["id"], contains="repeating")
+    assert told["text"] == ("🗑 The repeating meeting “Giao ban” is cancelled: there will be no "
+                            "more occurrences.")
+    services = services_of(app)
+    assert await services.meetings.upcoming(None, people.group["id"]) == []
+    await services.meetings.extend_series()
+    assert await services.meetings.upcoming(None, people.group["id"]) == []

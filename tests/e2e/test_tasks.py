@@ -283,3 +283,34 @@ async def test_canceltask_withdraws_reminders(double, people, app) -> None:
     refused = await ask(double, people.binh, "/canceltask 1")
     assert refused["text"].startswith("Sorry, only committee admins")
     assert (await ask(double, people.binh, "/tasks"))["text"] == "You have no open tasks. 🎉"
+
+
+async def test_moving_a_deadline_back_keeps_its_reminders(double, people, app) -> None:
+    await start_all(double, people)
+    await add_task(double, people.admin, "/addtask @binh_le 31/12/2026 17:00 Báo cáo", people.binh)
+    await ask(double, people.admin, "/edittask 1 30/12/2026 17:00")
+    await ask(double, people.admin, "/edittask 1 31/12/2026 17:00")
+    rows = await app.bot_data["services"].db.fetchall(
+        "SELECT kind, fire_at FROM reminders WHERE status = 'pending'"
+        " AND kind IN ('before', 'due', 'escalation') ORDER BY fire_at")
+    assert [r[0] for r in rows] == ["before", "before", "before", "due", "escalation"]
+    assert rows[3][1] == 1798711200  # 31/12/2026 17:00 local
+
+
+async def test_a_member_who_takes_a_named_username_inherits_its_tasks(double, people) -> None:
+    await start_all(double, people)
+    await add_task(double, people.admin, "/addtask @binh_moi 31/12/2026 Việc mới")
+    renamed = double.add_user(1002, "Binh", last_name="Le", username="binh_moi",
+                              language_code="en-US")
+    listing = await ask(double, renamed, "/tasks")
+    assert "#1 “Việc mới”" in listing["text"]
+    assert "Binh Le" in (await ask(double, people.admin, "/task 1"))["text"]
+
+
+async def test_grant_needs_someone_who_has_written_to_the_bot(double, people, app) -> None:
+    await add_task(double, people.admin, "/addtask @ghost_user 31/12/2026 Việc")
+    refused = await ask(double, people.admin, "/grant @ghost_user")
+    assert refused["text"].startswith("@ghost_user chưa nhắn tin cho bot.")
+    stranger = double.add_user(6666, "Ghost", username="ghost_user", language_code="en")
+    whoami = await ask(double, stranger, "/whoami")
+    assert "Role: member" in whoami["text"]
