@@ -2,7 +2,8 @@
 
 Type commands as you would in Telegram. Lines starting with ``:`` drive the demo itself:
 ``:press N`` presses button N of the last message with buttons, ``:group`` and ``:private``
-switch chats, ``:as admin|member`` switches who is typing, ``:quit`` leaves.
+switch chats, ``:as admin|member`` switches who is typing, ``:file PATH CAPTION`` sends a file
+(``:file bot/content/lists/six-key-tasks.yaml /import``), ``:quit`` leaves.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tests.double import BotApiDouble
 TOKEN = "100000:DEMO-token-not-a-real-one-000000000"
 HELP = (
     "Commands: type /help to start. Demo controls: :press N, :group, :private, "
-    ":as admin|member, :quit"
+    ":as admin|member, :file PATH CAPTION, :quit"
 )
 
 
@@ -54,12 +55,24 @@ class Demo:
             self.in_group = line == ":group"
         elif match := re.fullmatch(r":as (admin|member)", line):
             self.user = self.users[match[1]]
+        elif match := re.fullmatch(r":file (\S+)\s*(.*)", line):
+            await self._send_file(Path(match[1]), match[2] or None)
         elif line:
             chat = self.group if self.in_group else None
             await self.double.send_text(self.user, line, chat=chat)
         await self.double.idle(quiet=0.4, timeout=10)
         self._print_new()
         return True
+
+    async def _send_file(self, path: Path, caption: str | None) -> None:
+        try:
+            content = await asyncio.to_thread(path.read_bytes)
+        except OSError as exc:
+            print(f"(cannot read {path}: {exc.strerror})")
+            return
+        chat = self.group if self.in_group else None
+        await self.double.send_document(self.user, filename=path.name, content=content,
+                                        caption=caption, chat=chat)
 
     async def _press(self, number: int) -> None:
         if self.last_with_buttons is None:

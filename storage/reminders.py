@@ -59,6 +59,9 @@ class ReminderRepository:
 
     async def add(self, conn: aiosqlite.Connection, reminders: Iterable[NewReminder]) -> None:
         """Plan reminders; one already planned for the same moment is kept, not doubled."""
+        reminders = list(reminders)
+        if not reminders:
+            return
         await conn.executemany(
             "INSERT OR IGNORE INTO reminders (event_kind, event_id, kind, member_id, chat_id,"
             " event_at, fire_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -8,7 +8,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_demo_chats_as_an_admin_and_switches_users_and_chats() -> None:
-    script = "/whoami\n:as member\n/grant @demo_admin\n:as admin\n:group\n/subscribe\n:quit\n"
+    script = (
+        "/whoami\n:as member\n/grant @demo_admin\n:as admin\n:group\n/subscribe\n"
+        ":private\n:file bot/content/lists/six-key-tasks.yaml /import\n:quit\n"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "bot", "demo"],
         cwd=ROOT,
@@ -21,3 +24,4 @@ def test_the_demo_chats_as_an_admin_and_switches_users_and_chats() -> None:
     assert "Vai trò: quản trị viên (theo cấu hình của bot)" in result.stdout
     assert "chỉ quản trị viên của cấp ủy mới được dùng lệnh này" in result.stdout
     assert "Từ nay nhóm này sẽ nhận thông báo của cấp ủy." in result.stdout
+    assert "six-key-tasks" in result.stdout  # the /import answer names what it replaced

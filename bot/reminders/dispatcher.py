@@ -15,6 +15,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.clock import Clock, epoch
 from bot.reminders.model import (
     Failed,
@@ -77,6 +79,8 @@ class Dispatcher:
         self.chats = ChatRepository(db)
         self._sending = asyncio.Semaphore(in_flight)
         self._running = asyncio.Lock()
+        self._saving = asyncio.Lock()
+        self._unsaved: list[_Result] = []
 
     async def start(self) -> None:
         """Put rows a crash left in flight back in the queue, then start the two jobs."""
@@ -150,16 +154,30 @@ class Dispatcher:
             return Failed(f"unexpected: {exc!r}")
 
     async def _save(self, result: _Result, now: int) -> None:
-        async with self.db.transaction() as conn:
-            await self.reminders.finish(conn, [result.delivery])
-            if result.fallback is not None:
-                await self.reminders.add(conn, [result.fallback])
-            if result.unreachable_member is not None:
-                await self.members.mark_unreachable(conn, *result.unreachable_member, now)
-            if result.unreachable_chat is not None:
-                await self.chats.mark_unreachable(conn, *result.unreachable_chat, now)
-            if result.migrated_chat is not None:
-                await self.chats.migrate(conn, *result.migrated_chat, now)
+        """Store an outcome, returning once it is committed.
+
+        Outcomes that arrive while a commit is running wait and go together in the next one
+        (a group commit): one transaction per handful of sends instead of one per send.
+        """
+        self._unsaved.append(result)
+        async with self._saving:
+            if not self._unsaved:
+                return  # an earlier commit took ours along
+            results, self._unsaved = self._unsaved, []
+            async with self.db.transaction() as conn:
+                await self.reminders.finish(conn, [r.delivery for r in results])
+                await self.reminders.add(conn, [r.fallback for r in results if r.fallback])
+                for r in results:
+                    await self._apply_side_effects(conn, r, now)
+
+    async def _apply_side_effects(self, conn: aiosqlite.Connection, result: _Result,
+                                  now: int) -> None:
+        if result.unreachable_member is not None:
+            await self.members.mark_unreachable(conn, *result.unreachable_member, now)
+        if result.unreachable_chat is not None:
+            await self.chats.mark_unreachable(conn, *result.unreachable_chat, now)
+        if result.migrated_chat is not None:
+            await self.chats.migrate(conn, *result.migrated_chat, now)
 
     async def _render(
         self, batch: list[Reminder], now: int, members: dict[int, Member]
