@@ -194,9 +194,9 @@ def print_burst(distinct: LimitedResult, mixed: LimitedResult, repeats: int) -> 
     extra = mixed.arrivals.span() - fastest_span(mixed, repeats)
     print(f"  the mixed run took {extra:.1f} s more than the fastest possible", end="")
     if extra > 0.5 and more_than_one_batch(mixed):
-        print(f": its first batch (the dispatcher claims {BATCH_SIZE} rows\n  and waits for "
-              "all of them) holds the chat that may get 1 message a second, and the rows "
-              "after it wait")
+        print(f": the one-a-second chat's rows are held back and taken up again\n  one per "
+              f"batch of {BATCH_SIZE} (a batch takes about 2 s at 30/s), so that chat finishes "
+              "last; no other chat waits for it")
     else:
         print()
     for run in runs:
