@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
 from bot.clock import SystemClock
@@ -21,12 +22,28 @@ from bot.settings import SettingsError, load_settings
 from storage.database import Database, DatabaseTooNewError
 
 
+class StartupError(RuntimeError):
+    """The bot could not reach Telegram, or Telegram refused the token."""
+
+
 def _run() -> None:
     settings = load_settings()
     token = settings.require_token()
     configure_logging(settings.log_level, secrets=(token,))
     app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    where = settings.bot_api_base_url or "https://api.telegram.org"
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:  # PTB's message repeats the token: say it without
+        raise StartupError(
+            f"The Bot API at {where} rejected BOT_TOKEN. Check the token @BotFather gave you "
+            "(/mybots → API Token) and put it in .env."
+        ) from None
+    except NetworkError as exc:
+        raise StartupError(
+            f"Cannot reach the Bot API at {where} ({exc.message.replace(token, '[REDACTED]')})."
+            " Check the network, or BOT_API_BASE_URL if you run your own Bot API server."
+        ) from None
 
 
 def _demo() -> None:
@@ -75,7 +92,8 @@ def main(argv: list[str] | None = None) -> None:
         else:
             _demo() if args.command == "demo" else _run()
     except (
-        SettingsError, CatalogueMissingError, DatabaseTooNewError, ContentError, OSError
+        SettingsError, CatalogueMissingError, DatabaseTooNewError, ContentError, OSError,
+        StartupError,
     ) as exc:
         print(f"committee-bot: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
