@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -85,11 +85,18 @@ def N_(message: str) -> str:
     return message
 
 
+_DATETIME_PATTERNS = {"vi": "HH:mm, EEEE dd/MM/yyyy", "en": "EEEE d MMMM yyyy, HH:mm"}
+
+
 def format_datetime(moment: datetime, zone: ZoneInfo) -> str:
     """A moment as the reader expects it: their language, the committee's zone."""
-    if _language.get() == "vi":
-        return _babel_datetime(moment, "HH:mm, EEEE dd/MM/yyyy", tzinfo=zone, locale="vi")
-    return _babel_datetime(moment, "EEEE d MMMM yyyy, HH:mm", tzinfo=zone, locale="en")
+    return _formatted_datetime(moment, zone, _language.get())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_datetime(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    """Cached: a burst of reminders repeats the same few deadlines, and Babel is slow."""
+    return _babel_datetime(moment, _DATETIME_PATTERNS[language], tzinfo=zone, locale=language)
 
 
 def format_date(moment: datetime, zone: ZoneInfo) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_timedelta
@@ -38,8 +39,13 @@ def title(task: Task, limit: int = TITLE_LIMIT) -> str:
 
 
 def relative(seconds: int) -> str:
+    return _relative(seconds, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _relative(seconds: int, language: str) -> str:
     return format_timedelta(
-        timedelta(seconds=seconds), threshold=1.5, add_direction=True, locale=current_language()
+        timedelta(seconds=seconds), threshold=1.5, add_direction=True, locale=language
     )
 
 
