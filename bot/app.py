@@ -90,6 +90,7 @@ async def _start_reminders(app: Application, services: Services) -> None:
         services.renderers,
         TelegramSender(app.bot),
         JobQueueScheduler(app.job_queue),
+        default_language=services.settings.default_language,
     )
     app.bot_data["dispatcher"] = dispatcher
     services.wakeup.connect(dispatcher.arm)

@@ -29,13 +29,10 @@ class MeetingRenderer:
         attendees = await self.meetings.attendees(ids)
         notes: dict[int, Notification | None] = {}
         for reminder in reminders:
-            recipient = context.members.get(reminder.member_id or 0)
-            private = recipient is not None and reminder.chat_id is None
-            with use_language(recipient.language if private and recipient
-                              else self.settings.default_language):
+            with use_language(context.language(reminder)):
                 notes[reminder.id] = self._one(
                     reminder, meetings.get(reminder.event_id),
-                    attendees.get(reminder.event_id, []), recipient, context)
+                    attendees.get(reminder.event_id, []), context.recipient(reminder), context)
         return notes
 
     def _one(self, reminder: Reminder, meeting: Meeting | None, attendees: list[Attendee],

@@ -65,9 +65,11 @@ class Dispatcher:
         sender: Sender,
         scheduler: Scheduler,
         *,
+        default_language: str,
         batch_size: int = BATCH_SIZE,
         in_flight: int = IN_FLIGHT,
     ) -> None:
+        self.default_language = default_language
         self.db = db
         self.clock = clock
         self.renderers = renderers
@@ -180,7 +182,7 @@ class Dispatcher:
         by_kind: dict[str, list[Reminder]] = defaultdict(list)
         for reminder in batch:
             by_kind[reminder.event_kind].append(reminder)
-        context = RenderContext(now, members, self.sender.bot_username)
+        context = RenderContext(now, members, self.sender.bot_username, self.default_language)
         notes: dict[int, Notification | None] = {}
         for kind, reminders in by_kind.items():
             notes.update(await self.renderers[kind].render(reminders, context))

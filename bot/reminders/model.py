@@ -33,6 +33,17 @@ class RenderContext:
     now: int
     members: dict[int, Member]  # every member a claimed row names
     bot_username: str
+    default_language: str
+
+    def recipient(self, reminder: Reminder) -> Member | None:
+        return self.members.get(reminder.member_id or 0)
+
+    def language(self, reminder: Reminder) -> str:
+        """A private message speaks its reader's language; a group, the committee's default."""
+        recipient = self.recipient(reminder)
+        if recipient is not None and reminder.chat_id is None:
+            return recipient.language
+        return self.default_language
 
 
 class Renderer(Protocol):

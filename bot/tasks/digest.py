@@ -74,7 +74,7 @@ class DigestRenderer:
     ) -> dict[int, Notification | None]:
         notes: dict[int, Notification | None] = {}
         for reminder in reminders:
-            member = context.members.get(reminder.member_id or 0)
+            member = context.recipient(reminder)
             if member is None or context.now - reminder.fire_at > CATCH_UP_WINDOW.total_seconds():
                 notes[reminder.id] = None  # a morning digest is no use in the evening
                 continue

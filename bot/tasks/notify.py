@@ -36,15 +36,10 @@ class TaskRenderer:
         assignees = await self.tasks.assignees(ids)
         notes: dict[int, Notification | None] = {}
         for reminder in reminders:
-            task = tasks.get(reminder.event_id)
-            recipient = context.members.get(reminder.member_id or 0)
-            language = (
-                recipient.language if recipient and reminder.chat_id is None
-                else self.settings.default_language
-            )
-            with use_language(language):
+            with use_language(context.language(reminder)):
                 notes[reminder.id] = self._one(
-                    reminder, task, assignees.get(reminder.event_id, []), recipient, context
+                    reminder, tasks.get(reminder.event_id), assignees.get(reminder.event_id, []),
+                    context.recipient(reminder), context,
                 )
         return notes
 
