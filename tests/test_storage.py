@@ -119,3 +119,30 @@ async def test_a_later_visit_keeps_the_chosen_language(db: Database) -> None:
             started=True, now=3,
         )
     assert again.language == "en"
+
+
+async def test_a_database_from_every_earlier_version_upgrades_without_loss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.database
+
+    all_migrations = load_migrations()
+    for known in range(1, len(all_migrations)):
+        path = tmp_path / f"v{known}.sqlite3"
+        older = all_migrations[:known]
+        monkeypatch.setattr(storage.database, "load_migrations", lambda older=older: older)
+        old = Database(path)
+        await old.open()
+        async with old.transaction() as conn:  # as version 1 wrote it
+            await conn.execute(
+                "INSERT INTO members (telegram_id, username, full_name, language, started_at,"
+                " created_at, updated_at) VALUES (42, 'kept', 'Kept', 'en', 1, 1, 1)"
+            )
+        await old.close()
+        monkeypatch.setattr(storage.database, "load_migrations", load_migrations)
+        new = Database(path)
+        await new.open()
+        assert await new.schema_version() == len(all_migrations)
+        kept = await MemberRepository(new).by_telegram_id(42)
+        assert (kept.username, kept.full_name, kept.language) == ("kept", "Kept", "en")
+        await new.close()
