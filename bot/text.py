@@ -37,6 +37,9 @@ def _cut(block: str, budget: int) -> list[str]:
     pieces: list[str] = []
     current = ""
     for line in block.split("\n"):
+        if len(line) > budget and current:  # keep what came before the enormous line first
+            pieces.append(current)
+            current = ""
         while len(line) > budget:  # a single enormous line: cut it between entities
             cut = _safe_cut(line, budget)
             pieces.append(line[:cut])

@@ -12,6 +12,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 from bot.i18n import N_, _, ngettext
 from bot.knowledge.content import ContentError
 from bot.knowledge.loader import Stored
+from bot.text import pack_pages
 from handlers.context import BotContext, admin_only, reply
 
 SIZE_LIMIT = 1024 * 1024  # bytes: content files are a few kilobytes
@@ -53,10 +54,11 @@ async def import_content(update: Update, context: BotContext) -> None:
         await reply(update, _("Nothing was imported; the file has an error.\n{error}").format(
             error=html.escape(error.render())))
         return
-    await reply(update, _summary(stored, name))
+    for page in pack_pages(_summary(stored, name), separator="\n"):
+        await reply(update, page)
 
 
-def _summary(stored: Stored, name: str) -> str:
+def _summary(stored: Stored, name: str) -> list[str]:
     lines = [ngettext("Imported {count} entry from {file}:",
                       "Imported {count} entries from {file}:", stored.count).format(
         count=stored.count, file=html.escape(name))]
@@ -64,7 +66,7 @@ def _summary(stored: Stored, name: str) -> str:
                               (_("• {kind} {key} — replaced"), stored.replaced)):
         lines += [template.format(kind=_(_KINDS[kind]), key=html.escape(key))
                   for kind, key in entries]
-    return "\n".join(lines)
+    return lines
 
 
 async def import_caption(update: Update, context: BotContext) -> None:

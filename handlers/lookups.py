@@ -43,8 +43,13 @@ async def send(update: Update, context: BotContext, answer: Answer) -> None:
     await reply(update, answer.pages[-1], reply_markup=answer.markup, protect_content=protect)
 
 
+# What people type is cut to this length: it is echoed in answers, and a search costs time in
+# proportion to its words.
+QUERY_LIMIT = 200
+
+
 def _argument(context: BotContext) -> str:
-    return " ".join(context.args or []).strip()
+    return " ".join(context.args or []).strip()[:QUERY_LIMIT]
 
 
 # ---- catalogues -----------------------------------------------------------------------

@@ -133,3 +133,19 @@ def test_an_error_is_shown_in_the_readers_language() -> None:
         assert caught.value.render() == "import.yaml, line 1: title is missing."
     with use_language("vi"):
         assert caught.value.render() == "import.yaml, dòng 1: thiếu trường title."
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("code: " + "[" * 100_000 + "]" * 100_000, "line 1: The file is nested too deeply."),
+        ("code: &c 39-NQ/TW\naliases: [*c]\n", "line 2: Anchors and aliases (*name) are not"),
+        ("code: '---'\nkind: resolution\ntitle: {vi: A}\n", "line 1: code needs a letter or"),
+        ("code: 1-NQ/TW\nkind: resolution\ntitle: {vi: A}\naliases: ["
+         + ", ".join(f"a{n}" for n in range(21)) + "]\n", "aliases has 21 entries, at most 20"),
+    ],
+)
+def test_files_that_could_harm_the_bot_are_refused(data: str, message: str) -> None:
+    with pytest.raises(ContentError) as error:
+        parse(data, "bad.yaml")
+    assert message in str(error.value)

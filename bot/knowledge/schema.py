@@ -36,6 +36,10 @@ TEXT_LIMIT = 3000  # characters: any one text must fit a message page
 TITLE_LIMIT = 400  # titles are repeated in lists and search results
 NAME_LIMIT = 120  # codes and aliases
 ITEM_LIMIT = 100  # a list's items each get a button, and Telegram allows 100
+NUMBER_LIMIT = 20  # an item's number, shown bold in front of it
+ALIAS_LIMIT = 20
+FIGURE_LIMIT = 50
+DEPTH_LIMIT = 12  # the schema nests 5 deep; C's YAML composer recurses without a bound
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -53,6 +57,7 @@ def parse(data: str | bytes, source: str = "") -> Content:
         except UnicodeDecodeError:
             raise ContentError(N_("The file is not UTF-8 text."), source=source) from None
     try:
+        _check_shape(data, source)
         root = yaml.compose(data, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -67,6 +72,23 @@ def parse(data: str | bytes, source: str = "") -> Content:
     if root is None or (isinstance(root, ScalarNode) and root.tag == _NULL):
         raise ContentError(N_("The file is empty."), source=source)
     return _Reader(source).file(root)
+
+
+def _check_shape(data: str, source: str) -> None:
+    """Refuse what could exhaust memory or the stack before building the tree: nesting far
+    deeper than the schema, and anchors (``*name``), which let a small file expand hugely."""
+    depth = 0
+    for event in yaml.parse(data, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise ContentError(N_("Anchors and aliases (*name) are not allowed."),
+                               line=event.start_mark.line + 1, source=source)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > DEPTH_LIMIT:
+                raise ContentError(N_("The file is nested too deeply."),
+                                   line=event.start_mark.line + 1, source=source)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 class _Reader:
@@ -151,7 +173,14 @@ class _Reader:
 
     def names(self, node: Node | None, path: str) -> tuple[str, ...]:
         return tuple(self.text(item, f"{path}[{n + 1}]", NAME_LIMIT)
-                     for n, item in enumerate(self.sequence(node, path)))
+                     for n, item in enumerate(self.bounded(node, path, ALIAS_LIMIT)))
+
+    def bounded(self, node: Node | None, path: str, limit: int) -> list[Node]:
+        items = self.sequence(node, path)
+        if len(items) > limit:
+            raise self.error(node, N_("{field} has {count} entries, at most {limit}."),
+                             field=path, count=len(items), limit=limit)
+        return items
 
     def localized(self, node: Node | None, path: str, limit: int = TEXT_LIMIT) -> Localized:
         if node is None:
@@ -207,6 +236,9 @@ class _Reader:
         f = self.mapping(node, path, {"code", "aliases", "kind", "issuer", "date", "title",
                                       "summary", "cited_in", "lists"}, {"code", "kind", "title"})
         code = self.text(f["code"], path + "code", NAME_LIMIT)
+        if not any(ch.isalnum() for ch in code):
+            raise self.error(f["code"], N_("{field} needs a letter or a number."),
+                             field=path + "code")
         kind = self.text(f["kind"], path + "kind")
         if kind not in KINDS:
             raise self.error(f["kind"], N_("{field} is {value}, but it must be one of: "
@@ -257,7 +289,7 @@ class _Reader:
         f = self.mapping(node, path, {"number", "title", "detail", "answer"},
                          {"number", "title"})
         return Item(
-            number=self.text(f["number"], path + "number"),
+            number=self.text(f["number"], path + "number", NUMBER_LIMIT),
             title=self.localized(f["title"], path + "title", TITLE_LIMIT),
             detail=self.localized(f.get("detail"), path + "detail"),
             answer=self.localized(f.get("answer"), path + "answer"),
@@ -269,7 +301,7 @@ class _Reader:
         slug = self.slug(f["id"], path + "id")
         day = self.day(f["date"], path + "date")
         assert day is not None
-        figures = self.sequence(f.get("figures"), path + "figures")
+        figures = self.bounded(f.get("figures"), path + "figures", FIGURE_LIMIT)
         self.declare(node, "conference", slug)
         self.content.conferences.append(Conference(
             slug=slug, date=day, title=self.localized(f["title"], path + "title", TITLE_LIMIT),

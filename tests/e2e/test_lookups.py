@@ -346,3 +346,16 @@ async def test_lookups_answer_in_a_group_and_imports_for_other_bots_are_ignored(
                                caption="/import@other_bot", chat=people.group)
     await double.idle(quiet=0.2, timeout=3)
     assert [m["message_id"] for m in double.messages(people.group["id"])] == [six["message_id"]]
+
+
+@pytest.mark.usefixtures("app")
+@pytest.mark.parametrize(
+    "command",
+    ["/find " + "chuyen doi so " * 290, "/find " + "qwxzv " * 680, "/directive " + "x" * 2100,
+     "/list " + "y" * 3000, "/conference " + "z" * 3000],
+)
+async def test_huge_input_gets_an_answer_not_an_error(double, people, command: str) -> None:
+    reply = await ask(double, people.binh, command)
+    assert len(reply["text"]) <= 4096
+    assert "something went wrong" not in reply["text"]
+    assert not [e for e in double.errors if e["method"] == "sendMessage"]
