@@ -12,19 +12,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import time
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 from bot.clock import Clock, SystemClock
-from bot.commands import commands_for
-from bot.i18n import _, load_catalogues, use_language
+from bot.i18n import load_catalogues
 from bot.ratelimit import TelegramRateLimiter
 from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.telegram_io import JobQueueScheduler, TelegramSender
 from bot.services import Services
 from bot.settings import Settings
+from handlers import menu
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -76,9 +76,16 @@ async def _on_startup(app: Application) -> None:
     services = services_of(app)
     await services.db.open()
     await services.knowledge.load_builtin()
-    await publish_commands(app)
+    await publish_menus(app, services)
     await _start_reminders(app, services)
     log.info("Bot @%s is ready", app.bot.username)
+
+
+async def publish_menus(app: Application, services: Services) -> None:
+    """The members' menu for everyone, and the full one in each known admin's chat."""
+    await menu.publish_default(app.bot)
+    for admin in await services.members.known_admins():
+        await menu.publish_for_admin(app.bot, admin)
 
 
 async def _start_reminders(app: Application, services: Services) -> None:
@@ -117,14 +124,6 @@ async def _series_job(context: BotContext) -> None:
 
 async def _on_shutdown(app: Application) -> None:
     await services_of(app).db.close()
-
-
-async def publish_commands(app: Application) -> None:
-    """Publish the members' command menu: Vietnamese for vi clients, English otherwise."""
-    for language, language_code in (("vi", "vi"), ("en", None)):
-        with use_language(language):
-            menu = [BotCommand(c.name, _(c.description)) for c in commands_for(is_admin=False)]
-        await app.bot.set_my_commands(menu, language_code=language_code)
 
 
 @asynccontextmanager

@@ -64,6 +64,15 @@ class MemberService:
         async with self.db.transaction() as conn:
             return [await self.members.placeholder(conn, name, now) for name in usernames]
 
+    async def known_admins(self) -> list[Member]:
+        """Admins the bot has met: granted ones, and configured ones who wrote to it."""
+        found = {m.id: m for m in await self.members.admins() if self.is_admin(m)}
+        for telegram_id in sorted(self.configured_admins):
+            member = await self.members.by_telegram_id(telegram_id)
+            if member is not None:
+                found.setdefault(member.id, member)
+        return list(found.values())
+
     async def by_id(self, member_id: int | None) -> Member | None:
         if member_id is None:
             return None

@@ -10,6 +10,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.i18n import N_, _
 from bot.members import RoleChange
+from handlers import menu
 from handlers.context import BotContext, admin_only, person_from, reply
 from storage.members import Member
 
@@ -84,6 +85,10 @@ async def _change_role(update: Update, context: BotContext, command: str) -> Non
     members = context.services.members
     change = members.grant if command == "grant" else members.revoke
     result = await change(context.member, target)
+    if result is RoleChange.GRANTED:
+        await menu.publish_for_admin(context.bot, target)
+    elif result is RoleChange.REVOKED:
+        await menu.withdraw_for(context.bot, target)
     await reply(update, _(_GRANT_ANSWERS[result]).format(name=html.escape(target.display_name)))
 
 

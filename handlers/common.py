@@ -18,6 +18,7 @@ from telegram.ext import (
 from bot.clock import from_epoch
 from bot.commands import commands_for
 from bot.i18n import LANGUAGES, _, format_date, set_language
+from handlers import menu
 from handlers.context import BotContext, reply
 from handlers.paging import NOOP
 
@@ -29,6 +30,8 @@ async def start(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None or context.member is None:
         return
+    if context.is_admin:
+        await menu.publish_for_admin(context.bot, context.member)
     await reply(
         update,
         _("Hello, {name}! I am the Committee Assistant: I keep your tasks and meetings, "
@@ -64,8 +67,13 @@ async def lang(update: Update, context: BotContext) -> None:
             _("Please choose vi (Tiếng Việt) or en (English).\nExample: <code>/lang en</code>"),
         )
         return
-    await context.services.members.set_language(context.member, choice)
+    members = context.services.members
+    await members.set_language(context.member, choice)
     set_language(choice)
+    if context.is_admin:  # their full menu follows the new language
+        refreshed = await members.by_id(context.member.id)
+        assert refreshed is not None
+        await menu.publish_for_admin(context.bot, refreshed)
     await reply(update, _("Language set to English."))
 
 

@@ -144,3 +144,33 @@ async def test_people_seen_only_in_a_group_are_known_for_grant(
     await double.idle(quiet=0.2, timeout=3)
     reply = await ask(double, people.admin, "/grant @binh_le")
     assert reply["text"] == "Binh Le đã được cấp quyền quản trị."
+
+
+async def test_admins_get_every_command_in_their_own_menu(double, people) -> None:
+    await ask(double, people.admin, "/start")
+    admin_menu = {c["command"]: c["description"] for c in double.commands[("chat:1001", "")]}
+    assert admin_menu["grant"] == "Cấp quyền quản trị cho một thành viên"
+    assert "addtask" in admin_menu and "whoami" in admin_menu
+    await ask(double, people.binh, "/start")
+    assert ("chat:1002", "") not in double.commands
+    await ask(double, people.admin, "/grant @binh_le")
+    binh_menu = {c["command"]: c["description"] for c in double.commands[("chat:1002", "")]}
+    assert binh_menu["grant"] == "Make a member an admin"
+    await ask(double, people.binh, "/lang vi")
+    binh_menu = {c["command"]: c["description"] for c in double.commands[("chat:1002", "")]}
+    assert binh_menu["grant"] == "Cấp quyền quản trị cho một thành viên"
+    await ask(double, people.admin, "/revoke @binh_le")
+    assert ("chat:1002", "") not in double.commands
+
+
+async def test_admins_known_at_start_get_their_menu_then(double, people, settings, clock) -> None:
+    from bot.app import build_application, running
+
+    async with running(build_application(settings, clock)):
+        await ask(double, people.admin, "/start")
+    before = len(double.calls)
+    async with running(build_application(settings, clock)):
+        published = [params for method, params in double.calls[before:]
+                     if method == "setMyCommands" and params.get("scope", {}).get("chat_id")]
+    assert [p["scope"]["chat_id"] for p in published] == [1001]
+    assert "grant" in {c["command"] for c in published[0]["commands"]}
