@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.clock import from_epoch
 from bot.i18n import N_, _, format_date, ngettext
 from bot.meetings import render
-from bot.meetings.service import MeetingView, Outcome
+from bot.meetings.model import MeetingView, Outcome
 from bot.text import pack_pages
 from handlers.context import BotContext, admin_only, reply
 from handlers.paging import callback

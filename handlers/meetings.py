@@ -12,8 +12,8 @@ from bot.i18n import N_, _
 from bot.meetings import render
 from bot.meetings.calendar import meetings_calendar
 from bot.meetings.command import MeetingInputError, parse_meeting_edit, parse_new_meeting
+from bot.meetings.model import MeetingView, Outcome
 from bot.meetings.recurrence import holiday_name
-from bot.meetings.service import MeetingView, Outcome
 from bot.text import pack_pages
 from handlers.context import BotContext, admin_only, committee_group, reply
 from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, after_first_word, arguments

@@ -6,13 +6,12 @@ reminders table and dispatcher as tasks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from enum import Enum
 
 import aiosqlite
 
 from bot.clock import Clock, epoch, from_epoch
+from bot.meetings.model import MeetingView, Outcome
 from bot.meetings.recurrence import Recurrence, occurrences
 from bot.reminders.model import Wakeup
 from bot.reminders.planner import notice, plan_deadline
@@ -20,7 +19,7 @@ from bot.settings import Settings
 from storage.audit import AuditRepository
 from storage.chats import ChatRepository
 from storage.database import Database
-from storage.meetings import Attendee, Meeting, MeetingRepository, NewMeeting
+from storage.meetings import Meeting, MeetingRepository, NewMeeting
 from storage.members import Member
 from storage.reminders import NewReminder, ReminderRepository
 from storage.tasks import Task, TaskRepository
@@ -29,27 +28,6 @@ from storage.tasks import Task, TaskRepository
 HORIZON = timedelta(days=62)
 # A series' occurrence is announced this long before it, not all at once when planned.
 ANNOUNCE_AHEAD = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class MeetingView:
-    meeting: Meeting
-    attendees: list[Attendee]
-
-    def answered(self, response: str | None) -> list[Attendee]:
-        return [a for a in self.attendees if a.response == response]
-
-    def invites(self, member: Member) -> bool:
-        return any(a.member.id == member.id for a in self.attendees)
-
-
-class Outcome(Enum):
-    DONE = "done"
-    ASK_REASON = "ask_reason"
-    NOT_FOUND = "not_found"
-    NOT_INVITED = "not_invited"
-    CLOSED = "closed"  # cancelled, or already started
-    NOT_REPEATING = "not_repeating"
 
 
 class MeetingService:
