@@ -64,3 +64,12 @@ def test_codes_are_matched_loosely(typed: str, codes: list[str]) -> None:
 )
 def test_the_loose_key_ignores_order_punctuation_marks_and_leading_zeros(text: str, key: str):
     assert loose_key(text) == key
+
+
+def test_filler_words_alone_do_not_match_every_alias() -> None:
+    from bot.knowledge.codes import best_matches, loose_key
+
+    aliases = [("39", loose_key("Nghị quyết số 39")), ("05", loose_key("Chỉ thị số 05"))]
+    assert best_matches("số", aliases) == []
+    assert best_matches("nghi quyet", aliases) == []
+    assert best_matches("so 39", aliases) == ["39"]

@@ -16,6 +16,13 @@ from bot.knowledge.folding import fold
 
 T = TypeVar("T")
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
+# Words that name a kind of document, or "number": in aliases such as "Nghị quyết số 39"
+# they would make a query of only these words match nearly everything.
+_FILLER = frozenset({
+    "so", "no", "number", "nghi", "quyet", "chi", "thi", "quy", "dinh", "ket", "luan",
+    "thong", "bao", "chuong", "trinh", "ke", "hoach", "resolution", "directive",
+    "regulation", "conclusion", "decision", "notice", "programme", "plan",
+})
 
 
 def loose_key(text: str) -> str:
@@ -39,11 +46,12 @@ def best_matches(query: str, candidates: Iterable[tuple[T, str]]) -> list[T]:
         return []
     exact: list[T] = []
     partial: list[T] = []
+    only_filler = set(wanted) <= _FILLER
     for owner, key in candidates:
         have = Counter(key.split())
         if have == wanted:
             _add(exact, owner)
-        elif not wanted - have:
+        elif not only_filler and not wanted - have:
             _add(partial, owner)
     return exact or partial
 
