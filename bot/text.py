@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 
 MESSAGE_LIMIT = 4096
 # Room left for a page header and footer ("Page 2/5") around the packed blocks.
@@ -17,41 +18,39 @@ def pack_pages(
     A block longer than the budget is cut at line boundaries, so HTML tags must not span
     lines inside one block.
     """
-    pages: list[str] = []
-    current = ""
-    for block in blocks:
-        for piece in _cut(block, budget):
-            candidate = f"{current}{separator}{piece}" if current else piece
-            if len(candidate) > budget:
-                pages.append(current)
-                candidate = piece
-            current = candidate
-    if current:
-        pages.append(current)
-    return pages or [""]
+    pieces = [piece for block in blocks for piece in _cut(block, budget)]
+    return _pack(pieces, budget, separator) or [""]
 
 
 def _cut(block: str, budget: int) -> list[str]:
     if len(block) <= budget:
         return [block]
-    pieces: list[str] = []
-    current = ""
+    return _pack(list(_lines(block, budget)), budget, "\n")
+
+
+def _lines(block: str, budget: int) -> Iterator[str]:
+    """The block's lines, an enormous one cut into budget-sized parts between entities."""
     for line in block.split("\n"):
-        if len(line) > budget and current:  # keep what came before the enormous line first
-            pieces.append(current)
-            current = ""
-        while len(line) > budget:  # a single enormous line: cut it between entities
+        while len(line) > budget:
             cut = _safe_cut(line, budget)
-            pieces.append(line[:cut])
+            yield line[:cut]
             line = line[cut:]
-        candidate = f"{current}\n{line}" if current else line
+        yield line
+
+
+def _pack(pieces: list[str], budget: int, separator: str) -> list[str]:
+    """Join consecutive pieces (each within the budget) while the result fits, in order."""
+    packed: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{separator}{piece}" if current else piece
         if len(candidate) > budget:
-            pieces.append(current)
-            candidate = line
+            packed.append(current)
+            candidate = piece
         current = candidate
     if current:
-        pieces.append(current)
-    return pieces
+        packed.append(current)
+    return packed
 
 
 def _safe_cut(line: str, at: int) -> int:
