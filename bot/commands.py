@@ -116,7 +116,3 @@ COMMANDS: tuple[CommandInfo, ...] = (
 
 def commands_for(is_admin: bool) -> list[CommandInfo]:
     return [command for command in COMMANDS if is_admin or not command.admin]
-
-
-def command_info(name: str) -> CommandInfo:
-    return next(command for command in COMMANDS if command.name == name)

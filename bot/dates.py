@@ -37,7 +37,6 @@ class DateError(ValueError):
 class ParsedWhen:
     moment: datetime  # aware, UTC
     rest: str  # the text after the date words
-    has_time: bool
 
 
 _END = r"(?=\s|$|,)"
@@ -113,7 +112,7 @@ def parse_when(
     moment = _resolve(reading, local_now, default_time)
     if moment <= now:
         raise DateError(DateProblem.PAST)
-    return ParsedWhen(moment.astimezone(UTC), rest, reading.clock is not None)
+    return ParsedWhen(moment.astimezone(UTC), rest)
 
 
 def parse_moment(text: str, now: datetime, zone: ZoneInfo, default_time: time) -> datetime:

@@ -20,12 +20,3 @@ def parse_offsets(text: str) -> tuple[timedelta, ...]:
     """A comma-separated list of durations, longest first, without repeats."""
     offsets = {parse_duration(part) for part in text.split(",") if part.strip()}
     return tuple(sorted(offsets, reverse=True))
-
-
-def format_duration(delta: timedelta) -> str:
-    """The inverse of parse_duration for whole units (used in logs and calendar alarms)."""
-    seconds = int(delta.total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds and seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"

@@ -139,14 +139,6 @@ class ReminderRepository:
         )
         return row[0] if row else None
 
-    async def for_event(self, event_kind: str, event_id: int) -> list[Reminder]:
-        rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM reminders WHERE event_kind = ? AND event_id = ?"
-            " ORDER BY fire_at, id",
-            (event_kind, event_id),
-        )
-        return [Reminder(*row) for row in rows]
-
     async def status_counts(self) -> dict[str, int]:
         rows = await self.db.fetchall("SELECT status, COUNT(*) FROM reminders GROUP BY status")
         return {row[0]: row[1] for row in rows}
