@@ -159,8 +159,14 @@ async def test_rsvp_with_a_reason_and_changes(double, people, app, clock) -> Non
     report = await ask(double, people.admin, "/attendance 1")
     assert "✅ Tham dự (2): Binh Le, Chi Phạm" in report["text"]
     # Ordinary messages are not taken as reasons when none was asked for.
-    chat = await ask(double, people.chi, "/whoami")
-    assert chat["text"].startswith("<b>") is False and "Vai trò" in chat["text"]
+    seen = len(double.messages(people.chi["id"]))
+    await double.send_text(people.chi, "Hẹn gặp mọi người ở hội trường")
+    await double.idle(quiet=0.3)
+    assert len(double.messages(people.chi["id"])) == seen  # no "reason noted" answer
+    whoami = await ask(double, people.chi, "/whoami")
+    assert "Vai trò: thành viên" in whoami["text"]
+    report = await ask(double, people.admin, "/attendance 1")
+    assert "❌ Vắng (0): —" in report["text"]
     # Once the meeting has started, answers are closed.
     await advance(app, clock, days=30)
     closed = await press(double, invitation, people.binh, "mx:1")
