@@ -16,14 +16,16 @@ class GroupService:
         self.chats = ChatRepository(db)
         self.audit = AuditRepository(db)
 
-    async def seen(self, chat_id: int, chat_type: str, title: str) -> None:
+    async def seen(
+        self, chat_id: int, chat_type: str, title: str, member_id: int | None = None
+    ) -> None:
+        """Record a chat and, for a group, who spoke there: a group meeting invites everyone
+        seen in the group."""
+        now = epoch(self.clock.now())
         async with self.db.transaction() as conn:
-            await self.chats.record_seen(conn, chat_id, chat_type, title, epoch(self.clock.now()))
-
-    async def saw_member(self, chat_id: int, member_id: int) -> None:
-        """Remember who is in a group: a group meeting invites everyone seen there."""
-        async with self.db.transaction() as conn:
-            await self.chats.record_member(conn, chat_id, member_id, epoch(self.clock.now()))
+            await self.chats.record_seen(conn, chat_id, chat_type, title, now)
+            if member_id is not None:
+                await self.chats.record_member(conn, chat_id, member_id, now)
 
     async def migrated(self, old_id: int, new_id: int) -> None:
         """Follow a group that Telegram upgraded to a supergroup (it gets a new id)."""

@@ -54,17 +54,17 @@ async def identify(update: Update, context: BotContext) -> None:
     services = context.services
     set_language(services.settings.default_language)
     chat = update.effective_chat
-    if chat is not None:
-        await services.groups.seen(chat.id, chat.type, chat.title or chat.full_name or "")
+    private = chat is not None and chat.type == ChatType.PRIVATE
     user = update.effective_user
     if user is not None and not user.is_bot:
         context.member = await services.members.seen(
-            person_from(user, services.settings.default_language),
-            started=chat is not None and chat.type == ChatType.PRIVATE,
+            person_from(user, services.settings.default_language), started=private
         )
         set_language(context.member.language)
-        if chat is not None and chat.type != ChatType.PRIVATE:
-            await services.groups.saw_member(chat.id, context.member.id)
+    if chat is not None:
+        speaker = context.member.id if context.member is not None and not private else None
+        await services.groups.seen(chat.id, chat.type, chat.title or chat.full_name or "",
+                                   member_id=speaker)
 
 
 def admin_only(handler: Handler) -> Handler:
