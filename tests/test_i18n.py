@@ -67,3 +67,21 @@ def test_dates_are_shown_in_the_reader_language_and_the_committee_zone() -> None
         assert format_datetime(moment, zone) == "17:00, Thứ Năm 31/12/2026"
     with use_language("en"):
         assert format_datetime(moment, zone) == "Thursday 31 December 2026, 17:00"
+
+
+def test_the_template_holds_every_message_in_the_code(tmp_path) -> None:
+    """A string added in code but never extracted would be shown untranslated."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = LOCALES_DIR.parent
+    fresh = tmp_path / "fresh.pot"
+    subprocess.run(
+        [str(Path(sys.executable).parent / "pybabel"), "-q", "extract", "--mapping",
+         str(root / "babel.cfg"), "--keywords", "N_", "--output", str(fresh), "bot", "handlers"],
+        cwd=root, check=True, timeout=60,
+    )
+    with fresh.open("rb") as handle:
+        in_code = {m.id for m in read_po(handle) if m.id}
+    assert in_code == _template_ids(), "run `make extract`, then translate the new messages"
