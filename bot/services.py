@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.access import AccessService
 from bot.clock import Clock
 from bot.groups import GroupService
 from bot.knowledge.service import KnowledgeService
@@ -13,11 +14,17 @@ from bot.members import MemberService
 from bot.reminders.model import Renderer, Wakeup
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
+from bot.tasks.extensions import ExtensionService
 from bot.tasks.notify import TaskRenderer
 from bot.tasks.service import TaskService
+from bot.units import UnitService
+from bot.units_notify import ExtensionRenderer, UnitRenderer
 from storage.database import Database
+from storage.extensions import ExtensionRepository
 from storage.meetings import MeetingRepository
+from storage.members import MemberRepository
 from storage.tasks import TaskRepository
+from storage.units import UnitRepository
 
 
 @dataclass
@@ -27,7 +34,10 @@ class Services:
     db: Database
     members: MemberService
     groups: GroupService
+    units: UnitService
+    access: AccessService
     tasks: TaskService
+    extensions: ExtensionService
     digest: DigestService
     meetings: MeetingService
     knowledge: KnowledgeService
@@ -39,20 +49,29 @@ class Services:
         db = Database(settings.database_path)
         wakeup = Wakeup()
         task_repository = TaskRepository(db)
+        member_repository = MemberRepository(db)
+        members = MemberService(db, clock, settings.admin_ids)
+        tasks = TaskService(db, clock, settings, wakeup)
         return cls(
             settings=settings,
             clock=clock,
             db=db,
-            members=MemberService(db, clock, settings.admin_ids),
+            members=members,
             groups=GroupService(db, clock),
-            tasks=TaskService(db, clock, settings, wakeup),
+            units=UnitService(db, clock, wakeup),
+            access=AccessService(db, members),
+            tasks=tasks,
+            extensions=ExtensionService(tasks),
             digest=DigestService(db, clock, settings, wakeup),
             meetings=MeetingService(db, clock, settings, wakeup),
             knowledge=KnowledgeService(db, clock),
             wakeup=wakeup,
             renderers={
-                "task": TaskRenderer(task_repository, settings),
+                "task": TaskRenderer(task_repository, member_repository, settings),
                 "digest": DigestRenderer(task_repository, settings),
+                "unit": UnitRenderer(UnitRepository(db), member_repository, task_repository),
+                "extension": ExtensionRenderer(ExtensionRepository(db), task_repository,
+                                               member_repository, settings),
                 "meeting": MeetingRenderer(MeetingRepository(db), settings),
             },
         )

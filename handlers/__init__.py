@@ -12,7 +12,9 @@ from handlers import (
     meeting_rsvp,
     meetings,
     task_lists,
+    task_parts,
     tasks,
+    units,
 )
 
 
@@ -23,10 +25,13 @@ def register(app: Application) -> None:
     context.register(app)
     common.register(app)
     admin.register(app)
+    units.register(app)
     tasks.register(app)
+    task_parts.register(app)
     task_lists.register(app)
     lookups.register(app)
     meetings.register(app)
-    # Last before the fallback: it reads plain text (an absence reason) the bot asked for.
+    # Last before the fallback: it reads plain text the bot asked for (a new date, an absence
+    # reason).
     meeting_rsvp.register(app)
     common.register_fallback(app)

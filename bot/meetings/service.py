@@ -17,12 +17,12 @@ from bot.reminders.model import Wakeup
 from bot.reminders.planner import notice, plan_deadline
 from bot.settings import Settings
 from storage.audit import AuditRepository
-from storage.chats import ChatRepository
 from storage.database import Database
 from storage.meetings import Meeting, MeetingRepository, NewMeeting
 from storage.members import Member
 from storage.reminders import NewReminder, ReminderRepository
 from storage.tasks import Task, TaskRepository
+from storage.units import UnitRepository
 
 # Occurrences of a series exist this far ahead; a daily job extends them.
 HORIZON = timedelta(days=62)
@@ -37,19 +37,19 @@ class MeetingService:
         self.settings = settings
         self.wakeup = wakeup
         self.meetings = MeetingRepository(db)
-        self.chats = ChatRepository(db)
         self.reminders = ReminderRepository(db)
         self.tasks = TaskRepository(db)
+        self.units = UnitRepository(db)
         self.audit = AuditRepository(db)
 
     def _now(self) -> int:
         return epoch(self.clock.now())
 
     async def attendee_ids(self, group_chat_id: int | None, member_ids: list[int]) -> list[int]:
-        """Named members, plus everyone the bot has seen in the group."""
+        """Named members, plus everyone on the unit's roster."""
         found = set(member_ids)
         if group_chat_id is not None:
-            found |= set(await self.chats.member_ids(group_chat_id))
+            found |= set(await self.units.roster_ids(None, group_chat_id))
         return sorted(found)
 
     async def create(
@@ -83,8 +83,7 @@ class MeetingService:
             )
             await self._audit(conn, actor, "meeting.series", series_id, recurrence.rule)
         await self.extend_series()
-        upcoming = await self.meetings.upcoming(now, group_chat_id=group_chat_id, limit=100)
-        return [v for v in await self._views(upcoming) if v.meeting.series_id == series_id]
+        return await self._views(await self.meetings.of_series(series_id, now, limit=100))
 
     async def extend_series(self) -> None:
         """Materialise every active series' occurrences up to the horizon (idempotent)."""
@@ -224,20 +223,46 @@ class MeetingService:
         await self.wakeup()
         return Outcome.DONE
 
-    async def respond(self, member: Member, meeting_id: int, response: str) -> Outcome:
-        """Record "attend" or "absent"; an absence asks for a reason next."""
+    async def respond(self, member: Member, meeting_id: int, response: str,
+                      chat_id: int | None = None) -> Outcome:
+        """Record "attend" or "absent"; an absence asks for a reason next.
+
+        Someone who answers from the unit's own group is one of its members even if the bot
+        had never seen them: they join the roster and the list of attendees.
+        """
         view = await self.view(meeting_id)
         if view is None:
             return Outcome.NOT_FOUND
-        if not view.invites(member):
+        meeting = view.meeting
+        from_its_group = chat_id is not None and chat_id == meeting.group_chat_id
+        if not view.invites(member) and not from_its_group:
             return Outcome.NOT_INVITED
-        if not view.meeting.is_scheduled or view.meeting.starts_at <= self._now():
+        if not meeting.is_scheduled or meeting.starts_at <= self._now():
             return Outcome.CLOSED
         absent = response == "absent"
+        now = self._now()
         async with self.db.transaction() as conn:
-            await self.meetings.respond(conn, meeting_id, member.id, response, self._now(),
+            if not view.invites(member):
+                assert meeting.group_chat_id is not None
+                await self.units.join(conn, meeting.group_chat_id, member.id, "rsvp", now)
+                await self.meetings.add_attendees(conn, meeting_id, [member.id])
+            await self.meetings.respond(conn, meeting_id, member.id, response, now,
                                         awaiting_reason=absent)
         return Outcome.ASK_REASON if absent else Outcome.DONE
+
+    async def judge_absence(self, actor: Member, meeting_id: int, member_id: int,
+                            excused: bool) -> Outcome:
+        """An admin marks an absence as excused (có lý do) or not (không lý do)."""
+        view = await self.view(meeting_id)
+        if view is None:
+            return Outcome.NOT_FOUND
+        if not any(a.member.id == member_id and a.response == "absent" for a in view.attendees):
+            return Outcome.NOT_INVITED
+        async with self.db.transaction() as conn:
+            await self.meetings.judge(conn, meeting_id, member_id, excused)
+            await self._audit(conn, actor, "meeting.absence", meeting_id,
+                              f"member:{member_id} excused={int(excused)}")
+        return Outcome.DONE
 
     async def awaiting_reason(self, member: Member) -> int | None:
         return await self.meetings.awaiting_reason(member.id)

@@ -7,11 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.dates import DateError, DateProblem, parse_when
+from bot.dates import DateError, DateProblem, parse_moment, parse_when
 
 _USERNAME = re.compile(r"@([A-Za-z0-9_]{3,32})(?=\s|$)")
 _TAG = re.compile(r"(?:^|\s)#(\S+)")
 _MEETING = re.compile(r"(?:^|\s)(?:meeting|họp|hop):#?(\d+)(?=\s|$)", re.IGNORECASE)
+# Priority marks, as offices write them on documents: khẩn (urgent), hỏa tốc (flash).
+_PRIORITY = re.compile(
+    r"(?:^|\s)!(khẩn|khan|urgent|hỏa\s?tốc|hoả\s?tốc|hoa\s?toc|flash)(?=\s|$)", re.IGNORECASE
+)
+_PRIORITY_OF = {"khẩn": "urgent", "khan": "urgent", "urgent": "urgent"}
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,7 @@ class NewTask:
     title: str
     tag: str | None
     meeting_id: int | None = None
+    priority: str | None = None  # urgent, flash
 
 
 class TaskInputError(ValueError):
@@ -44,7 +50,8 @@ def parse_new_task(text: str, now: datetime, zone: ZoneInfo, default_time: time)
         raise TaskInputError(exc.problem) from exc
     tag_match = _TAG.search(when.rest)
     meeting_match = _MEETING.search(when.rest)
-    title = _MEETING.sub(" ", _TAG.sub(" ", when.rest))
+    priority_match = _PRIORITY.search(when.rest)
+    title = _PRIORITY.sub(" ", _MEETING.sub(" ", _TAG.sub(" ", when.rest)))
     title = " ".join(title.split())
     if not title:
         raise TaskInputError("title")
@@ -54,4 +61,50 @@ def parse_new_task(text: str, now: datetime, zone: ZoneInfo, default_time: time)
         title,
         tag_match[1] if tag_match else None,
         int(meeting_match[1]) if meeting_match else None,
+        priority_of(priority_match[1]) if priority_match else None,
     )
+
+
+def priority_of(mark: str) -> str:
+    return _PRIORITY_OF.get(mark.lower(), "flash")
+
+
+@dataclass(frozen=True)
+class EditRequest:
+    """What /edittask N asks to change; unset fields stay as they are."""
+
+    due: datetime | None = None
+    title: str | None = None
+    unit_name: str | None = None
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.due or self.title or self.unit_name or self.add or self.remove)
+
+
+_CHANGE_PEOPLE = re.compile(r"(?:^|\s)([+-])@([A-Za-z0-9_]{3,32})(?=\s|$)")
+_FIELD = re.compile(r"(?:^|\s)(tên|ten|title|đơn vị|don vi|unit)\s*:", re.IGNORECASE)
+_TITLE_WORDS = ("tên", "ten", "title")
+
+
+def parse_task_edit(text: str, now: datetime, zone: ZoneInfo, default_time: time) -> EditRequest:
+    """Read ``[date] [+@x] [-@y] [tên: title] [đơn vị: unit]`` in any order of the parts."""
+    add = tuple(m[2] for m in _CHANGE_PEOPLE.finditer(text) if m[1] == "+")
+    remove = tuple(m[2] for m in _CHANGE_PEOPLE.finditer(text) if m[1] == "-")
+    rest = _CHANGE_PEOPLE.sub(" ", text)
+    pieces = _FIELD.split(rest)
+    fields = {pieces[i].lower(): " ".join(pieces[i + 1].split())
+              for i in range(1, len(pieces) - 1, 2)}
+    title = next((fields[k] for k in fields if k in _TITLE_WORDS), None)
+    unit = next((fields[k] for k in fields if k not in _TITLE_WORDS), None)
+    due = None
+    if pieces[0].strip():
+        try:
+            due = parse_moment(pieces[0], now, zone, default_time)
+        except DateError as exc:
+            raise TaskInputError(exc.problem) from exc
+    if title == "" or unit == "":
+        raise TaskInputError("title")
+    return EditRequest(due, title, unit, add, remove)
