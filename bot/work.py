@@ -23,6 +23,7 @@ class Change:
 
     conn: aiosqlite.Connection
     now: int
+    target: str
     details: str = ""
     planned: list[NewReminder] = field(default_factory=list)
 
@@ -46,14 +47,15 @@ class UnitOfWork:
         self, actor: Member | None, action: str, target: str
     ) -> AsyncIterator[Change]:
         """Run a change in one transaction; on success its reminders and audit row are
-        written with it, and the dispatcher is woken if anything was planned."""
+        written with it, and the dispatcher is woken if anything was planned. The change may
+        name its target once it knows it (a new row's id)."""
         async with self.db.transaction() as conn:
-            change = Change(conn, self.now())
+            change = Change(conn, self.now(), target)
             yield change
             await self.reminders.add(conn, change.planned)
             await self.audit.record(
                 conn, at=change.now, actor_id=actor.telegram_id if actor else None,
-                action=action, target=target, details=change.details,
+                action=action, target=change.target, details=change.details,
             )
         if change.planned:
             await self.wakeup()

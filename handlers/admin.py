@@ -135,6 +135,8 @@ async def _change_unit_role(update: Update, context: BotContext, unit_id: int, t
 def _who(member: Member) -> str:
     """A person named in a role change: full name and Telegram id, so a renamed account
     cannot be mistaken for another."""
+    if member.telegram_id is None:
+        return html.escape(member.display_name)
     return _("{name} (id {id})").format(name=html.escape(member.display_name),
                                         id=member.telegram_id)
 

@@ -85,23 +85,35 @@ async def whoami(update: Update, context: BotContext) -> None:
     services = context.services
     if member.telegram_id in services.settings.admin_ids:
         role = _("admin (from the bot's settings)")
-    elif context.is_admin:
+    elif context.is_org_admin:
         role = _("admin")
     else:
         role = _("member")
     username = f"@{member.username}" if member.username else _("(none)")
-    await reply(
-        update,
-        _("<b>{name}</b>\nUsername: {username}\nTelegram ID: <code>{id}</code>\n"
-          "Role: {role}\nLanguage: {language}\nKnown since: {since}").format(
-            name=html.escape(member.full_name),
-            username=html.escape(username),
-            id=member.telegram_id,
-            role=role,
-            language=_("Vietnamese") if member.language == "vi" else _("English"),
-            since=format_date(from_epoch(member.created_at), services.settings.zone),
-        ),
+    text = _("<b>{name}</b>\nUsername: {username}\nTelegram ID: <code>{id}</code>\n"
+             "Role: {role}\nLanguage: {language}\nKnown since: {since}").format(
+        name=html.escape(member.full_name),
+        username=html.escape(username),
+        id=member.telegram_id,
+        role=role,
+        language=_("Vietnamese") if member.language == "vi" else _("English"),
+        since=format_date(from_epoch(member.created_at), services.settings.zone),
     )
+    await reply(update, text + await _units_line(context))
+
+
+async def _units_line(context: BotContext) -> str:
+    """The units the member belongs to, marking those they administer."""
+    scope = context.scope
+    names = []
+    for unit_id in sorted(scope.member_units):
+        unit = await context.services.units.get(unit_id)
+        if unit is None:
+            continue
+        name = html.escape(unit.name)
+        names.append(_("{unit} (unit admin)").format(unit=name)
+                     if unit_id in scope.admin_units else name)
+    return "\n" + _("Units: {units}").format(units=", ".join(names)) if names else ""
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

@@ -13,7 +13,8 @@ from bot import callbacks
 from bot.dates import DateError, parse_when
 from bot.i18n import N_, _, ngettext
 from bot.numbers import parse_id
-from bot.tasks.model import Outcome
+from bot.tasks import render
+from bot.tasks.model import Outcome, Result
 from bot.text import shorten
 from handlers.context import BotContext, reply
 from handlers.tasks import answer
@@ -128,11 +129,30 @@ async def on_reminder_button(update: Update, context: BotContext) -> None:
         result = await context.services.extensions.ask(member, number)
     if result.outcome is Outcome.SNOOZED:
         await query.answer(_("I will remind you again in 1 hour."))
+    elif result.outcome in (Outcome.PART_DONE, Outcome.TASK_DONE):
+        await query.answer(answer(result, number), show_alert=True)
+        await _mark_on_message(update, context, result)
     elif result.outcome is Outcome.ASK_DATE:
         await query.answer()
         await _ask_for_date(update, context, number)
     else:
         await query.answer(answer(result, number), show_alert=True)
+
+
+async def _mark_on_message(update: Update, context: BotContext, result: Result) -> None:
+    """Under a reminder in a group, say who has finished, so the group sees the progress."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and context.member is not None and result.view is not None
+    if chat is None or chat.type == ChatType.PRIVATE or query.message is None:
+        return
+    lines = (query.message.text_html or "").split("\n")
+    if len(lines) > 1 and lines[-1].startswith("✅"):
+        lines.pop()  # the previous progress line: only the latest is kept
+    await query.edit_message_text("\n".join(lines) + "\n" + _(
+        "✅ {name} has finished their part ({progress}).").format(
+        name=html.escape(context.member.display_name), progress=render.progress(result.view)),
+        reply_markup=None if result.outcome is Outcome.TASK_DONE else query.message.reply_markup)
 
 
 async def _ask_for_date(update: Update, context: BotContext, number: int) -> None:

@@ -132,7 +132,8 @@ class TaskService:
             change.plan(self._plan(task, assignees, change.now))
             change.plan(self._notices(task, "assigned", [m for m in assignees if m != actor.id],
                                       change.now, group=False))
-            change.details = f"task={task_id} due={task.due_at} parts={len(assignees)}"
+            change.target = f"task:{task_id}"
+            change.details = f"due={task.due_at} parts={len(assignees)}"
         return task_id
 
     async def _assignees(self, change: Change, new: TaskRequest) -> list[int]:

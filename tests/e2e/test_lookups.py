@@ -318,7 +318,7 @@ async def test_a_bad_import_names_the_line_and_changes_nothing(double, people, a
     member = await double.send_document(people.binh, filename="new.yaml",
                                         content=NEW_LIST.encode(), caption="/import")
     answer = await double.wait_for_message(people.binh["id"], timeout=5, after=member)
-    assert answer["text"].startswith("Sorry, only committee admins can use this command.")
+    assert answer["text"].startswith("Sorry, this command is for the organisation's admins and unit admins.")
     nothing = await ask(double, people.admin, "/import")
     assert nothing["text"] == ("Hãy gửi tệp YAML kèm chú thích /import, hoặc trả lời tin nhắn có "
                                "tệp bằng /import.")

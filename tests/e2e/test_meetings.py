@@ -87,7 +87,7 @@ async def test_bad_addmeeting_input_explains_and_stores_nothing(
 
 async def test_members_cannot_schedule(double, people, app) -> None:
     reply = await ask(double, people.binh, MEETING)
-    assert reply["text"].startswith("Sorry, only committee admins can use this command.")
+    assert reply["text"].startswith("Sorry, this command is for the organisation's admins and unit admins.")
 
 
 async def test_a_weekly_meeting_moves_off_new_year(double, people, app) -> None:
@@ -273,6 +273,7 @@ async def test_minutes_and_tasks_from_a_meeting(double, people, app) -> None:
     await ask(double, people.admin, "/addtask @binh_le 20/12/2026 Chuẩn bị báo cáo meeting:1")
     await double.wait_for_message(people.binh["id"], contains="new task")
     await ask(double, people.binh, "/done 1")
+    await double.wait_for_message(people.admin["id"], contains="đã hoàn thành")
     details = await ask(double, people.binh, "/meeting 1")
     assert "Conclusions\nThống nhất giao Văn phòng chuẩn bị báo cáo trước 20/12" in details["text"]
     assert "Tasks from this meeting\n• #1 “Chuẩn bị báo cáo” — ✅ done" in details["text"]
