@@ -313,7 +313,7 @@ async def test_a_bad_import_names_the_line_and_changes_nothing(double, people, a
                                       caption="/import")
     refused = await double.wait_for_message(people.admin["id"], timeout=5, after=sent)
     assert refused["text"] == (
-        "Chưa nhập gì; tệp có lỗi.\nbad.yaml, dòng 5: conference nêu hội nghị "
+        "Chưa nhập được nội dung nào: tệp có lỗi.\nbad.yaml, dòng 5: conference nêu hội nghị "
         "hanoi-2023-01-13-party-building, nhưng hội nghị này không có.")
     assert await app.bot_data["services"].knowledge.find_lists("tasks-2025") == []
     member = await double.send_document(people.binh, filename="new.yaml",

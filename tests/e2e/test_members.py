@@ -54,7 +54,7 @@ async def test_lang_switches_and_later_replies_follow(double, people) -> None:
     whoami = await ask(double, people.chi, "/whoami")
     assert "Language: English" in whoami["text"]
     back = await ask(double, people.chi, "/lang vi")
-    assert back["text"] == "Đã chuyển ngôn ngữ sang Tiếng Việt."
+    assert back["text"] == "Đã chuyển ngôn ngữ sang tiếng Việt."
 
 
 @pytest.mark.parametrize("text", ["/lang", "/lang fr", "/lang english please"])
