@@ -293,4 +293,7 @@ async def _main() -> None:
 
 
 def run_demo() -> None:
-    asyncio.run(_main())
+    try:
+        asyncio.run(_main())
+    except KeyboardInterrupt:  # Ctrl-C at the prompt: leave as :quit would, without a trace
+        print("\n(demo ended)")
