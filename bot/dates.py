@@ -30,6 +30,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
+from bot.date_words import (
+    AM_WORDS,
+    DAY_WORDS,
+    FILLERS,
+    MONTHS,
+    PART_TIMES,
+    PM_WORDS,
+    WEEKDAYS,
+)
+
 
 class DateProblem(Enum):
     MISSING = "missing"
@@ -51,43 +61,6 @@ class ParsedWhen:
 
 
 _END = r"(?=\s|$|,)"
-# Only unambiguous names: short forms such as "thu", "sat" or "t2" begin ordinary titles
-# ("Thu thập ý kiến").
-_WEEKDAYS = {
-    **dict.fromkeys(("thứ hai", "thu hai", "thứ 2", "thu 2", "monday"), 0),
-    **dict.fromkeys(("thứ ba", "thu ba", "thứ 3", "thu 3", "tuesday"), 1),
-    **dict.fromkeys(("thứ tư", "thu tu", "thứ 4", "thu 4", "wednesday"), 2),
-    **dict.fromkeys(("thứ năm", "thu nam", "thứ 5", "thu 5", "thursday"), 3),
-    **dict.fromkeys(("thứ sáu", "thu sau", "thứ 6", "thu 6", "friday"), 4),
-    **dict.fromkeys(("thứ bảy", "thu bay", "thứ 7", "thu 7", "saturday"), 5),
-    **dict.fromkeys(("chủ nhật", "chu nhat", "sunday"), 6),
-}
-_DAY_WORDS = {
-    **dict.fromkeys(("hôm nay", "hom nay", "today"), 0),
-    **dict.fromkeys(("ngày mai", "ngay mai", "tomorrow"), 1),
-    **dict.fromkeys(("ngày kia", "ngay kia", "ngày mốt", "ngay mot", "day after tomorrow"), 2),
-}
-_PM_WORDS = ("chiều", "chieu", "tối", "toi", "đêm", "dem", "pm")
-_AM_WORDS = ("sáng", "sang", "trưa", "trua", "am")
-# A part of the day named without an hour ("sáng thứ 2") starts at these times.
-_PART_TIMES = {
-    **dict.fromkeys(("sáng", "sang"), time(8, 0)),
-    **dict.fromkeys(("trưa", "trua"), time(12, 0)),
-    **dict.fromkeys(("chiều", "chieu"), time(14, 0)),
-    **dict.fromkeys(("tối", "toi"), time(19, 0)),
-}
-_MONTHS = {
-    **dict.fromkeys(("january", "jan"), 1), **dict.fromkeys(("february", "feb"), 2),
-    **dict.fromkeys(("march", "mar"), 3), **dict.fromkeys(("april", "apr"), 4),
-    "may": 5, **dict.fromkeys(("june", "jun"), 6), **dict.fromkeys(("july", "jul"), 7),
-    **dict.fromkeys(("august", "aug"), 8),
-    **dict.fromkeys(("september", "sept", "sep"), 9),
-    **dict.fromkeys(("october", "oct"), 10), **dict.fromkeys(("november", "nov"), 11),
-    **dict.fromkeys(("december", "dec"), 12),
-}
-# Words that join a title to the deadline after it: "Báo cáo trước ngày 31/12".
-_FILLERS = ("lúc", "luc", "at", "on", "vào", "vao", "ngày", "ngay", "hạn chót", "han chot",
-            "hạn", "han", "trước", "truoc", "by", "before", "due", "deadline", "until")
 _FRIDAY = 4
 
 
@@ -96,10 +69,10 @@ def _alternatives(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
-_PART_OF_DAY = _alternatives(_PM_WORDS + _AM_WORDS)
-_PART_ALONE = _alternatives(_PART_TIMES)
+_PART_OF_DAY = _alternatives(PM_WORDS + AM_WORDS)
+_PART_ALONE = _alternatives(PART_TIMES)
 _NEXT_WEEK = r"(\s+(?:tuần sau|tuan sau|tuần tới|tuan toi))?"
-_MONTH = _alternatives(_MONTHS)
+_MONTH = _alternatives(MONTHS)
 _ORDINAL = r"(?:st|nd|rd|th)?"
 
 
@@ -122,17 +95,17 @@ _PATTERNS = {
     ),
     "relative": re.compile(rf"\+(\d+)\s*([wdhm]){_END}"),
     "day_word": re.compile(
-        rf"(?:({_PART_OF_DAY})\s+)?({_alternatives(_DAY_WORDS)}|mai|nay){_END}"
+        rf"(?:({_PART_OF_DAY})\s+)?({_alternatives(DAY_WORDS)}|mai|nay){_END}"
     ),
     "weekday": re.compile(
-        rf"(?:({_PART_ALONE})\s+)?(next\s+)?({_alternatives(_WEEKDAYS)}){_NEXT_WEEK}{_END}"
+        rf"(?:({_PART_ALONE})\s+)?(next\s+)?({_alternatives(WEEKDAYS)}){_NEXT_WEEK}{_END}"
     ),
     "week_end": re.compile(
         rf"(?:cuối tuần|cuoi tuan|end of (?:the )?week)"
         rf"(?:\s+(này|nay|sau|tới|toi|this|next))?{_END}"
     ),
     "part": re.compile(rf"({_PART_ALONE}){_END}"),
-    "filler": re.compile(rf"(?:{_alternatives(_FILLERS)}){_END}"),
+    "filler": re.compile(rf"(?:{_alternatives(FILLERS)}){_END}"),
 }
 # Patterns that only lead into a date word ("lúc", "sáng"): consumed when one follows.
 _LEADING = ("part", "filler")
@@ -171,13 +144,17 @@ def find_when(text: str, now: datetime, zone: ZoneInfo, default_time: time) -> P
         if error.problem is not DateProblem.MISSING:
             raise
     local_now = now.astimezone(zone)
-    words = list(re.finditer(r"\S+", text))
-    for word in words[1:]:  # the leftmost start from which every word is part of the date
-        reading, rest = _read(text[word.start():], local_now)
+    unreadable: DateError | None = None  # "… trước 31/02": a date, but an impossible one
+    for word in list(re.finditer(r"\S+", text))[1:]:  # the leftmost start of a whole date
+        try:
+            reading, rest = _read(text[word.start():], local_now)
+        except DateError as error:
+            unreadable = unreadable or error
+            continue
         if reading.consumed_any and not rest:
             title = text[:word.start()].rstrip(" ,:;-–")
             return ParsedWhen(_checked(reading, now, local_now, default_time), title)
-    raise DateError(DateProblem.MISSING)
+    raise unreadable or DateError(DateProblem.MISSING)
 
 
 def starts_with_date(text: str, now: datetime, zone: ZoneInfo) -> bool:
@@ -233,7 +210,7 @@ def _consume(text: str, reading: _Reading, local_now: datetime) -> int | None:
             if not following or not _date_follows(following, reading):
                 return None
             if name == "part" and reading.clock is None:
-                reading.clock = _PART_TIMES[match[1]]
+                reading.clock = PART_TIMES[match[1]]
         else:
             _apply(name, match, reading, local_now)
             reading.consumed_any = True
@@ -285,7 +262,7 @@ def _apply(name: str, match: re.Match[str], reading: _Reading, local_now: dateti
     elif name in ("day_month", "month_day"):
         day, month = (match[1], match[2]) if name == "day_month" else (match[2], match[1])
         year = int(match[3]) if match[3] else None
-        reading.day = _day_month(int(day), _MONTHS[month], year, today)
+        reading.day = _day_month(int(day), MONTHS[month], year, today)
     elif name == "time":
         _apply_time(match, reading, today)
     elif name == "relative":
@@ -294,12 +271,12 @@ def _apply(name: str, match: re.Match[str], reading: _Reading, local_now: dateti
         reading.relative = timedelta(**{units[unit]: amount})
     elif name == "day_word":
         word = match[2]
-        offset = _DAY_WORDS.get(word, {"mai": 1, "nay": 0}.get(word, 0))
+        offset = DAY_WORDS.get(word, {"mai": 1, "nay": 0}.get(word, 0))
         reading.day = today + timedelta(days=offset)
         _set_part_time(match[1], reading)
     elif name == "weekday":
         next_week = bool(match[2] or match[4])
-        reading.day = _weekday(_WEEKDAYS[match[3]], next_week, today)
+        reading.day = _weekday(WEEKDAYS[match[3]], next_week, today)
         reading.rolls_weekly = not next_week
         _set_part_time(match[1], reading)
     elif name == "week_end":
@@ -314,7 +291,7 @@ def _apply_time(match: re.Match[str], reading: _Reading, today: date) -> None:
     marker = match["ampm"] or match["part"]
     if marker in ("đêm", "dem"):  # night: "11h đêm" is 23:00, "12h đêm" and "2h đêm" early
         hour = 0 if hour == 12 else hour + 12 if 5 <= hour < 12 else hour
-    elif marker in _PM_WORDS and hour < 12:
+    elif marker in PM_WORDS and hour < 12:
         hour += 12
     elif marker == "am" and hour == 12:
         hour = 0
@@ -325,8 +302,8 @@ def _apply_time(match: re.Match[str], reading: _Reading, today: date) -> None:
 
 def _set_part_time(part: str | None, reading: _Reading) -> None:
     """"sáng mai", "chiều thứ 6": the part of the day sets the hour if none was given."""
-    if part in _PART_TIMES and reading.clock is None:
-        reading.clock = _PART_TIMES[part]
+    if part in PART_TIMES and reading.clock is None:
+        reading.clock = PART_TIMES[part]
 
 
 def _make_date(year: int, month: int, day: int) -> date:

@@ -106,10 +106,19 @@ def test_a_deadline_may_end_the_title(text: str, expected: str, title: str) -> N
     assert parsed.rest == title
 
 
-def test_a_title_without_a_date_has_no_deadline() -> None:
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Báo cáo sơ kết 39 đảng viên", DateProblem.MISSING),
+        ("Báo cáo quý 4/2026", DateProblem.MISSING),
+        ("Báo cáo trước ngày 31/02/2026", DateProblem.INVALID),
+        ("Báo cáo trước ngày 01/01/2020", DateProblem.PAST),
+    ],
+)
+def test_a_title_without_a_readable_date_at_either_end(text: str, problem: DateProblem) -> None:
     with pytest.raises(DateError) as error:
-        find_when("Báo cáo sơ kết 39 đảng viên", NOW, ZONE, time(17, 0))
-    assert error.value.problem is DateProblem.MISSING
+        find_when(text, NOW, ZONE, time(17, 0))
+    assert error.value.problem is problem
 
 
 def test_a_past_deadline_names_the_moment_that_was_read() -> None:
