@@ -22,7 +22,14 @@ from handlers.context import (
     reply,
     unit_here,
 )
-from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, after_first_word, arguments
+from handlers.usage import (
+    DATE_FORMS,
+    DATE_PROBLEMS,
+    NO_MEETING,
+    after_first_word,
+    arguments,
+    date_problem,
+)
 
 # What every outcome of a change says to the person who asked for it.
 ANSWERS = {
@@ -52,8 +59,8 @@ def answer(result: Result, task_id: int) -> str:
     return _(ANSWERS[result.outcome]).format(id=task_id, progress=progress)
 
 
-def _addtask_usage(problem: DateProblem | str | None) -> str:
-    lines = [_(DATE_PROBLEMS[problem])] if problem is not None else []
+def _addtask_usage(problem: DateProblem | str | None, said: str | None = None) -> str:
+    lines = [said or _(DATE_PROBLEMS[problem])] if problem is not None else []
     lines.append(_("Usage: <code>/addtask @user1 @user2 31/12/2026 17:00 Báo cáo sơ kết "
                    "Nghị quyết 39 #39-NQ/TW</code>"))
     lines.append(_(DATE_FORMS))
@@ -74,7 +81,8 @@ async def addtask(update: Update, context: BotContext) -> None:
         parsed = parse_new_task(arguments(message), services.clock.now(), settings.zone,
                                 settings.task_default_time)
     except TaskInputError as exc:
-        await reply(update, _addtask_usage(exc.problem))
+        said = date_problem(exc.problem, exc.detail, settings.zone)
+        await reply(update, _addtask_usage(exc.problem, said))
         return
     members = []
     replied = message.reply_to_message
@@ -148,7 +156,8 @@ async def edittask(update: Update, context: BotContext) -> None:
         edit = parse_task_edit(text, services.clock.now(), settings.zone,
                                settings.task_default_time)
     except TaskInputError as exc:
-        await reply(update, _(DATE_PROBLEMS[exc.problem]) + "\n" + _(_EDIT_EXAMPLE))
+        said = date_problem(exc.problem, exc.detail, settings.zone)
+        await reply(update, said + "\n" + _(_EDIT_EXAMPLE))
         return
     if number is None or edit.is_empty:
         await reply(update, _("Which task, and what changes?") + "\n" + _(_EDIT_EXAMPLE))

@@ -87,7 +87,8 @@ async def test_bad_addmeeting_input_explains_and_stores_nothing(
 
 async def test_members_cannot_schedule(double, people, app) -> None:
     reply = await ask(double, people.binh, MEETING)
-    assert reply["text"].startswith("Sorry, this command is for the organisation's admins and unit admins.")
+    assert reply["text"].startswith(
+        "Sorry, this command is for the organisation's admins and unit admins.")
 
 
 async def test_a_weekly_meeting_moves_off_new_year(double, people, app) -> None:
@@ -277,7 +278,7 @@ async def test_minutes_and_tasks_from_a_meeting(double, people, app) -> None:
     details = await ask(double, people.binh, "/meeting 1")
     assert "Conclusions\nThống nhất giao Văn phòng chuẩn bị báo cáo trước 20/12" in details["text"]
     assert "Tasks from this meeting\n• #1 “Chuẩn bị báo cáo” — ✅ done" in details["text"]
-    assert "Attendance: 0 attend · 0 absent · 3 not answered" in details["text"]
+    assert "Attendance: 0 attending · 0 absent · 3 not answered" in details["text"]
     missing = await ask(double, people.admin, "/addtask @binh_le 20/12/2026 Việc meeting:9")
     assert missing["text"] == "Không có cuộc họp #9. Gửi /meetings để xem lịch họp."
 
@@ -318,7 +319,7 @@ async def test_recent_attendance_rates(double, people, app, clock) -> None:
     assert lines[1] == "• #1 “Hội nghị kiểm điểm năm 2026”, 15/12/2026: 1/3 (33%)"
     assert "• Binh Le: 1/1 (100%)" in lines
     assert "• Chi Phạm: 0/1 (0%)" in lines
-    assert lines[-1] == "Chung: 1/3 (33%)"
+    assert lines[-1] == "Tính chung: 1/3 (33%)"
 
 
 async def test_meeting_details_are_private_to_attendees(double, people, app: Application) -> None:

@@ -82,7 +82,8 @@ async def test_addtask_needs_an_assignee_outside_a_group(double, people, app) ->
 
 async def test_members_cannot_add_tasks(double, people, app) -> None:
     reply = await ask(double, people.binh, "/addtask @chi_pham 31/12/2026 Báo cáo")
-    assert reply["text"].startswith("Sorry, this command is for the organisation's admins and unit admins.")
+    assert reply["text"].startswith(
+        "Sorry, this command is for the organisation's admins and unit admins.")
     assert await stored_tasks(app) == []
 
 
