@@ -24,6 +24,7 @@ from handlers.lookup_views import (
     Texts,
     conference_view,
     conferences_page,
+    document_label,
     document_view,
     documents_page,
     item_view,
@@ -111,7 +112,9 @@ async def directive(update: Update, context: BotContext) -> None:
         await send(update, context, answer)
     elif docs:
         text = _("Several documents match “{code}”. Which one?").format(code=html.escape(code))
-        await send(update, context, choices(text, [(d.code, "d", d.id) for d in docs]))
+        texts = Texts()
+        await send(update, context, choices(text, [(document_label(d, texts), "d", d.id)
+                                                   for d in docs]))
     else:
         await reply(update, _("No document matches “{code}”. Send /directives to see them "
                               "all, or search the texts with <code>/find {code}</code>.").format(
@@ -123,16 +126,16 @@ async def _well_known(update: Update, context: BotContext, slug: str) -> None:
     if view is None:
         await reply(update, _("That list is not loaded. Send /lists to see the lists."))
         return
-    await send(update, context, list_view(view))
+    await send(update, context, list_view(view, full=True))
 
 
 async def six_tasks(update: Update, context: BotContext) -> None:
-    """Show the "6 key tasks" for commune-level key cadres."""
+    """Show the "6 key tasks" for commune-level key cadres, each in full."""
     await _well_known(update, context, SIX_TASKS)
 
 
 async def eight_tasks(update: Update, context: BotContext) -> None:
-    """Show the "8 tasks" for 2023."""
+    """Show the "8 tasks" for 2023, each in full."""
     await _well_known(update, context, EIGHT_TASKS)
 
 

@@ -54,9 +54,10 @@ async def addtask(update: Update, context: BotContext) -> None:
     if not request.usernames and not members and group_id is None:
         await reply(update, _("Who is the task for?") + "\n" + _addtask_usage(None))
         return
+    tag = await services.knowledge.official_code(request.tag) if request.tag else None
     view = await services.tasks.create(
         context.member, title=request.title, due=request.due, usernames=request.usernames,
-        members=members, tag=request.tag, group_chat_id=group_id, meeting_id=request.meeting_id,
+        members=members, tag=tag, group_chat_id=group_id, meeting_id=request.meeting_id,
     )
     await reply(update, _created(view, context))
 

@@ -22,7 +22,7 @@ _SEARCH = (
     " FROM kb_search WHERE kb_search MATCH ?1"
     " ORDER BY exact DESC, phrase DESC, score LIMIT ?4)"
     " SELECT h.kind, h.ref, h.language, h.title, h.body, h.exact, h.phrase, h.score,"
-    " COALESCE(d.code, l.slug, i.number, c.slug),"
+    " COALESCE(CASE d.coded WHEN 1 THEN d.code WHEN 0 THEN '' END, l.slug, i.number, c.slug),"
     " COALESCE(d.title_vi, l.title_vi, i.title_vi, c.title_vi),"
     " COALESCE(d.title_en, l.title_en, i.title_en, c.title_en),"
     " il.title_vi, il.title_en, COALESCE(d.date, l.date, c.date)"
@@ -68,7 +68,7 @@ class Hit:
     exact: bool  # every word matched with its marks as typed
     phrase: bool  # the folded words matched side by side, in order
     score: float  # bm25: lower is better
-    label: str  # code, slug or item number
+    label: str  # code, slug or item number; empty for a document without a code
     name: Localized  # the entity's title
     parent: Localized  # an item's list title (empty for others)
     date: date | None

@@ -17,12 +17,12 @@ Links = list[tuple[str, str, tuple[str, ...]]]
 
 _UPSERT_DOCUMENT = (
     "INSERT INTO kb_documents (code, kind, date, title_vi, title_en, issuer_vi, issuer_en,"
-    " summary_vi, summary_en, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " summary_vi, summary_en, origin, coded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, date = excluded.date,"
     " title_vi = excluded.title_vi, title_en = excluded.title_en,"
     " issuer_vi = excluded.issuer_vi, issuer_en = excluded.issuer_en,"
     " summary_vi = excluded.summary_vi, summary_en = excluded.summary_en,"
-    " origin = excluded.origin"
+    " origin = excluded.origin, coded = excluded.coded"
 )
 _UPSERT_LIST = (
     "INSERT INTO kb_lists (slug, date, title_vi, title_en, source_vi, source_en, origin)"
@@ -72,7 +72,7 @@ class KnowledgeWriter:
         """Insert or replace documents; returns the row id of every stored code."""
         await conn.executemany(_UPSERT_DOCUMENT, [
             (doc.code, doc.kind, _iso(doc), *_texts(doc.title), *_texts(doc.issuer),
-             *_texts(doc.summary), origin)
+             *_texts(doc.summary), origin, int(doc.coded))
             for doc, _names in documents
         ])
         await _replace_names(conn, "document", [(doc.code, names) for doc, names in documents])
