@@ -208,6 +208,12 @@ def conferences_page(conferences: list[Conference], page: int) -> Answer:
 
 
 # ---- one entity -------------------------------------------------------------------------
+def _is_code(alias: str) -> bool:
+    """Another spelling of a code (39/NQ-TW, the former 08-QĐ/TU), not a name in words such
+    as "Nghị quyết 39" or "Resolution 39", which would be in one language only."""
+    return " " not in alias and any(ch.isdigit() for ch in alias)
+
+
 def document_view(view: DocumentView) -> Answer:
     texts, doc = Texts(), view.document
     code = code_of(doc)
@@ -220,9 +226,9 @@ def document_view(view: DocumentView) -> Answer:
         head.append(_("Issued by: {issuer}").format(issuer=texts(doc.issuer)))
     if doc.date:
         head.append(_("Date: {date}").format(date=day(doc.date)))
-    if doc.aliases:
-        head.append(_("Also written: {aliases}").format(
-            aliases=html.escape(", ".join(doc.aliases))))
+    spellings = [alias for alias in doc.aliases if _is_code(alias)]
+    if spellings:
+        head.append(_("Also written: {aliases}").format(aliases=html.escape(", ".join(spellings))))
     blocks = ["\n".join(head), texts(doc.summary) if doc.summary else ""]
     blocks += _ref_lines(_("<b>Lists that refer to it</b>"), view.lists, texts)
     blocks += _ref_lines(_("<b>Cited at these conferences</b>"), view.conferences, texts)
