@@ -60,7 +60,7 @@ async def test_editing_a_file_and_restarting_updates_the_bot(tmp_path: Path) -> 
     assert [i.id for i in after.items] == [i.id for i in before.items]  # buttons keep working
     assert ("list", "six-key-tasks") in stored.replaced and not stored.added
     assert found.found[0].id == after.items[0].id
-    assert (len(again.added), len(again.replaced)) == (0, 38)
+    assert (len(again.added), len(again.replaced)) == (0, 43)
 
 
 async def test_an_import_adds_and_links_and_is_audited(tmp_path: Path) -> None:

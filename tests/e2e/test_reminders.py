@@ -172,7 +172,7 @@ async def test_a_member_who_never_started_is_reminded_in_the_group(
     fallback = await double.wait_for_message(people.group["id"], contains="nhắn riêng")
     assert fallback["text"].startswith("@dung_vo, tôi chưa nhắn riêng được")
     listing = await ask(double, people.admin, "/unreachable")
-    assert "• @dung_vo — chưa bấm Bắt đầu (Start) với bot" in listing["text"]
+    assert "• @dung_vo — chưa bấm Bắt đầu với bot" in listing["text"]
 
 
 @pytest.mark.usefixtures("task_in_group")
