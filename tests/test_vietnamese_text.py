@@ -129,3 +129,11 @@ def test_the_content_says_nothing_about_its_sources_as_a_writer_would() -> None:
     """Summaries report what was said, by whom, not what "the sources" ask."""
     texts = [text for _where, text in _content_texts()]
     assert not [text for text in texts if "Các nguồn" in text or "các nguồn yêu cầu" in text]
+
+
+def test_dates_in_the_vietnamese_content_are_written_one_way() -> None:
+    """dd/mm/yyyy, as the bot shows dates (01/12/2023, never 5/8/2022 beside it)."""
+    days = [day for _where, text in _content_texts()
+            for day in re.findall(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{4}\b", text)]
+    assert len(days) > 50
+    assert [day for day in days if not re.fullmatch(r"\d\d/\d\d/\d{4}", day)] == []
