@@ -2,7 +2,8 @@
 
 FACTS.md lists every fact with its source sentence; each row of its fact table is checked
 against what the database holds after loading, so a fact changed in a content file (or lost on
-the way into SQLite) fails here. The seeds in /work/shared/seeds double-check the key figures.
+the way into SQLite) fails here. The seeds in /work/shared/seeds hold every sentence the table
+quotes, and the key figures.
 """
 
 import re
