@@ -98,10 +98,13 @@ class KnowledgeIndex:
 
     @staticmethod
     async def prune(conn: aiosqlite.Connection) -> None:
-        """Forget items that a shorter version of their list no longer has."""
-        await conn.execute(
-            "DELETE FROM kb_search WHERE kind = 'item' AND ref NOT IN (SELECT id FROM kb_items)"
-        )
+        """Forget what is no longer stored: items a shorter list lost, entities removed."""
+        for kind, table in (("item", "kb_items"), ("document", "kb_documents"),
+                            ("list", "kb_lists"), ("conference", "kb_conferences")):
+            await conn.execute(
+                f"DELETE FROM kb_search WHERE kind = ? AND ref NOT IN (SELECT id FROM {table})",
+                (kind,),
+            )
 
     async def search(self, folded: str, exact: str, phrase: str, limit: int) -> list[Hit]:
         """Rows matching the FTS5 query ``folded``, exact-accent and phrase matches first."""

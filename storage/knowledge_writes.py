@@ -66,6 +66,29 @@ class KnowledgeWriter:
                 found.update({(kind, row[0]): row[1] async for row in cursor})
         return found
 
+    @staticmethod
+    async def forget_builtin(conn: aiosqlite.Connection, keep: set[tuple[str, str]]) -> None:
+        """Delete the shipped entities not in ``keep`` (kind, code or slug), with their names,
+        links and index rows; what admins imported stays. (Table and column names are the
+        constants below, never input.)"""
+        for kind, table, key in (("document", "kb_documents", "code"),
+                                 ("list", "kb_lists", "slug"),
+                                 ("conference", "kb_conferences", "slug")):
+            async with conn.execute(
+                f"SELECT id, {key} FROM {table} WHERE origin = 'builtin'"
+            ) as cursor:
+                stale = [(row[0], row[1]) async for row in cursor if (kind, row[1]) not in keep]
+            if not stale:
+                continue
+            await conn.executemany(f"DELETE FROM {table} WHERE id = ?",
+                                   [(row_id,) for row_id, _key in stale])
+            await conn.executemany(
+                "DELETE FROM kb_aliases WHERE owner_kind = ? AND owner_key = ?",
+                [(kind, stale_key) for _id, stale_key in stale])
+            await conn.executemany(
+                "DELETE FROM kb_links WHERE owner_kind = ? AND owner_key = ?",
+                [(kind, stale_key) for _id, stale_key in stale])
+
     async def save_documents(
         self, conn: aiosqlite.Connection, documents: list[tuple[Document, Names]], origin: str
     ) -> dict[str, int]:

@@ -49,7 +49,14 @@ class ContentStore:
         self.index = index
 
     async def store(self, conn: aiosqlite.Connection, content: Content, origin: str) -> Stored:
-        """Check, then save and index everything, inside the caller's transaction."""
+        """Check, then save and index everything, inside the caller's transaction.
+
+        Shipped entities that the shipped files no longer declare (a file removed, a code
+        respelt as 138-QĐ/TW) are forgotten first, so the new spelling is not refused as a
+        second spelling of the old one.
+        """
+        if origin == BUILTIN:
+            await self.writer.forget_builtin(conn, keep=set(content.places))
         existing = await self.writer.origins(conn)
         _check_codes(content, existing)
         _check_references(content, existing)
