@@ -34,6 +34,7 @@ from handlers.lookup_views import (
 
 _PRESS = re.compile(rf"^{PREFIX}:(d|l|i|c|dp|lp|cp):(\d+)$")
 SEARCH_LIMIT = 8  # results: enough to choose from, few enough to fit one message
+SUGGESTED_DOCUMENTS = 3  # documents offered when a list's name is a document's
 
 
 async def send(update: Update, context: BotContext, answer: Answer) -> None:
@@ -153,17 +154,20 @@ async def one_list(update: Update, context: BotContext) -> None:
         assert answer is not None
         await send(update, context, answer)
         return
-    if not found:
+    documents = []
+    if not found:  # a name may be a document's: "5 nhiệm vụ chung" is Decision 137's
+        documents = (await knowledge.find_documents(name))[:SUGGESTED_DOCUMENTS]
         found = await knowledge.similar_lists(name)
         text = _("No list is called “{name}”.").format(name=html.escape(name))
-        if not found:
+        if not found and not documents:
             await reply(update, text + " " + _("Send /lists to see them all."))
             return
         text += " " + _("Did you mean one of these?")
     else:
         text = _("Several lists match “{name}”. Which one?").format(name=html.escape(name))
-    await send(update, context, choices(text, [(texts.plain(tl.title), "l", tl.id)
-                                               for tl in found]))
+    await send(update, context, choices(
+        text, [(document_label(d, texts), "d", d.id) for d in documents]
+        + [(texts.plain(tl.title), "l", tl.id) for tl in found]))
 
 
 async def conference(update: Update, context: BotContext) -> None:

@@ -209,6 +209,9 @@ async def test_a_list_is_found_by_any_alias_without_marks(double, people) -> Non
                              "một trong các danh sách sau?")
     opened = await press(double, close, people.chi, next(iter(buttons(close).values())))
     assert opened["text"].startswith("6 nhiệm vụ trọng tâm")
+    common = await ask(double, people.chi, "/list 5 nhiệm vụ chung")  # never listed: Decision 137
+    assert common["text"].startswith("Không có danh sách nào tên “5 nhiệm vụ chung”.")
+    assert next(iter(buttons(common))) == "Quyết định 137 của Ban Bí thư"
     catalogue = await ask(double, people.binh, "/lists")
     assert catalogue["text"].startswith("Lists (15). Tap one to open it.")
     assert "— 7 items (12 September 2024)" in catalogue["text"]
