@@ -40,6 +40,9 @@ ALLOWED = frozenset({
     "items", "source", "conference", "conferences", "documents", "place", "chaired", "decided",
     "figures", "number", "detail", "answer",
 })
+# The example in the message that tells an admin how an id is written: an id as such, not a
+# file's id standing in for a name.
+ALLOWED_IDS = frozenset({"sau-nhiem-vu-trong-tam"})
 _STRIPPED = re.compile(
     r"<code>.*?</code>|<[^>]+>|\{[^}]*\}|https?://\S+|[@#/]\w[\w@.\-/]*|\S*\d\S*",
     re.DOTALL,
@@ -51,7 +54,7 @@ _SLUG = re.compile(r"(?<![\w/.-])[a-z0-9]*[a-z]{2}[a-z0-9]*(?:-[a-z0-9]+)+(?![\w
 
 def english_in(text: str) -> list[str]:
     """The words and ids of ``text`` that are English, not Vietnamese."""
-    found = _SLUG.findall(text)
+    found = [slug for slug in _SLUG.findall(text) if slug not in ALLOWED_IDS]
     for word in _WORD.findall(_STRIPPED.sub(" ", _SLUG.sub(" ", text))):
         if word in ALLOWED or not word.isascii() or (word.isupper() and len(word) > 1):
             continue

@@ -8,6 +8,7 @@ from bot.app import build_application, running
 from bot.knowledge.folding import fold
 from bot.settings import Settings
 from tests.double import BotApiDouble
+from tests.e2e.test_help import open_topic
 from tests.knowledge_support import NEW_LIST
 
 JSON = dict
@@ -375,7 +376,7 @@ async def test_a_bad_import_names_the_line_and_changes_nothing(double, people, a
                                       caption="/import")
     refused = await double.wait_for_message(people.admin["id"], timeout=5, after=sent)
     assert refused["text"] == (
-        "Chưa nhập gì; tệp có lỗi.\nbad.yaml, dòng 5: conference nêu hội nghị "
+        "Chưa nhập được nội dung nào: tệp có lỗi.\nbad.yaml, dòng 5: conference nêu hội nghị "
         "hanoi-2023-01-13-party-building, nhưng hội nghị này không có.")
     assert await app.bot_data["services"].knowledge.find_lists("tasks-2025") == []
     member = await double.send_document(people.binh, filename="new.yaml",
@@ -389,12 +390,14 @@ async def test_a_bad_import_names_the_line_and_changes_nothing(double, people, a
 
 @pytest.mark.usefixtures("app")
 async def test_help_and_the_menu_list_the_lookups(double, people) -> None:
-    member = await ask(double, people.binh, "/help")
+    member = await open_topic(double, await ask(double, people.binh, "/help"), people.binh,
+                              "📚 Directives and lists")
     for name in ("/directives", "/directive", "/sixtasks", "/eighttasks", "/lists", "/list",
                  "/find", "/conference"):
         assert f"\n{name} — " in member["text"]
     assert "/import" not in member["text"]
-    admin = await ask(double, people.admin, "/help")
+    admin = await open_topic(double, await ask(double, people.admin, "/help"), people.admin,
+                             "📚 Văn bản và danh sách")
     assert "/import — Thêm hoặc thay thế văn bản, danh sách và hội nghị" in admin["text"]
     menu = {c["command"] for c in double.commands[("default", "")]}
     assert {"directive", "find", "sixtasks"} <= menu and "import" not in menu

@@ -275,7 +275,7 @@ async def test_canceltask_withdraws_reminders(double, people, app) -> None:
     await start_all(double, people)
     await add_task(double, people.admin, "/addtask @binh_le 31/12/2026 Báo cáo", people.binh)
     reply = await ask(double, people.admin, "/canceltask 1")
-    assert reply["text"] == "Đã hủy nhiệm vụ #1; các lời nhắc của nó được thu hồi."
+    assert reply["text"] == "Đã hủy nhiệm vụ #1 và thu hồi các lời nhắc."
     counts = await app.bot_data["services"].db.fetchall(
         "SELECT status, COUNT(*) FROM reminders WHERE kind != 'assigned' GROUP BY status"
     )
