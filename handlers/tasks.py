@@ -92,9 +92,10 @@ async def addtask(update: Update, context: BotContext) -> None:
     if parsed.meeting_id and await services.meetings.view(parsed.meeting_id) is None:
         await reply(update, _(NO_MEETING).format(id=parsed.meeting_id))
         return
+    tag = await services.knowledge.official_code(parsed.tag) if parsed.tag else None
     request = TaskRequest(
         title=parsed.title, due=parsed.due, usernames=tuple(parsed.usernames),
-        members=tuple(members), tag=parsed.tag, unit_id=await unit_here(update, context),
+        members=tuple(members), tag=tag, unit_id=await unit_here(update, context),
         meeting_id=parsed.meeting_id, priority=parsed.priority)
     result = await services.tasks.create(context.member, context.scope, request)
     if result.outcome is Outcome.CREATED:

@@ -231,10 +231,10 @@ async def on_rollcall(update: Update, context: BotContext) -> None:
     if unit is None:
         await query.answer(_(_NOT_A_UNIT), show_alert=True)
         return
-    joined = await context.services.units.joined(unit.id, context.member, "rollcall")
-    await query.answer(_("Thank you, you are on the roster of {unit}.").format(unit=unit.name)
-                       if joined else _("You are already on the roster of {unit}.").format(
-        unit=unit.name))
+    # Pressing in the group has already put them on the roster (anyone who acts there does);
+    # the press is recorded as a roll call either way.
+    await context.services.units.joined(unit.id, context.member, "rollcall")
+    await query.answer(_("Thank you, you are on the roster of {unit}.").format(unit=unit.name))
 
 
 async def on_chat_member(update: Update, context: BotContext) -> None:

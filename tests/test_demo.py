@@ -64,7 +64,7 @@ def test_the_demo_chats_as_an_admin_and_switches_users_and_chats() -> None:
     assert "You are @demo_admin (an admin)" in result.stdout
     assert "Vai trò: quản trị viên (theo cấu hình của bot)" in result.stdout
     assert "lệnh này dành cho quản trị viên của tổ chức và của đơn vị" in result.stdout
-    assert "Từ nay nhóm này sẽ nhận thông báo của cấp ủy." in result.stdout
+    assert "Nhóm này nay là đơn vị “Chi bộ Demo” và sẽ nhận thông báo của cấp ủy." in result.stdout
     assert "six-key-tasks" in result.stdout  # the /import answer names what it replaced
     assert "No message with buttons in this chat yet" in result.stdout
     assert "There is no message #40" in result.stdout
@@ -119,11 +119,11 @@ async def test_documents_show_their_name_size_and_first_lines(screen: Screen) ->
 
 
 async def test_other_chats_are_pointed_at_and_shown_on_switching(screen: Screen) -> None:
-    await screen.type(":group", "/subscribe", ":private")
-    pointed = await screen.type("/addtask @demo_member +3d Báo cáo thử")
-    assert "new message(s) in another chat: :group to see" in pointed
-    switched = await screen.type(":group")
-    assert "@demo_member, tôi chưa nhắn riêng được cho đồng chí" in switched
+    await screen.type("/start", ":group", "/subscribe")
+    pointed = await screen.type("/addmeeting 15/12/2026 14:00 | Hội trường | Họp thử")
+    assert "new message(s) in another chat: :private as admin to see" in pointed
+    switched = await screen.type(":private")
+    assert "📣 Thông báo cuộc họp mới." in switched
 
 
 def test_the_readme_names_the_demo_accounts_and_group() -> None:

@@ -24,8 +24,8 @@ from storage.tasks import Part, TaskRepository
 LATE_AFTER = 60
 # Notices that still go out once the task is closed.
 _NOTICES = ("notice_all_done", "notice_cancelled", "report", "notice_unassigned")
-# Reminders that concern one person's open part.
-_PART_REMINDERS = ("before", "due", "snooze", "nudge")
+# What goes to a person only while their own part is open.
+_FOR_OPEN_PARTS = ("before", "due", "snooze", "nudge", "assigned", "fallback")
 # A group reminder names those left when there are at most this many.
 NAMES_IN_GROUP = 5
 # A report's note as shown in the creator's notice (the full note is in /task N).
@@ -73,8 +73,8 @@ class TaskRenderer:
         if view is None or (not view.task.is_open and reminder.kind not in _NOTICES):
             return None
         recipient = context.recipient(reminder)
-        in_group = reminder.chat_id is not None
-        if reminder.kind in _PART_REMINDERS and not in_group:
+        in_group = reminder.chat_id is not None and reminder.member_id is None
+        if reminder.kind in _FOR_OPEN_PARTS and not in_group:
             part = view.part_of(recipient) if recipient else None
             if part is None or not part.is_open:
                 return None  # done, excused or taken off the task since it was planned
@@ -89,7 +89,9 @@ class TaskRenderer:
                                                                                   context):
             text += "\n" + _("<i>Sent late: it was due at {time}.</i>").format(
                 time=format_datetime(from_epoch(reminder.fire_at), self.settings.zone))
-        return Notification(text, buttons, fallback_chat_id=view.task.group_chat_id)
+        # Only a reminder of one's own open part is worth a mention in the group instead.
+        fallback = view.task.group_chat_id if reminder.kind in _FOR_OPEN_PARTS else None
+        return Notification(text, buttons, fallback_chat_id=fallback)
 
     @staticmethod
     def _overdue(reminder: Reminder, context: RenderContext) -> bool:

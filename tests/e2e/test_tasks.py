@@ -193,7 +193,7 @@ async def test_task_details_are_shown_to_assignees_and_admins_only(double, peopl
         "Deadline: Thursday 31 December 2026, 09:00 (in 6 weeks)",
         "Status: open",
         "Assigned to: Binh Le",
-        "Linked to: 138-QD/TW",
+        "Linked to: 138-QĐ/TW",  # typed without Đ, shown as the code is written
         "Assigned by: Hùng Trần",
     ]
     other = await ask(double, people.chi, "/task 1")
