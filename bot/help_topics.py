@@ -25,7 +25,8 @@ class Topic:
 
 TOPICS: tuple[Topic, ...] = (
     Topic("tasks", N_("📋 Tasks"),
-          ("tasks", "task", "done", "addtask", "alltasks", "edittask", "canceltask")),
+          ("tasks", "task", "done", "addtask", "alltasks", "edittask", "canceltask",
+           "excuse")),
     Topic("meetings", N_("📅 Meetings"),
           ("meetings", "meeting", "ics", "addmeeting", "editmeeting", "cancelmeeting",
            "attendance", "minutes")),
@@ -33,7 +34,8 @@ TOPICS: tuple[Topic, ...] = (
           ("directives", "directive", "sixtasks", "eighttasks", "lists", "list", "find",
            "conference", "import")),
     Topic("members", N_("👥 Members and groups"),
-          ("grant", "revoke", "subscribe", "unsubscribe", "unreachable")),
+          ("grant", "revoke", "subscribe", "unsubscribe", "units", "unit", "members",
+           "rollcall", "unreachable")),
     Topic("general", N_("⚙️ General"), ("start", "help", "lang", "whoami")),
 )
 _GENERAL = TOPICS[-1]

@@ -127,6 +127,12 @@ async def _change_unit_role(update: Update, context: BotContext, unit_id: int, t
     assert context.member is not None
     outcome = await context.services.units.set_unit_admin(context.member, context.scope,
                                                           unit_id, target, admin)
+    if outcome is UnitOutcome.DONE:
+        scope = await context.services.access.scope(target)
+        if scope.is_admin:
+            await menu.publish_for_admin(context.bot, target)
+        else:
+            await menu.withdraw_for(context.bot, target)
     text = _UNIT_ROLE_ANSWERS[outcome][0 if admin else 1]
     await reply(update, _(text).format(name=html.escape(target.display_name),
                                        id=target.telegram_id))

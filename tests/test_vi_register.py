@@ -25,7 +25,8 @@ def _vi_texts() -> list[str]:
     [
         (r"\bbạn\b", "the reader is addressed as “đồng chí”, never “bạn”"),
         # "họ và tên" (full name) is a column heading, not a pronoun.
-        (r"\bhọ\b(?! (và )?tên)", "comrades are not called “họ”: say “người này”, “người được giao”"),
+        (r"\bhọ\b(?! (và )?tên)",
+         "comrades are not called “họ”: say “người này”, “người được giao”"),
         (r"\bcủa nó\b", "“của nó” is for things in speech, not in an office's letter"),
         (r"đã đang", "“đã đang” doubles the tense"),
         (r"(?<![.!?:>\n] )(?<!^)Tiếng (Việt|Anh)", "“tiếng Việt” mid-sentence"),

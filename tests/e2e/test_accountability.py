@@ -275,3 +275,20 @@ async def test_english_speakers_get_the_same_flow(double, people, app) -> None:
     await ask(double, people.chi, "/done 1")
     details = await ask(double, people.admin, "/task 1")
     assert "✅ Done (1): Chi Phạm" in details["text"]
+
+
+async def test_the_creators_digest_shows_the_progress_of_what_they_assigned(
+        double, people, app, clock) -> None:
+    from bot.app import services_of
+
+    await start_all(double, people)
+    await ask(double, people.admin, f"/addtask @binh_le @chi_pham {DUE} Báo cáo tổng kết")
+    await double.wait_for_message(people.binh["id"], contains="new task")
+    await ask(double, people.chi, "/done 1")
+    clock.current = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)  # Tuesday 07:00 local
+    await services_of(app).digest.plan_today()
+    await dispatcher_of(app).run()
+    digest = await double.wait_for_message(people.admin["id"], contains="☀️")
+    assert digest["text"].endswith(
+        "Nhiệm vụ đồng chí đã giao\n• #1 “Báo cáo tổng kết” — 1/2 đã xong · 17:00, Thứ Năm "
+        "31/12/2026 (còn 5 tuần)")

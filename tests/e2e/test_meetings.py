@@ -363,3 +363,47 @@ async def test_a_repeating_meeting_can_be_stopped(double, people, app) -> None:
     assert await services.meetings.upcoming(None, people.group["id"]) == []
     await services.meetings.extend_series()
     assert await services.meetings.upcoming(None, people.group["id"]) == []
+
+
+@pytest.mark.parametrize("words", ["tất cả", "TẤT CẢ", "all"])
+async def test_tat_ca_stops_a_series_like_all(double, people, app, words: str) -> None:
+    await in_group(double, people)
+    await ask(double, people.admin, "/addmeeting every friday 08:00 | Phòng 2 | Giao ban",
+              chat=people.group)
+    for chat in (people.admin, people.binh, people.chi, people.group):
+        await double.wait_for_message(chat["id"], contains="📣")
+    stopped = await ask(double, people.admin, f"/cancelmeeting 1 {words}", chat=people.group)
+    assert stopped["text"] == "Đã dừng cuộc họp định kỳ của #1; đã báo cho những người tham dự."
+    assert await services_of(app).meetings.upcoming(None, people.group["id"]) == []
+
+
+async def test_a_member_the_bot_never_saw_answers_from_the_group(double, people, app) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    announcement = double.messages(people.group["id"])[-1]
+    newcomer = double.add_user(1009, "Lan", last_name="Nguyễn", username="lan_nguyen",
+                               language_code="vi")
+    answer = await press(double, announcement, newcomer, "mx:1")
+    assert answer["text"] == "Đã ghi nhận: đồng chí vắng mặt tại cuộc họp #1."
+    asked = await double.wait_for_message(people.group["id"], contains="Lan Nguyễn")
+    await double.send_text(newcomer, "Đi công tác tỉnh", chat=people.group, reply_to=asked)
+    await double.wait_for_message(people.group["id"], contains="lý do")
+    report = await ask(double, people.admin, "/attendance 1", chat=people.group)
+    assert report["text"] == "Đã gửi riêng báo cáo tham dự cho đồng chí."
+    private = await double.wait_for_message(people.admin["id"], contains="Tham dự")
+    assert "Lan Nguyễn (Đi công tác tỉnh)" in private["text"]
+    assert "Đi công tác" not in "".join(m["text"] for m in double.messages(people.group["id"]))
+    judged = await press(double, private, people.admin, f"me:1:{await _member_id(app, 1009)}")
+    assert judged["text"] == "Đã ghi nhận."
+    await double.wait_for_call("editMessageText")
+    [redrawn] = [m for m in double.messages(people.admin["id"])
+                 if m["message_id"] == private["message_id"]]
+    assert "Lan Nguyễn (Đi công tác tỉnh) — có lý do" in redrawn["text"]
+    assert "Vắng mặt: 1 có lý do, 0 không lý do, 0 chưa xét." in redrawn["text"]
+    roster = await ask(double, people.admin, "/members", chat=people.group)
+    assert "Lan Nguyễn" in roster["text"]
+
+
+async def _member_id(app, telegram_id: int) -> int:
+    member = await services_of(app).members.members.by_telegram_id(telegram_id)
+    return member.id
