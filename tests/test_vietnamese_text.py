@@ -37,6 +37,8 @@ _ENGLISH = frozenset({
 ALLOWED = frozenset({
     "Telegram", "BotFather", "YAML", "HTML", "UTC", "ID", "OCOP", "GRDP", "PCI", "CTr", "TTg",
     "Excel", "CSV", "XLSX",
+    # Sub-commands typed as they are: /members add, /unit parent.
+    "add", "remove", "parent", "import",
     "code", "id", "kind", "title", "aliases", "issuer", "date", "summary", "cited", "lists",
     "items", "source", "conference", "conferences", "documents", "place", "chaired", "decided",
     "figures", "number", "detail", "answer",

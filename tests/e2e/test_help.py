@@ -35,8 +35,10 @@ async def test_the_admin_help_is_a_short_overview_with_topic_buttons(double, peo
     lines = overview["text"].splitlines()
     assert len(lines) <= 12
     assert lines[0] == "Những việc tôi có thể giúp đồng chí"
-    assert "📋 Nhiệm vụ: /tasks /task /done /addtask /alltasks /edittask /canceltask" in lines
-    assert "👥 Thành viên và nhóm: /unreachable /grant /revoke /subscribe /unsubscribe" in lines
+    assert ("📋 Nhiệm vụ: /tasks /task /done /addtask /alltasks /edittask /canceltask /excuse"
+            in lines)
+    assert ("👥 Thành viên và nhóm: /unreachable /grant /revoke /subscribe /units /unit "
+            "/members /rollcall /unsubscribe" in lines)
     assert list(buttons(overview)) == ["📋 Nhiệm vụ", "📅 Cuộc họp", "📚 Văn bản và danh sách",
                                        "👥 Thành viên và nhóm", "⚙️ Lệnh chung"]
     assert all(len(data.encode()) <= 64 for data in buttons(overview).values())

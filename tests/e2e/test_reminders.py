@@ -261,7 +261,9 @@ async def test_the_morning_digest(double, people, app, clock) -> None:
         "☀️ Nhiệm vụ của đồng chí ngày 24/11/2026\n\nĐến hạn hôm nay\n"
         "• #4 “Việc của Chi” — 10:00, Thứ Ba 24/11/2026 (còn 3 giờ)"
     ]
-    assert [m for m in double.messages(people.admin["id"]) if "☀️" in m["text"]] == []
+    [admin] = [m["text"] for m in double.messages(people.admin["id"]) if "☀️" in m["text"]]
+    assert "Nhiệm vụ đồng chí đã giao\n• #1 “Việc ngày mai” — 0/1 đã xong" in admin
+    assert "\n• #4 “Việc của Chi” — 0/1 đã xong · 10:00, Thứ Ba 24/11/2026" in admin
 
 
 async def test_the_digest_job_runs_daily_at_the_configured_local_time(app) -> None:
