@@ -27,7 +27,7 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/committee-bot run
+	@$(BIN)/committee-bot run
 
 demo: $(STAMP)
 	$(BIN)/python -m bot demo
