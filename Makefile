@@ -70,7 +70,8 @@ test-newest:
 	rm -rf $(VENV)/newest
 	$(PYTHON) -m venv $(VENV)/newest
 	$(VENV)/newest/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/newest/bin/python -m pip install --quiet --upgrade --group tools -e '.[test]'
+	PYTHONWARNINGS="ignore:Editable installation" \
+		$(VENV)/newest/bin/python -m pip install --quiet --upgrade --group tools -e '.[test]'
 	$(VENV)/newest/bin/ruff check .
 	$(VENV)/newest/bin/python -m pytest -q -p no:cacheprovider
 
