@@ -124,3 +124,33 @@ def format_date(moment: datetime, zone: ZoneInfo) -> str:
     if _language.get() == "vi":
         return _babel_date(local, "dd/MM/yyyy", locale="vi")
     return _babel_date(local, "d MMMM yyyy", locale="en")
+
+
+# Babel's relative times read "sau 4 tuần nữa" in Vietnamese ("after 4 weeks more"): both
+# words say "ahead". Ours come from the catalogue: "còn 4 tuần" / "in 4 weeks".
+_UNITS = (
+    (365 * 86400, lambda n: ngettext("{n} year", "{n} years", n)),
+    (30 * 86400, lambda n: ngettext("{n} month", "{n} months", n)),
+    (7 * 86400, lambda n: ngettext("{n} week", "{n} weeks", n)),
+    (86400, lambda n: ngettext("{n} day", "{n} days", n)),
+    (3600, lambda n: ngettext("{n} hour", "{n} hours", n)),
+    (60, lambda n: ngettext("{n} minute", "{n} minutes", n)),
+)
+
+
+def format_relative(seconds: int) -> str:
+    """How far ahead (positive) or back (negative) a moment is, in the largest fitting unit."""
+    return _formatted_relative(seconds, _language.get())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_relative(seconds: int, language: str) -> str:
+    """Cached like dates: a burst of reminders repeats the same few distances."""
+    distance = abs(seconds)
+    for size, spell in _UNITS:  # the first unit with at least 1.5 of it, as Babel rounds
+        if distance / size >= 1.5 or size == 60:
+            count = max(1, round(distance / size))
+            duration = spell(count).format(n=count)
+            break
+    return (_("in {duration}") if seconds >= 0 else _("{duration} ago")).format(
+        duration=duration)

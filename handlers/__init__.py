@@ -8,6 +8,7 @@ from handlers import (
     admin,
     common,
     context,
+    help_menu,
     lookups,
     meeting_rsvp,
     meetings,
@@ -22,6 +23,7 @@ def register(app: Application) -> None:
     # unknown-command fallback is added last.
     context.register(app)
     common.register(app)
+    help_menu.register(app)
     admin.register(app)
     tasks.register(app)
     task_lists.register(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -78,6 +79,8 @@ async def all_tasks(update: Update, context: BotContext, argument: str | None = 
     if where is None and argument.startswith("@"):
         member = await context.services.members.find(argument)
         where = TaskFilter(member_id=member.id) if member else None
+    if where is not None and where.tag:
+        where = replace(where, tag=await context.services.knowledge.official_code(where.tag))
     if where is None:
         await reply(update, _("I don't understand that filter. Examples: "
                               "<code>/alltasks</code>, <code>/alltasks overdue</code>, "

@@ -15,11 +15,11 @@ from bot.tasks import render
 from bot.tasks.command import TaskInputError, parse_new_task
 from bot.tasks.service import Change, TaskView
 from handlers.context import BotContext, admin_only, committee_group, person_from, reply
-from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, arguments
+from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, arguments, date_problem
 
 
-def _addtask_usage(problem: DateProblem | str | None) -> str:
-    lines = [_(DATE_PROBLEMS[problem])] if problem is not None else []
+def _addtask_usage(problem: DateProblem | str | None, said: str | None = None) -> str:
+    lines = [said or _(DATE_PROBLEMS[problem])] if problem is not None else []
     lines.append(_("Usage: <code>/addtask @user1 @user2 31/12/2026 17:00 Báo cáo sơ kết "
                    "Nghị quyết 39 #39-NQ/TW</code>"))
     lines.append(_(DATE_FORMS))
@@ -40,7 +40,8 @@ async def addtask(update: Update, context: BotContext) -> None:
         request = parse_new_task(arguments(message), services.clock.now(), settings.zone,
                                  settings.task_default_time)
     except TaskInputError as exc:
-        await reply(update, _addtask_usage(exc.problem))
+        said = date_problem(exc.problem, exc.detail, settings.zone)
+        await reply(update, _addtask_usage(exc.problem, said))
         return
     members = []
     replied = message.reply_to_message
@@ -54,9 +55,10 @@ async def addtask(update: Update, context: BotContext) -> None:
     if not request.usernames and not members and group_id is None:
         await reply(update, _("Who is the task for?") + "\n" + _addtask_usage(None))
         return
+    tag = await services.knowledge.official_code(request.tag) if request.tag else None
     view = await services.tasks.create(
         context.member, title=request.title, due=request.due, usernames=request.usernames,
-        members=members, tag=request.tag, group_chat_id=group_id, meeting_id=request.meeting_id,
+        members=members, tag=tag, group_chat_id=group_id, meeting_id=request.meeting_id,
     )
     await reply(update, _created(view, context))
 
@@ -126,7 +128,8 @@ async def edittask(update: Update, context: BotContext) -> None:
         due = parse_moment(" ".join(context.args[1:]), services.clock.now(), settings.zone,
                            settings.task_default_time)
     except DateError as exc:
-        await reply(update, _(DATE_PROBLEMS[exc.problem]) + "\n" + example)
+        said = date_problem(exc.problem, exc.understood, settings.zone)
+        await reply(update, said + "\n" + example)
         return
     assert context.member is not None
     change = await services.tasks.reschedule(context.member, number, due)

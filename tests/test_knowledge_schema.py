@@ -123,7 +123,7 @@ def test_the_shipped_files_are_valid_and_declare_each_entity_once() -> None:
     content = Content()
     for path in sorted(CONTENT_DIR.glob("*/*.yaml")):
         content.add(parse(path.read_bytes(), path.name))
-    assert (len(content.documents), len(content.lists), len(content.conferences)) == (19, 14, 5)
+    assert (len(content.documents), len(content.lists), len(content.conferences)) == (23, 15, 5)
     with pytest.raises(ContentError, match="six-key-tasks is already declared in six-key"):
         content.add(parse((CONTENT_DIR / "lists" / "six-key-tasks.yaml").read_bytes(), "copy"))
 
@@ -195,3 +195,18 @@ def test_broken_yaml_is_explained_without_the_librarys_english(
         parse("code: a\x00b\n", "bad.yaml")
     with use_language("vi"):
         assert caught.value.render() == "bad.yaml: Tệp có ký tự mà YAML không cho phép."
+
+
+def test_a_document_without_a_code_has_an_id_and_is_named_by_its_title() -> None:
+    content = parse(
+        "id: decision-137-secretariat\nkind: decision\n"
+        "title: {vi: Quyết định 137 của Ban Bí thư, en: Decision 137 of the Secretariat}\n",
+        "d.yaml",
+    )
+    (document,) = content.documents
+    assert (document.code, document.coded) == ("decision-137-secretariat", False)
+    coded = parse("code: 138-QĐ/TW\nkind: regulation\ntitle: {vi: Về chức năng}\n", "c.yaml")
+    assert (coded.documents[0].code, coded.documents[0].coded) == ("138-QĐ/TW", True)
+    both = "code: 138-QĐ/TW\nid: quy-dinh-138\nkind: regulation\ntitle: {vi: Về chức năng}\n"
+    with pytest.raises(ContentError, match="needs either a code or, for a document without"):
+        parse(both, "both.yaml")

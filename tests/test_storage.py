@@ -146,3 +146,31 @@ async def test_a_database_from_every_earlier_version_upgrades_without_loss(
         kept = await MemberRepository(new).by_telegram_id(42)
         assert (kept.username, kept.full_name, kept.language) == ("kept", "Kept", "en")
         await new.close()
+
+
+async def test_tags_and_documents_of_an_earlier_version_take_the_official_codes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 6 writes codes with Đ: a task tagged #138-QD/TW shows 138-QĐ/TW after it."""
+    import storage.database
+
+    path = tmp_path / "v5.sqlite3"
+    migrations = load_migrations()
+    before = [m for m in migrations if m.name != "kb_uncoded_documents"]
+    monkeypatch.setattr(storage.database, "load_migrations", lambda: before)
+    old = Database(path)
+    await old.open()
+    async with old.transaction() as conn:
+        for tag in ("138-QD/TW", "1059/QD-TTg", "08-QDi/TW", "39-NQ/TW", None):
+            await conn.execute("INSERT INTO tasks (title, tag, due_at, created_at, updated_at)"
+                               " VALUES ('t', ?, 1, 1, 1)", (tag,))
+        await conn.execute("INSERT INTO kb_documents (code, kind, origin)"
+                           " VALUES ('39-NQ/TW', 'resolution', 'builtin')")
+    await old.close()
+    monkeypatch.setattr(storage.database, "load_migrations", lambda: migrations)
+    new = Database(path)
+    await new.open()
+    rows = await new.fetchall("SELECT tag FROM tasks ORDER BY id")
+    assert [row[0] for row in rows] == ["138-QĐ/TW", "1059/QĐ-TTg", "08-QĐi/TW", "39-NQ/TW", None]
+    assert (await new.fetchone("SELECT coded FROM kb_documents"))[0] == 1
+    await new.close()

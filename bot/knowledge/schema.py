@@ -8,8 +8,9 @@ A file holds one entity, recognised by its keys, or sections ``documents:``, ``l
 dates are ``YYYY-MM-DD``; ids are lowercase-and-hyphens; references must name an entity of
 the same file or one already stored. (* = required)
 
-- document: code*, kind* (see KINDS), title*, issuer, date, summary, aliases [text],
-  cited_in [conference id], lists [list id]
+- document: code* (or, for a document the sources name without a code, id*: its title then
+  names it), kind* (see KINDS), title*, issuer, date, summary, aliases [text], cited_in
+  [conference id], lists [list id]
 - list: id*, title*, items* [number*, title*, detail, answer], source, date, conference
   (conference id), documents [code], aliases [text]
 - conference: id*, date*, title*, place, chaired_by, decided, figures [text], documents
@@ -29,8 +30,8 @@ from bot.knowledge.content import Content, ContentError, Reference
 from storage.knowledge_entities import Conference, Document, Item, ItemList, Localized
 
 KINDS = (
-    "resolution", "directive", "regulation", "decision", "programme", "conclusion", "notice",
-    "plan", "guidance",
+    "resolution", "directive", "regulation", "decision", "programme", "project", "conclusion",
+    "notice", "plan", "guidance",
 )
 TEXT_LIMIT = 3000  # characters: any one text must fit a message page
 TITLE_LIMIT = 400  # titles are repeated in lists and search results
@@ -95,7 +96,7 @@ class _Reader:
             for section, read in readers.items():
                 for n, node in enumerate(self.sequence(fields.get(section), section)):
                     read(node, f"{section}[{n + 1}].")
-        elif "code" in keys:
+        elif "code" in keys or ("id" in keys and "kind" in keys):
             self.document(root, "")
         elif "items" in keys or ("id" in keys and keys & _LIST_ONLY):
             self.item_list(root, "")
@@ -219,12 +220,19 @@ class _Reader:
 
     # ---- entities ----------------------------------------------------------------------
     def document(self, node: Node, path: str) -> None:
-        f = self.mapping(node, path, {"code", "aliases", "kind", "issuer", "date", "title",
-                                      "summary", "cited_in", "lists"}, {"code", "kind", "title"})
-        code = self.text(f["code"], path + "code", NAME_LIMIT)
-        if not any(ch.isalnum() for ch in code):
-            raise self.error(f["code"], N_("{field} needs a letter or a number."),
-                             field=path + "code")
+        allowed = {"code", "id", "aliases", "kind", "issuer", "date", "title", "summary",
+                   "cited_in", "lists"}
+        f = self.mapping(node, path, allowed, {"kind", "title"})
+        if ("code" in f) == ("id" in f):
+            raise self.error(node, N_("{field} needs either a code or, for a document without "
+                                      "one, an id."), field=path or "/")
+        if "id" in f:
+            code = self.slug(f["id"], path + "id")
+        else:
+            code = self.text(f["code"], path + "code", NAME_LIMIT)
+            if not any(ch.isalnum() for ch in code):
+                raise self.error(f["code"], N_("{field} needs a letter or a number."),
+                                 field=path + "code")
         kind = self.text(f["kind"], path + "kind")
         if kind not in KINDS:
             raise self.error(f["kind"], N_("{field} is {value}, but it must be one of: "
@@ -239,6 +247,7 @@ class _Reader:
             aliases=self.names(f.get("aliases"), path + "aliases"),
             cited_in=self.references(f.get("cited_in"), path + "cited_in", "conference"),
             lists=self.references(f.get("lists"), path + "lists", "list"),
+            coded="code" in f,
         ))
 
     def item_list(self, node: Node, path: str) -> None:

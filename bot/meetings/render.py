@@ -43,7 +43,7 @@ def counts(attendees: list[Attendee]) -> str:
     attend = sum(1 for a in attendees if a.response == "attend")
     absent = sum(1 for a in attendees if a.response == "absent")
     silent = len(attendees) - attend - absent
-    return _("{attend} attend · {absent} absent · {silent} not answered").format(
+    return _("{attend} attending · {absent} absent · {silent} not answered").format(
         attend=attend, absent=absent, silent=silent)
 
 

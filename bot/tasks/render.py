@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import html
-from datetime import timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_timedelta
-
 from bot.clock import from_epoch
-from bot.i18n import _, current_language, format_datetime
+from bot.i18n import _, format_datetime, format_relative
 from bot.text import shorten
 from storage.members import Member
 from storage.tasks import Task
@@ -39,14 +35,7 @@ def title(task: Task, limit: int = TITLE_LIMIT) -> str:
 
 
 def relative(seconds: int) -> str:
-    return _relative(seconds, current_language())
-
-
-@lru_cache(maxsize=4096)
-def _relative(seconds: int, language: str) -> str:
-    return format_timedelta(
-        timedelta(seconds=seconds), threshold=1.5, add_direction=True, locale=language
-    )
+    return format_relative(seconds)
 
 
 def deadline(task: Task, now: int, zone: ZoneInfo) -> str:

@@ -33,7 +33,7 @@ async def test_subscribe_and_unsubscribe_a_group(double, people, app: Applicatio
     assert on["text"] == "Từ nay nhóm này sẽ nhận thông báo của cấp ủy."
     assert [c.id for c in await groups.subscribed()] == [people.group["id"]]
     twice = await ask(double, people.admin, "/subscribe", chat=people.group)
-    assert twice["text"] == "Nhóm này đã đang nhận thông báo của cấp ủy."
+    assert twice["text"] == "Nhóm này đã đăng ký nhận thông báo của cấp ủy từ trước."
     off = await ask(double, people.admin, "/unsubscribe", chat=people.group)
     assert off["text"] == "Nhóm này sẽ không nhận thông báo của cấp ủy nữa."
     assert await groups.subscribed() == []

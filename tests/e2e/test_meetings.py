@@ -276,7 +276,7 @@ async def test_minutes_and_tasks_from_a_meeting(double, people, app) -> None:
     details = await ask(double, people.binh, "/meeting 1")
     assert "Conclusions\nThống nhất giao Văn phòng chuẩn bị báo cáo trước 20/12" in details["text"]
     assert "Tasks from this meeting\n• #1 “Chuẩn bị báo cáo” — ✅ done" in details["text"]
-    assert "Attendance: 0 attend · 0 absent · 3 not answered" in details["text"]
+    assert "Attendance: 0 attending · 0 absent · 3 not answered" in details["text"]
     missing = await ask(double, people.admin, "/addtask @binh_le 20/12/2026 Việc meeting:9")
     assert missing["text"] == "Không có cuộc họp #9. Gửi /meetings để xem lịch họp."
 
@@ -317,7 +317,7 @@ async def test_recent_attendance_rates(double, people, app, clock) -> None:
     assert lines[1] == "• #1 “Hội nghị kiểm điểm năm 2026”, 15/12/2026: 1/3 (33%)"
     assert "• Binh Le: 1/1 (100%)" in lines
     assert "• Chi Phạm: 0/1 (0%)" in lines
-    assert lines[-1] == "Chung: 1/3 (33%)"
+    assert lines[-1] == "Tính chung: 1/3 (33%)"
 
 
 async def test_meeting_details_are_private_to_attendees(double, people, app: Application) -> None:

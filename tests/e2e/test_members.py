@@ -8,6 +8,7 @@ import pytest
 from telegram.ext import Application
 
 from tests.double import BotApiDouble
+from tests.e2e.test_help import open_topic
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -37,12 +38,14 @@ async def test_start_registers_the_member(double, people, app: Application) -> N
 async def test_help_lists_only_what_the_user_may_use_with_examples(double, people) -> None:
     member_help = await ask(double, people.binh, "/help")
     assert "/whoami" in member_help["text"]
-    assert "Example: <code>/lang en</code>" not in member_help["text"]  # rendered as HTML
-    assert "Example: /lang en" in member_help["text"]
     assert "/grant" not in member_help["text"]
+    general = await open_topic(double, member_help, people.binh, "⚙️ General")
+    assert "Example: <code>/lang en</code>" not in general["text"]  # rendered as HTML
+    assert "Example: /lang en" in general["text"]
     admin_help = await ask(double, people.admin, "/help")
     assert "/grant" in admin_help["text"]
-    assert "Ví dụ: /grant @tên_người_dùng" in admin_help["text"]
+    members = await open_topic(double, admin_help, people.admin, "👥 Thành viên và nhóm")
+    assert "Ví dụ: /grant @tên_người_dùng" in members["text"]
 
 
 async def test_lang_switches_and_later_replies_follow(double, people) -> None:
@@ -51,7 +54,7 @@ async def test_lang_switches_and_later_replies_follow(double, people) -> None:
     whoami = await ask(double, people.chi, "/whoami")
     assert "Language: English" in whoami["text"]
     back = await ask(double, people.chi, "/lang vi")
-    assert back["text"] == "Đã chuyển ngôn ngữ sang Tiếng Việt."
+    assert back["text"] == "Đã chuyển ngôn ngữ sang tiếng Việt."
 
 
 @pytest.mark.parametrize("text", ["/lang", "/lang fr", "/lang english please"])

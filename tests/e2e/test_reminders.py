@@ -54,7 +54,7 @@ async def test_each_offset_reminds_assignees_privately_and_the_group(
     chi = await double.wait_for_message(people.chi["id"])
     assert chi["text"].startswith(
         "⏰ Nhắc việc: nhiệm vụ #1 “Báo cáo quý” đến hạn lúc 17:00, "
-        "Thứ Năm 31/12/2026 (sau 3 ngày nữa)."
+        "Thứ Năm 31/12/2026 (còn 3 ngày)."
     )
     group = await double.wait_for_message(people.group["id"])
     assert group["text"].startswith("⏰ Nhắc việc: nhiệm vụ #1")
@@ -172,7 +172,7 @@ async def test_a_member_who_never_started_is_reminded_in_the_group(
     fallback = await double.wait_for_message(people.group["id"], contains="nhắn riêng")
     assert fallback["text"].startswith("@dung_vo, tôi chưa nhắn riêng được")
     listing = await ask(double, people.admin, "/unreachable")
-    assert "• @dung_vo — chưa bấm Bắt đầu (Start) với bot" in listing["text"]
+    assert "• @dung_vo — chưa bấm Bắt đầu với bot" in listing["text"]
 
 
 @pytest.mark.usefixtures("task_in_group")
@@ -251,7 +251,7 @@ async def test_the_morning_digest(double, people, app, clock) -> None:
     chi = [m["text"] for m in double.messages(people.chi["id"]) if "☀️" in m["text"]]
     assert chi == [
         "☀️ Nhiệm vụ của đồng chí ngày 24/11/2026\n\nĐến hạn hôm nay\n"
-        "• #4 “Việc của Chi” — 10:00, Thứ Ba 24/11/2026 (sau 3 giờ nữa)"
+        "• #4 “Việc của Chi” — 10:00, Thứ Ba 24/11/2026 (còn 3 giờ)"
     ]
     assert [m for m in double.messages(people.admin["id"]) if "☀️" in m["text"]] == []
 

@@ -182,7 +182,7 @@ async def test_task_details_are_shown_to_assignees_and_admins_only(double, peopl
         "Deadline: Thursday 31 December 2026, 09:00 (in 6 weeks)",
         "Assigned to: Binh Le",
         "Status: open",
-        "Linked to: 138-QD/TW",
+        "Linked to: 138-QĐ/TW",  # typed without Đ, shown as the code is written
         "Assigned by: Hùng Trần",
     ]
     other = await ask(double, people.chi, "/task 1")
@@ -275,7 +275,7 @@ async def test_canceltask_withdraws_reminders(double, people, app) -> None:
     await start_all(double, people)
     await add_task(double, people.admin, "/addtask @binh_le 31/12/2026 Báo cáo", people.binh)
     reply = await ask(double, people.admin, "/canceltask 1")
-    assert reply["text"] == "Đã hủy nhiệm vụ #1; các lời nhắc của nó được thu hồi."
+    assert reply["text"] == "Đã hủy nhiệm vụ #1 và thu hồi các lời nhắc."
     counts = await app.bot_data["services"].db.fetchall(
         "SELECT status, COUNT(*) FROM reminders WHERE kind != 'assigned' GROUP BY status"
     )
