@@ -61,35 +61,21 @@ def parse(data: str | bytes, source: str = "") -> Content:
         _check_shape(data, source)
         root = yaml.compose(data, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
+        # PyYAML's own explanation is English whatever the reader's language: say where, in
+        # our words, and what usually goes wrong there.
         mark = exc.problem_mark or exc.context_mark
         raise ContentError(
-            N_("This is not valid YAML: {problem}."),
+            N_("This is not valid YAML (column {column}): check the indentation, the colons "
+               "and the quotes there."),
             line=mark.line + 1 if mark else None, source=source,
-            problem=exc.problem or exc.context or "?",
+            column=mark.column + 1 if mark else "?",
         ) from None
-    except yaml.YAMLError as exc:
-        raise ContentError(N_("This is not valid YAML: {problem}."), source=source,
-                           problem=exc) from None
+    except yaml.YAMLError:
+        raise ContentError(N_("The file holds a character that YAML does not allow."),
+                           source=source) from None
     if root is None or (isinstance(root, ScalarNode) and root.tag == _NULL):
         raise ContentError(N_("The file is empty."), source=source)
     return _Reader(source).file(root)
-
-
-def _check_shape(data: str, source: str) -> None:
-    """Refuse what could exhaust memory or the stack before building the tree: nesting far
-    deeper than the schema, and anchors (``*name``), which let a small file expand hugely."""
-    depth = 0
-    for event in yaml.parse(data, Loader=_LOADER):
-        if isinstance(event, yaml.AliasEvent):
-            raise ContentError(N_("Anchors and aliases (*name) are not allowed."),
-                               line=event.start_mark.line + 1, source=source)
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > DEPTH_LIMIT:
-                raise ContentError(N_("The file is nested too deeply."),
-                                   line=event.start_mark.line + 1, source=source)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
 
 
 class _Reader:
@@ -330,3 +316,36 @@ def _line(node: Node) -> int:
 
 def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == _NULL
+
+
+def _check_shape(data: str, source: str) -> None:
+    """Refuse what could exhaust memory or the stack before building the tree: nesting far
+    deeper than the schema, and anchors (``*name``), which let a small file expand hugely.
+
+    libyaml (PyYAML 6.0.4 and later) stops at a nesting limit of its own, in English, before
+    its first event reaches our check. When libyaml fails, the pure-Python parser, which has no
+    such limit, tells a file nested too deeply from a broken one, so the reader always gets our
+    message; well-formed files, the common case, are read once, at libyaml's speed.
+    """
+    try:
+        _check_events(data, _LOADER, source)
+    except yaml.YAMLError:
+        if _LOADER is yaml.SafeLoader:
+            raise
+        _check_events(data, yaml.SafeLoader, source)
+        raise
+
+
+def _check_events(data: str, loader: type, source: str) -> None:
+    depth = 0
+    for event in yaml.parse(data, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ContentError(N_("Anchors and aliases (*name) are not allowed."),
+                               line=event.start_mark.line + 1, source=source)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > DEPTH_LIMIT:
+                raise ContentError(N_("The file is nested too deeply."),
+                                   line=event.start_mark.line + 1, source=source)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
