@@ -3,9 +3,11 @@ and the code that answers it, so the two cannot drift apart."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.numbers import parse_id
+from storage.paging import LAST, Cursor
 
 LIMIT = 64  # bytes, Telegram's limit on callback_data
 
@@ -56,3 +58,46 @@ MEETING_SKIP_REASON = Callback("mk")
 MEETING_NUDGE = Callback("mn")
 MEETING_EXCUSED = Callback("me", 2)  # meeting, member: the absence has a reason
 MEETING_UNEXCUSED = Callback("mu", 2)  # meeting, member: the absence has none
+
+
+@dataclass(frozen=True)
+class PageTurn:
+    """A page button: where the page starts (after the last row shown, before the first, or
+    the last page), the page's number (0: not known) and a short key naming the list's
+    filter, so the list is read again from the cursor rather than from the top."""
+
+    prefix: str
+
+    def pack(self, cursor: Cursor, number: int, key: str = "") -> str:
+        way = "l" if cursor.is_last else "n" if cursor.forward else "p"
+        data = f"{self.prefix}:{way}:{cursor.at}:{cursor.id}:{number}:{key}"
+        if len(data.encode()) > LIMIT:
+            raise ValueError(f"callback data over {LIMIT} bytes: {data!r}")
+        return data
+
+    def parse(self, data: object) -> tuple[Cursor, int, str] | None:
+        """(cursor, page number, key), or None if the data is not this kind or malformed."""
+        match = _PAGE_TURN.fullmatch(data) if isinstance(data, str) else None
+        if match is None or match["prefix"] != self.prefix:
+            return None
+        if match["way"] == "l":
+            return LAST, 0, match["key"]
+        cursor = Cursor(int(match["at"]), int(match["id"]), forward=match["way"] == "n")
+        return cursor, int(match["number"]), match["key"]
+
+    def fits(self, key: str) -> bool:
+        """Whether a filter key leaves room for the largest cursor in the 64 bytes."""
+        return len(self.pack(Cursor(-(10**10), 10**12), 10**6).encode()) + len(
+            key.encode()) <= LIMIT
+
+    def matches(self, data: object) -> bool:
+        return isinstance(data, str) and data.split(":", 1)[0] == self.prefix
+
+
+_PAGE_TURN = re.compile(
+    r"(?P<prefix>\w+):(?P<way>[npl]):(?P<at>-?\d{1,19}):(?P<id>\d{1,19}):(?P<number>\d{1,9}):"
+    r"(?P<key>.*)", re.DOTALL)
+
+TASKS_PAGE = PageTurn("tp")  # /tasks
+ALL_TASKS_PAGE = PageTurn("ta")  # /alltasks, the key is its filter
+MEETINGS_PAGE = PageTurn("mp")  # /meetings

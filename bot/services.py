@@ -15,6 +15,7 @@ from bot.reminders.model import Renderer, Wakeup
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
 from bot.tasks.extensions import ExtensionService
+from bot.tasks.lists import TaskLists
 from bot.tasks.notify import TaskRenderer
 from bot.tasks.service import TaskService
 from bot.units import UnitService
@@ -37,6 +38,7 @@ class Services:
     units: UnitService
     access: AccessService
     tasks: TaskService
+    task_lists: TaskLists
     extensions: ExtensionService
     digest: DigestService
     meetings: MeetingService
@@ -61,6 +63,7 @@ class Services:
             units=UnitService(db, clock, wakeup),
             access=AccessService(db, members),
             tasks=tasks,
+            task_lists=TaskLists(db),
             extensions=ExtensionService(tasks),
             digest=DigestService(db, clock, settings, wakeup),
             meetings=MeetingService(db, clock, settings, wakeup),

@@ -15,6 +15,7 @@ from bot.tasks import render
 from storage.extensions import ExtensionRepository
 from storage.members import MemberRepository
 from storage.reminders import Reminder
+from storage.task_lists import TaskListRepository
 from storage.tasks import TaskFilter, TaskRepository
 from storage.units import UnitRepository
 
@@ -27,7 +28,7 @@ class UnitRenderer:
                  tasks: TaskRepository) -> None:
         self.units = units
         self.members = members
-        self.tasks = tasks
+        self.lists = TaskListRepository(tasks.db)
 
     async def render(
         self, reminders: Sequence[Reminder], context: RenderContext
@@ -47,8 +48,8 @@ class UnitRenderer:
         text = _("👋 {name} is no longer on the roster of {unit}: they will not receive its "
                  "reminders and meetings.").format(name=html.escape(who.display_name),
                                                    unit=html.escape(unit.name))
-        tasks = await self.tasks.open_tasks(TaskFilter(member_id=who.id,
-                                                       group_chat_id=unit.id), TASKS_LISTED)
+        tasks = await self.lists.first(TaskFilter(member_id=who.id, group_chat_id=unit.id),
+                                       TASKS_LISTED)
         if tasks:
             text += "\n" + _("Their part is still open in these tasks; reassign them with "
                              "<code>/edittask N -@old +@new</code>:")

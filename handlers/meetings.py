@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import callbacks
 from bot.dates import DateProblem
 from bot.i18n import N_, _
 from bot.meetings import render
@@ -17,7 +18,9 @@ from bot.meetings.recurrence import holiday_name
 from bot.numbers import parse_id
 from bot.text import pack_pages
 from handlers.context import NEEDS_UNIT_ADMIN, BotContext, admin_only, reply, unit_here
+from handlers.paging import Shown, cursor_keyboard, show_page
 from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, after_first_word, arguments
+from storage.paging import Cursor
 
 _MEETING_PROBLEMS = {
     **DATE_PROBLEMS,
@@ -120,21 +123,34 @@ def _series_created(views: list[MeetingView], context: BotContext) -> str:
     return "\n".join(lines)
 
 
-async def meetings(update: Update, context: BotContext) -> None:
-    """List the next meetings: yours in private, the group's in a group."""
+async def meetings(update: Update, context: BotContext, cursor: Cursor | None = None,
+                   asked: int = 1) -> None:
+    """List the next meetings: yours in private, the group's in a group; a page at a time."""
     chat = update.effective_chat
     assert chat is not None
     in_group = chat.type != ChatType.PRIVATE
-    views = await context.services.meetings.upcoming(
-        None if in_group else context.member, chat.id if in_group else None)
-    if not views:
-        await reply(update, _("No meetings are planned."))
+    shown = await context.services.meetings.lists.upcoming(
+        None if in_group else context.member, chat.id if in_group else None, cursor)
+    if not shown.views:
+        await show_page(update, _("No meetings are planned."))
         return
     zone = context.services.settings.zone
     blocks = [_("<b>Next meetings</b>")] + [
-        f"{render.summary(v.meeting, zone)}\n{render.counts(v.attendees)}" for v in views]
-    for page in pack_pages(blocks):
-        await reply(update, page)
+        f"{render.summary(v.meeting, zone)}\n{render.counts(v.attendees)}" for v in shown.views]
+    where = Shown.of(shown.page, asked, shown.pages, shown.capped,
+                     lambda meeting: (meeting.starts_at, meeting.id))
+    markup = cursor_keyboard(callbacks.MEETINGS_PAGE, shown.page, where)
+    await show_page(update, pack_pages(blocks)[0], markup)
+
+
+async def on_meetings_page(update: Update, context: BotContext) -> None:
+    """Turn a page of /meetings."""
+    assert update.callback_query is not None
+    turn = callbacks.MEETINGS_PAGE.parse(update.callback_query.data)
+    if turn is None:
+        await update.callback_query.answer()
+        return
+    await meetings(update, context, turn[0], turn[1])
 
 
 async def _visible(update: Update, context: BotContext, number: int) -> MeetingView | None:
@@ -259,6 +275,8 @@ async def ics(update: Update, context: BotContext) -> None:
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("addmeeting", addmeeting))
     app.add_handler(CommandHandler("meetings", meetings))
+    app.add_handler(CallbackQueryHandler(on_meetings_page,
+                                         pattern=callbacks.MEETINGS_PAGE.matches))
     app.add_handler(CommandHandler("meeting", meeting))
     app.add_handler(CommandHandler("editmeeting", editmeeting))
     app.add_handler(CommandHandler("cancelmeeting", cancelmeeting))

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.callbacks import PageTurn
 from bot.i18n import _
+from handlers.context import reply
+from storage.paging import LAST, Cursor, Page
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit on callback_data
 NOOP = "noop"
@@ -34,3 +41,60 @@ def page_buttons(prefix: str, page: int, pages: int) -> list[InlineKeyboardButto
 def page_keyboard(prefix: str, page: int, pages: int) -> InlineKeyboardMarkup | None:
     row = page_buttons(prefix, page, pages)
     return InlineKeyboardMarkup([row]) if row else None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Where a keyset page sits: its number (0: not known), how many pages the capped count
+    makes, and the sort keys of its first and last rows."""
+
+    number: int
+    pages: int
+    capped: bool
+    first: tuple[int, int]
+    last: tuple[int, int]
+
+    @classmethod
+    def of(cls, page: Page, asked: int, pages: int, capped: bool,
+           key: Callable[[Any], tuple[int, int]]) -> Shown:
+        """A stale cursor may have landed on the first or last page: number it as such."""
+        if page.first_page:
+            number = 1
+        elif page.last_page:
+            number = 0 if capped else pages
+        else:
+            number = asked if capped else min(asked, pages)
+        return cls(number, pages, capped, key(page.items[0]), key(page.items[-1]))
+
+    @property
+    def label(self) -> str:
+        total = f"{self.pages}+" if self.capped else str(self.pages)
+        return f"{self.number or '…'}/{total}"
+
+
+def cursor_keyboard(turn: PageTurn, page: Page, shown: Shown,
+                    key: str = "") -> InlineKeyboardMarkup | None:
+    """‹ Previous, the page's number, Next ›, and Last » while there is more after."""
+    row = []
+    if page.more_before:
+        back = Cursor(*shown.first, forward=False)
+        row.append(InlineKeyboardButton(_("‹ Previous"), callback_data=turn.pack(
+            back, max(shown.number - 1, 0), key)))
+    if page.more_before or page.more_after:
+        row.append(InlineKeyboardButton(shown.label, callback_data=NOOP))
+    if page.more_after:
+        ahead = Cursor(*shown.last)
+        row.append(InlineKeyboardButton(_("Next ›"), callback_data=turn.pack(
+            ahead, shown.number + 1 if shown.number else 0, key)))
+        row.append(InlineKeyboardButton(_("Last »"), callback_data=turn.pack(LAST, 0, key)))
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+async def show_page(update: Update, text: str,
+                    markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send a list's page, or edit the list in place when one of its buttons was pressed."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_text(text, reply_markup=markup)
+    else:
+        await reply(update, text, reply_markup=markup)

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
+from bot.callbacks import PageTurn
 from bot.clock import from_epoch
-from bot.i18n import N_, _, format_date
+from bot.i18n import N_, _, format_date, format_number
 from bot.numbers import parse_id
 from bot.tasks import render
-from bot.tasks.model import TaskView
+from bot.tasks.lists import COUNT_CAP, TaskPage
 from bot.text import pack_pages
 from handlers.context import BotContext, admin_only, reply
-from handlers.paging import CALLBACK_LIMIT, page_keyboard
+from handlers.paging import Shown, cursor_keyboard, show_page
+from storage.paging import Cursor
 from storage.tasks import TaskFilter
 
 # Where a filter too long for callback data waits for the page buttons.
@@ -33,36 +34,36 @@ def _now(context: BotContext) -> int:
     return int(context.services.clock.now().timestamp())
 
 
-def _pages(views: list[TaskView], heading: str, context: BotContext) -> list[str]:
+async def _show(update: Update, context: BotContext, heading: str, shown: TaskPage,
+                turn: PageTurn, asked: int, key: str = "") -> None:
+    """A page of tasks under its heading, with the buttons that turn it."""
     now, zone = _now(context), context.services.settings.zone
-    lines = [render.line(v, now, zone) for v in views]
-    return [f"{heading}\n\n{page}" for page in pack_pages(lines)]
+    text = "\n\n".join([heading, *(render.line(v, now, zone) for v in shown.views)])
+    where = Shown.of(shown.page, asked, shown.pages, shown.capped,
+                     lambda task: (task.due_at, task.id))
+    await show_page(update, text, cursor_keyboard(turn, shown.page, where, key))
 
 
-async def _show(update: Update, pages: list[str], prefix: str, page: int) -> None:
-    """Send page ``page``, or edit the message in place when a page button was pressed."""
-    page = min(max(page, 0), len(pages) - 1)
-    markup = page_keyboard(prefix, page, len(pages))
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(pages[page], reply_markup=markup)
-    else:
-        await reply(update, pages[page], reply_markup=markup)
+def _count(shown: TaskPage) -> str:
+    if shown.capped:
+        return _("more than {count}").format(count=format_number(COUNT_CAP))
+    return format_number(shown.total)
 
 
-async def my_tasks(update: Update, context: BotContext, page: int = 0) -> None:
-    """List the member's open tasks, soonest first."""
+async def my_tasks(update: Update, context: BotContext, cursor: Cursor | None = None,
+                   asked: int = 1) -> None:
+    """List the member's open tasks, soonest first, one page at a time."""
     assert context.member is not None
-    views = await context.services.tasks.open_for(context.member)
-    if not views:
-        await reply(update, _("You have no open tasks. 🎉"))
+    shown = await context.services.task_lists.mine(context.member, cursor)
+    if not shown.views:
+        await show_page(update, _("You have no open tasks. 🎉"))
         return
-    heading = _("<b>Your open tasks</b> ({count})").format(count=len(views))
-    await _show(update, _pages(views, heading, context), "tl:me", page)
+    heading = _("<b>Your open tasks</b> ({count})").format(count=_count(shown))
+    await _show(update, context, heading, shown, callbacks.TASKS_PAGE, asked)
 
 
-def _filter(argument: str | None, context: BotContext) -> TaskFilter | str | None:
-    """A filter from /alltasks's argument: overdue, @member, #tag; a string is an error."""
+def _filter(argument: str, context: BotContext) -> TaskFilter | None:
+    """A filter from /alltasks's argument: overdue, #tag; None if not understood."""
     if not argument:
         return TaskFilter()
     if argument.lower() in ("overdue", "quá hạn", "qua han", "quahan"):
@@ -72,17 +73,22 @@ def _filter(argument: str | None, context: BotContext) -> TaskFilter | str | Non
     return None
 
 
-async def all_tasks(update: Update, context: BotContext, argument: str | None = None,
-                    page: int = 0) -> None:
-    """List every open task, optionally only overdue ones, one member's, or one tag's."""
-    if argument is None:
-        argument = " ".join(context.args or [])
+async def _resolve(argument: str, context: BotContext) -> TaskFilter | None:
     where = _filter(argument, context)
     if where is None and argument.startswith("@"):
         member = await context.services.members.find(argument)
         where = TaskFilter(member_id=member.id) if member else None
     if where is not None and where.tag:
         where = replace(where, tag=await context.services.knowledge.official_code(where.tag))
+    return where
+
+
+async def all_tasks(update: Update, context: BotContext, argument: str | None = None,
+                    cursor: Cursor | None = None, asked: int = 1) -> None:
+    """List every open task, optionally only overdue ones, one member's, or one tag's."""
+    if argument is None:
+        argument = " ".join(context.args or [])
+    where = await _resolve(argument, context)
     if where is None:
         await reply(update, _("I don't understand that filter. Examples: "
                               "<code>/alltasks</code>, <code>/alltasks overdue</code>, "
@@ -91,17 +97,17 @@ async def all_tasks(update: Update, context: BotContext, argument: str | None = 
         return
     chat = update.effective_chat
     if chat is not None and chat.type != "private":
-        where = TaskFilter(**{**where.__dict__, "group_chat_id": chat.id})  # this unit only
-    views = await context.services.tasks.open_matching(context.scope, where)
-    if not views:
-        await reply(update, _("No open tasks match."))
+        where = replace(where, group_chat_id=chat.id)  # this unit only
+    shown = await context.services.task_lists.matching(context.scope, where, cursor)
+    if not shown.views:
+        await show_page(update, _("No open tasks match."))
         return
-    heading = _("<b>Open tasks</b> ({count})").format(count=len(views))
+    heading = _("<b>Open tasks</b> ({count})").format(count=_count(shown))
     key = argument
-    if len(f"tl:all:{argument}:999".encode()) > CALLBACK_LIMIT:  # a long #tag
+    if not callbacks.ALL_TASKS_PAGE.fits(argument):  # a long #tag waits in the chat's data
         context.chat_data[_LONG_FILTER] = argument
         key = "~"
-    await _show(update, _pages(views, heading, context), f"tl:all:{key}", page)
+    await _show(update, context, heading, shown, callbacks.ALL_TASKS_PAGE, asked, key)
 
 
 @admin_only
@@ -110,21 +116,29 @@ async def all_tasks_command(update: Update, context: BotContext) -> None:
     await all_tasks(update, context)
 
 
-async def on_page(update: Update, context: BotContext) -> None:
-    """Turn a page of /tasks or /alltasks."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    match = re.fullmatch(r"tl:(me|all:(.*)):(\d+)", query.data)
-    if match is None:
-        await query.answer()
+async def on_my_page(update: Update, context: BotContext) -> None:
+    """Turn a page of /tasks."""
+    assert update.callback_query is not None
+    turn = callbacks.TASKS_PAGE.parse(update.callback_query.data)
+    if turn is None:
+        await update.callback_query.answer()
         return
-    if match[1] == "me":
-        await my_tasks(update, context, int(match[3]))
-    elif context.is_admin:
-        argument = context.chat_data.get(_LONG_FILTER, "") if match[2] == "~" else match[2]
-        await all_tasks(update, context, argument, int(match[3]))
-    else:
+    await my_tasks(update, context, turn[0], turn[1])
+
+
+async def on_all_page(update: Update, context: BotContext) -> None:
+    """Turn a page of /alltasks."""
+    query = update.callback_query
+    assert query is not None
+    turn = callbacks.ALL_TASKS_PAGE.parse(query.data)
+    if turn is None:
+        await query.answer()
+    elif not context.is_admin:
         await query.answer(_("Only admins can see all tasks."), show_alert=True)
+    else:
+        cursor, asked, key = turn
+        argument = context.chat_data.get(_LONG_FILTER, "") if key == "~" else key
+        await all_tasks(update, context, argument, cursor, asked)
 
 
 async def task_details(update: Update, context: BotContext) -> None:
@@ -181,4 +195,6 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("task", task_details))
     app.add_handler(CommandHandler("alltasks", all_tasks_command))
     app.add_handler(CommandHandler("unreachable", unreachable))
-    app.add_handler(CallbackQueryHandler(on_page, pattern=r"^tl:"))
+    app.add_handler(CallbackQueryHandler(on_my_page, pattern=callbacks.TASKS_PAGE.matches))
+    app.add_handler(CallbackQueryHandler(on_all_page,
+                                         pattern=callbacks.ALL_TASKS_PAGE.matches))

@@ -143,27 +143,6 @@ class MeetingRepository:
                                                          excused))
         return found
 
-    async def upcoming(
-        self,
-        now: int,
-        *,
-        member_id: int | None = None,
-        group_chat_id: int | None = None,
-        limit: int = 20,
-    ) -> list[Meeting]:
-        """Scheduled meetings from now on, for a member or a group: never "all" for nobody."""
-        if member_id is None and group_chat_id is None:
-            raise ValueError("upcoming meetings for nobody: name a member or a group")
-        rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM meetings WHERE status = 'scheduled' AND starts_at > :now"
-            " AND (:member IS NULL OR EXISTS (SELECT 1 FROM meeting_attendees a"
-            "      WHERE a.meeting_id = meetings.id AND a.member_id = :member))"
-            " AND (:chat IS NULL OR group_chat_id = :chat)"
-            " ORDER BY starts_at, id LIMIT :limit",
-            {"now": now, "member": member_id, "chat": group_chat_id, "limit": limit},
-        )
-        return [Meeting(*row) for row in rows]
-
     async def of_series(self, series_id: int, now: int, limit: int) -> list[Meeting]:
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM meetings WHERE series_id = ? AND status = 'scheduled'"

@@ -73,7 +73,8 @@ class Report:
 class TaskFilter:
     """What /alltasks may narrow the open tasks to."""
 
-    overdue_before: int | None = None
+    overdue_before: int | None = None  # due before this moment
+    due_from: int | None = None  # due at or after this moment
     member_id: int | None = None  # tasks in which this member's part is open
     tag: str | None = None
     group_chat_id: int | None = None
@@ -184,30 +185,6 @@ class TaskRepository:
             (task_id, member_id),
         ) as cursor:
             return await cursor.fetchone() is not None
-
-    async def open_tasks(self, where: TaskFilter, limit: int = 1000) -> list[Task]:
-        """Open tasks, soonest deadline first, narrowed by the filter's set fields."""
-        rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM tasks t WHERE t.status = 'open'"
-            " AND (:before IS NULL OR t.due_at < :before)"
-            " AND (:member IS NULL OR EXISTS (SELECT 1 FROM task_assignees a"
-            "      WHERE a.task_id = t.id AND a.member_id = :member AND a.status = 'open'))"
-            " AND (:tag IS NULL OR t.tag = :tag COLLATE NOCASE)"
-            " AND (:chat IS NULL OR t.group_chat_id = :chat)"
-            " AND (:units IS NULL OR t.group_chat_id IN (SELECT value FROM json_each(:units))"
-            "      OR t.created_by = :creator)"
-            " ORDER BY t.due_at, t.id LIMIT :limit",
-            {
-                "before": where.overdue_before,
-                "member": where.member_id,
-                "tag": where.tag,
-                "chat": where.group_chat_id,
-                "units": None if where.unit_ids is None else json.dumps(list(where.unit_ids)),
-                "creator": where.creator,
-                "limit": limit,
-            },
-        )
-        return [Task(*row) for row in rows]
 
     async def for_meeting(self, meeting_id: int) -> list[Task]:
         rows = await self.db.fetchall(

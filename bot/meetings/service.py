@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 import aiosqlite
 
 from bot.clock import Clock, epoch, from_epoch
+from bot.meetings.lists import MeetingLists
 from bot.meetings.model import MeetingView, Outcome
 from bot.meetings.recurrence import Recurrence, occurrences
 from bot.reminders.model import Wakeup
@@ -37,6 +38,7 @@ class MeetingService:
         self.settings = settings
         self.wakeup = wakeup
         self.meetings = MeetingRepository(db)
+        self.lists = MeetingLists(db, clock)
         self.reminders = ReminderRepository(db)
         self.tasks = TaskRepository(db)
         self.units = UnitRepository(db)
@@ -151,10 +153,8 @@ class MeetingService:
 
     async def upcoming(self, member: Member | None, group_chat_id: int | None,
                        limit: int = 10) -> list[MeetingView]:
-        meetings = await self.meetings.upcoming(
-            self._now(), member_id=member.id if member else None, group_chat_id=group_chat_id,
-            limit=limit)
-        return await self._views(meetings)
+        """The first ``limit`` meetings ahead (a calendar file, a check after a change)."""
+        return (await self.lists.upcoming(member, group_chat_id, None, limit)).views
 
     async def tasks_of(self, meeting_id: int) -> list[Task]:
         return await self.tasks.for_meeting(meeting_id)

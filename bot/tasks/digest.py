@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.clock import Clock, epoch
@@ -11,9 +12,11 @@ from bot.reminders.model import Notification, RenderContext, Wakeup
 from bot.reminders.planner import notice
 from bot.settings import Settings
 from bot.tasks import render
+from bot.tasks.lists import COUNT_CAP
 from bot.tasks.model import TaskView
 from storage.database import Database
 from storage.reminders import Reminder, ReminderRepository
+from storage.task_lists import TaskListRepository
 from storage.tasks import Task, TaskFilter, TaskRepository
 
 CATCH_UP_WINDOW = timedelta(hours=4)
@@ -68,6 +71,7 @@ class DigestService:
 class DigestRenderer:
     def __init__(self, tasks: TaskRepository, settings: Settings) -> None:
         self.tasks = tasks
+        self.lists = TaskListRepository(tasks.db)
         self.settings = settings
 
     async def render(
@@ -84,32 +88,35 @@ class DigestRenderer:
         return notes
 
     async def _digest(self, member_id: int, now: int) -> Notification | None:
-        tasks = await self.tasks.open_tasks(TaskFilter(member_id=member_id))
-        created = await self.tasks.created_open(member_id, SECTION_LIMIT + 1)
-        if not tasks and not created:
-            return None
         zone = self.settings.zone
         local = datetime.fromtimestamp(now, zone)
         end_of_today = epoch(datetime.combine(local.date() + timedelta(days=1), time(), zone))
         sunday = local.date() + timedelta(days=7 - local.weekday())
         end_of_week = epoch(datetime.combine(sunday, time(), zone))
-        sections = (
-            (_("<b>Overdue</b>"), [t for t in tasks if t.due_at <= now]),
-            (_("<b>Due today</b>"), [t for t in tasks if now < t.due_at < end_of_today]),
-            (_("<b>Due this week</b>"),
-             [t for t in tasks if end_of_today <= t.due_at < end_of_week]),
-        )
+        mine = TaskFilter(member_id=member_id)
+        sections = []
+        for heading, start, end in (
+            (_("<b>Overdue</b>"), None, now + 1),
+            (_("<b>Due today</b>"), now + 1, end_of_today),
+            (_("<b>Due this week</b>"), end_of_today, end_of_week),
+        ):
+            where = replace(mine, due_from=start, overdue_before=end)
+            sections.append((heading, await self.lists.first(where, SECTION_LIMIT), where))
+        later = await self.lists.count(replace(mine, due_from=end_of_week), COUNT_CAP)
+        created = await self.tasks.created_open(member_id, SECTION_LIMIT + 1)
+        if not later and not created and not any(items for _h, items, _w in sections):
+            return None
         lines = [_("☀️ Your tasks for {date}").format(
             date=format_date(datetime.fromtimestamp(now, zone), zone))]
-        for heading, items in sections:
+        for heading, items, where in sections:
             if items:
                 lines.append("")
                 lines.append(heading)
                 lines += [f"• {render.title(t)} — {render.deadline(t, now, zone)}"
-                          for t in items[:SECTION_LIMIT]]
-                if len(items) > SECTION_LIMIT:
-                    lines.append(_("…and {count} more").format(count=len(items) - SECTION_LIMIT))
-        later = sum(1 for t in tasks if t.due_at >= end_of_week)
+                          for t in items]
+                more = await self.lists.count(where, COUNT_CAP) - len(items)
+                if more > 0:
+                    lines.append(_("…and {count} more").format(count=more))
         if later:
             lines.append("")
             lines.append(ngettext(

@@ -16,7 +16,7 @@ from bot.work import Change, UnitOfWork
 from storage.database import Database
 from storage.members import Member, MemberRepository
 from storage.reminders import NewReminder, ReminderRepository
-from storage.tasks import Report, Task, TaskFilter, TaskRepository
+from storage.tasks import Report, Task, TaskRepository
 from storage.units import UnitRepository
 
 SNOOZE = timedelta(hours=1)
@@ -66,18 +66,6 @@ class TaskService:
     async def views(self, tasks: list[Task]) -> list[TaskView]:
         parts = await self.tasks.parts(t.id for t in tasks)
         return [TaskView(t, parts.get(t.id, [])) for t in tasks]
-
-    async def open_for(self, member: Member) -> list[TaskView]:
-        """The tasks in which the member's own part is open."""
-        return await self.views(await self.tasks.open_tasks(TaskFilter(member_id=member.id)))
-
-    async def open_matching(self, scope: Scope, where: TaskFilter) -> list[TaskView]:
-        """Open tasks the asker manages, narrowed by the filter."""
-        if not scope.org_admin:
-            assert scope.member is not None
-            where = TaskFilter(**{**where.__dict__, "unit_ids": scope.unit_filter,
-                                  "creator": scope.member.id})
-        return await self.views(await self.tasks.open_tasks(where))
 
     async def unreachable(self) -> list[tuple[Member, int | None]]:
         return await self.tasks.unreachable_assignees()

@@ -1,0 +1,56 @@
+"""Lists of open tasks, one page at a time: /tasks, /alltasks and its filters, each narrowed
+to what the asker's scope allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.access import Scope
+from bot.tasks.model import TaskView
+from storage.database import Database
+from storage.members import Member
+from storage.paging import Cursor, Page, last_page_size
+from storage.task_lists import TaskListRepository
+from storage.tasks import Task, TaskFilter, TaskRepository
+
+PAGE_SIZE = 8  # lines of at most ~400 characters: a page stays well under Telegram's 4096
+COUNT_CAP = 10_000  # the heading counts up to this many, then says "more than"
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    views: list[TaskView]
+    page: Page[Task]
+    total: int  # up to COUNT_CAP
+
+    @property
+    def capped(self) -> bool:
+        return self.total >= COUNT_CAP
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // PAGE_SIZE)
+
+
+class TaskLists:
+    def __init__(self, db: Database) -> None:
+        self.lists = TaskListRepository(db)
+        self.tasks = TaskRepository(db)
+
+    async def mine(self, member: Member, cursor: Cursor | None) -> TaskPage:
+        """A page of the tasks in which the member's own part is open."""
+        return await self._page(TaskFilter(member_id=member.id), cursor)
+
+    async def matching(self, scope: Scope, where: TaskFilter, cursor: Cursor | None) -> TaskPage:
+        """A page of the open tasks the asker manages, narrowed by the filter."""
+        if not scope.org_admin:
+            assert scope.member is not None
+            where = replace(where, unit_ids=scope.unit_filter, creator=scope.member.id)
+        return await self._page(where, cursor)
+
+    async def _page(self, where: TaskFilter, cursor: Cursor | None) -> TaskPage:
+        total = await self.lists.count(where, COUNT_CAP)
+        page = await self.lists.page(where, cursor, PAGE_SIZE,
+                                     last_page_size(total, PAGE_SIZE, COUNT_CAP))
+        parts = await self.tasks.parts(t.id for t in page.items)
+        return TaskPage([TaskView(t, parts.get(t.id, [])) for t in page.items], page, total)
