@@ -43,7 +43,15 @@ class MemberService:
         self.audit = AuditRepository(db)
 
     async def seen(self, person: Person, *, started: bool = False) -> Member:
-        """Record a person the bot has just heard from; /start also marks them reachable."""
+        """Record a person the bot has just heard from; /start also marks them reachable.
+
+        Every update passes here, so a known person whose name is unchanged costs one indexed
+        read and no write. (Not a cache in memory: /lang, /grant and the dispatcher's
+        "unreachable" change the row from elsewhere, and a stale copy would hide those.)
+        """
+        known = await self.members.by_telegram_id(person.telegram_id)
+        if known is not None and _unchanged(known, person, started):
+            return known
         async with self.db.transaction() as conn:
             return await self.members.record_seen(
                 conn,
@@ -121,6 +129,15 @@ class MemberService:
                 action="grant" if role == "admin" else "revoke",
                 target=_member_ref(target),
             )
+
+
+def _unchanged(member: Member, person: Person, started: bool) -> bool:
+    """Whether recording the person again would leave their row as it is: same username
+    (unique, so no one else can hold it) and name, and, from a private chat, already started
+    and reachable. The language is only taken on first sight."""
+    reachable = member.started_at is not None and member.unreachable is None
+    return (member.username == person.username and member.full_name == person.full_name
+            and (reachable or not started))
 
 
 def _member_ref(member: Member) -> str:
