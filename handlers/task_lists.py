@@ -21,6 +21,7 @@ from handlers.paging import Shown, cursor_keyboard, show_page
 from storage.paging import Cursor
 from storage.tasks import TaskFilter
 
+UNREACHABLE_SHOWN = 50  # one message; the list is read no further than this
 # Where a filter too long for callback data waits for the page buttons.
 _LONG_FILTER = "alltasks_filter"
 _REASONS = {
@@ -170,13 +171,13 @@ async def task_details(update: Update, context: BotContext) -> None:
 @admin_only
 async def unreachable(update: Update, context: BotContext) -> None:
     """List the members the bot cannot write to privately, and why."""
-    rows = await context.services.tasks.unreachable()
+    rows = await context.services.tasks.unreachable(UNREACHABLE_SHOWN + 1)
     if not rows:
         await reply(update, _("The bot can reach every assignee privately."))
         return
     zone = context.services.settings.zone
     lines = [_("<b>Members the bot cannot reach privately</b>")]
-    for member, since in rows:
+    for member, since in rows[:UNREACHABLE_SHOWN]:
         reason = _(_REASONS.get(member.unreachable or "not_started", _REASONS["forbidden"]))
         name = html.escape(member.display_name)
         if since is None:
@@ -184,6 +185,9 @@ async def unreachable(update: Update, context: BotContext) -> None:
         else:
             lines.append(_("• {name} — {reason} (since {date})").format(
                 name=name, reason=reason, date=format_date(from_epoch(since), zone)))
+    if len(rows) > UNREACHABLE_SHOWN:
+        lines.append(_("…and more: the first {count} are shown.").format(
+            count=UNREACHABLE_SHOWN))
     lines.append("")
     lines.append(_("They are mentioned in their group instead, with a Start button."))
     for page in pack_pages(lines, separator="\n"):

@@ -212,16 +212,20 @@ class TaskRepository:
         )
         return [Task(*row) for row in rows]
 
-    async def unreachable_assignees(self) -> list[tuple[Member, int | None]]:
+    async def unreachable_assignees(self, limit: int) -> list[tuple[Member, int | None]]:
         """Members the bot cannot write to privately: failed before, or assigned work without
         ever having started the bot. Returned with since when it failed (None: never started).
+        Each half is read through its partial index (migration 0008), not the members table.
         """
         rows = await self.db.fetchall(
-            f"SELECT {_MEMBER_ALIASED}, m.unreachable_at FROM members m"
-            " WHERE m.unreachable IS NOT NULL OR ((m.telegram_id IS NULL OR m.started_at IS NULL)"
+            f"SELECT {_MEMBER_ALIASED}, m.unreachable_at FROM members m WHERE m.id IN ("
+            " SELECT id FROM members WHERE unreachable IS NOT NULL"
+            " UNION SELECT id FROM members WHERE (telegram_id IS NULL OR started_at IS NULL)"
             "  AND EXISTS (SELECT 1 FROM task_assignees a JOIN tasks t ON t.id = a.task_id"
-            "              WHERE a.member_id = m.id AND t.status = 'open' AND a.status = 'open'))"
-            " ORDER BY m.id"
+            "              WHERE a.member_id = members.id AND a.status = 'open'"
+            "              AND t.status = 'open'))"
+            " ORDER BY m.id LIMIT ?",
+            (limit,),
         )
         return [(Member(*row[:-1]), row[-1]) for row in rows]
 

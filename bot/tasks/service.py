@@ -67,8 +67,8 @@ class TaskService:
         parts = await self.tasks.parts(t.id for t in tasks)
         return [TaskView(t, parts.get(t.id, [])) for t in tasks]
 
-    async def unreachable(self) -> list[tuple[Member, int | None]]:
-        return await self.tasks.unreachable_assignees()
+    async def unreachable(self, limit: int) -> list[tuple[Member, int | None]]:
+        return await self.tasks.unreachable_assignees(limit)
 
     @staticmethod
     def manages(scope: Scope, task: Task) -> bool:

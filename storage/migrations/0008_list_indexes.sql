@@ -25,3 +25,6 @@ CREATE INDEX members_admins ON members (id) WHERE role = 'admin';
 -- (TaskRepository.unreachable_assignees).
 CREATE INDEX members_unreachable ON members (id) WHERE unreachable IS NOT NULL;
 CREATE INDEX members_not_started ON members (id) WHERE telegram_id IS NULL OR started_at IS NULL;
+
+-- /meeting N: the tasks that came from the meeting (TaskRepository.for_meeting).
+CREATE INDEX tasks_meeting ON tasks (meeting_id, due_at) WHERE meeting_id IS NOT NULL;
