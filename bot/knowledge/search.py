@@ -107,10 +107,11 @@ def snippet(title: str, body: str, terms: Sequence[str]) -> str:
     are close together. The body is preferred; a hit only in the title (a code, an alias)
     shows the title.
     """
+    matches = _matcher(terms)
     for text in (body, title):
         text = " ".join(text.split())
-        words = [(m.span(), fold(m.group())) for m in _WORD.finditer(text)]
-        spans = [span for span, word in words if _matches(word, set(terms))]
+        words = _folded_words(text)
+        spans = [span for span, word in words if matches(word)]
         if spans:
             return _window(text, spans, _phrase_at(words, terms) or _densest(spans))
     text = " ".join(body.split()) or title
@@ -118,13 +119,28 @@ def snippet(title: str, body: str, terms: Sequence[str]) -> str:
     return html.escape(text[:end]) + ("…" if end < len(text) else "")
 
 
-def _matches(word: str, terms: set[str]) -> bool:
-    """A word matches a term exactly or, for longer words, as a stem (task ~ tasks)."""
-    if word in terms:
-        return True
-    return len(word) >= 4 and any(
-        len(term) >= 4 and (word.startswith(term) or term.startswith(word)) for term in terms
-    )
+def _folded_words(text: str) -> list[tuple[tuple[int, int], str]]:
+    """Each word's span and folded form. Folding the whole text at once is several times
+    faster than word by word (it dominated /find); when folding changes the text's length
+    (decomposed marks, ß), spans would shift, so those texts are folded word by word."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        return [(m.span(), m.group()) for m in _WORD.finditer(folded)]
+    return [(m.span(), fold(m.group())) for m in _WORD.finditer(text)]
+
+
+def _matcher(terms: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a word matches a term exactly or, both of four letters or more, as a stem
+    (task ~ tasks). Built once per query: it runs on every word of every hit's text."""
+    exact = set(terms)
+    stems = tuple(term for term in terms if len(term) >= 4)
+    prefixes = {stem[:size] for stem in stems for size in range(4, len(stem) + 1)}
+
+    def matches(word: str) -> bool:
+        return word in exact or (len(word) >= 4 and (word in prefixes
+                                                      or word.startswith(stems)))
+
+    return matches
 
 
 def _phrase_at(words: list[tuple[tuple[int, int], str]], terms: Sequence[str]) -> int | None:

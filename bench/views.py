@@ -1,0 +1,179 @@
+"""Views benchmark: every list on a province's database (1,000,000 tasks, 100,000 members).
+
+Run from the repository root: ``.venv/bin/python bench/views.py`` (or ``make bench-views``);
+``--code DIR`` runs the bot from another checkout (e.g. ``git archive main``) for a before
+figure. The database is built once by bench/views_seed.py and cached under bench/.cache/; each
+run copies it and applies the code's migrations before the bot starts (timed apart). The real
+bot runs as a subprocess against the Bot API double, next to a minimal PTB echo bot
+(bench/echo_bot.py) as the floor. Not part of the test suite: targets are reported.
+"""
+
+# ruff: noqa: E402 - run as a script, the repository root must be on sys.path before imports
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import views_seed as seed
+from bench.harness import bot_env, memory_of, new_double
+from bench.report import MIB, mib, percentile, rate, seconds, table, verdict
+from bench.views_drive import Peak, burst, command, press, repeat, spawned, wait_polling
+from bench.views_lists import LIST_COMMANDS, page_presses
+
+CACHE = ROOT / "bench" / ".cache"
+MIGRATE = ("import asyncio, sys\nfrom storage.database import Database\n"
+           "async def main():\n    db = Database(sys.argv[1])\n    await db.open()\n"
+           "    await db.close()\nasyncio.run(main())\n")
+BOT_CALLS = ("getMe", "setMyCommands", "deleteWebhook")
+
+
+def database_for(code: Path, workdir: Path) -> tuple[Path, float, float]:
+    """A fresh copy of the cached database, migrated by ``code``: (path, build s, migrate s).
+    The cache is per schema the code starts from, so older code never meets a newer file."""
+    schema = len(list((code / "storage" / "migrations").glob("[0-9]*.sql")))
+    cached = CACHE / f"views-v{seed.VERSION}-schema{schema}.sqlite3"
+    built = 0.0
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    if not cached.exists():
+        print(f"building {cached.name} (minutes, once)…", file=sys.stderr)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "bench" / "views_seed.py"), str(cached)],
+                       env=env, check=True)
+        built = time.perf_counter() - started
+    path = workdir / "committee.sqlite3"
+    shutil.copyfile(cached, path)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", MIGRATE, str(path)], env=env, check=True, cwd=workdir)
+    return path, built, time.perf_counter() - started
+
+
+def users(double) -> tuple[dict, dict]:
+    admin = double.add_user(seed.ADMIN_TELEGRAM, "Cán bộ", last_name="1", username="cadre1",
+                            language_code="vi")
+    asker = double.add_user(seed.ASKER_TELEGRAM, "Cán bộ", last_name="2", username="cadre2",
+                            language_code="vi")
+    return admin, asker
+
+
+async def echo_floor(workdir: Path, repeats: int, count: int) -> dict:
+    double = new_double()
+    await double.start()
+    try:
+        _admin, asker = users(double)
+        env = {**os.environ, "BOT_TOKEN": bot_env(double, workdir, rate_limit=False)["BOT_TOKEN"],
+               "BOT_API_BASE_URL": double.base_url, "PYTHONPATH": str(ROOT)}
+        async with spawned([str(ROOT / "bench" / "echo_bot.py")], env, workdir, "echo") as bot:
+            await wait_polling(double, bot, ("getMe", "deleteWebhook"))
+            latencies = await repeat(lambda: command(double, asker, "/find chuyen doi so"),
+                                     repeats, 20.0)
+            per_second = await burst(double, asker, "/find chuyen doi so", count)
+            return {"latencies": latencies, "rate": per_second, "start": bot.startup_seconds,
+                    "rss": memory_of(bot.pid)["VmRSS"]}
+    finally:
+        await double.stop()
+
+
+async def the_bot(code: Path, db_path: Path, repeats: int, budget: float, count: int) -> dict:
+    double = new_double()
+    await double.start()
+    rows, peaks = [], {}
+    try:
+        admin, asker = users(double)
+        env = {**bot_env(double, db_path, rate_limit=False), "PYTHONPATH": str(code),
+               "ADMIN_IDS": str(seed.ADMIN_TELEGRAM)}
+        async with spawned(["-m", "bot", "run"], env, db_path.parent, "bot") as bot:
+            await wait_polling(double, bot, BOT_CALLS)
+            await asyncio.sleep(1.0)
+            idle = memory_of(bot.pid)["VmRSS"]
+            for name, who, text, filter_key in LIST_COMMANDS:
+                user = admin if who == "admin" else asker
+                print(f"  {name}…", file=sys.stderr)
+                with Peak(bot.pid) as peak:
+                    rows.append((name, await repeat(lambda u=user, t=text: command(double, u, t),
+                                                    repeats, budget)))
+                peaks[name] = peak.rss
+                if filter_key is None:
+                    continue
+                reply = double.messages(user["id"])[-1]
+                for page, data in page_presses(reply, filter_key, db_path):
+                    label = f"{name} ({page} page)"
+                    print(f"  {label}…", file=sys.stderr)
+                    with Peak(bot.pid) as peak:
+                        rows.append((label, await repeat(
+                            lambda u=user, m=reply["message_id"], d=data: press(double, u, m, d),
+                            repeats, budget)))
+                    peaks[label] = peak.rss
+            rates = {text: await burst(double, asker, text, count)
+                     for text in ("/find chuyen doi so", "/directive 39")}
+            return {"rows": rows, "peaks": peaks, "idle": idle, "start": bot.startup_seconds,
+                    "rates": rates}
+    finally:
+        await double.stop()
+
+
+def report(bot: dict, echo: dict, built: float, migrated: float) -> None:
+    ms = 1000.0
+    lines = []
+    for name, samples in bot["rows"]:
+        lines.append((name, len(samples), f"{percentile(samples, 0.5) * ms:.1f} ms",
+                      f"{percentile(samples, 0.99) * ms:.1f} ms",
+                      mib(bot["peaks"][name] - bot["idle"], signed=True)))
+    echo_p = echo["latencies"]
+    lines.append(("echo bot (floor)", len(echo_p), f"{percentile(echo_p, 0.5) * ms:.1f} ms",
+                  f"{percentile(echo_p, 0.99) * ms:.1f} ms", ""))
+    print(table(("command", "n", "p50", "p99", "RSS over idle"), lines))
+    print(f"\n  resident memory idle: {mib(bot['idle'])} (echo bot {mib(echo['rss'])})")
+    print(f"  start-up after migrations: {seconds(bot['start'])} "
+          f"(echo bot {seconds(echo['start'])}); migrations {seconds(migrated)}"
+          + (f"; database built in {seconds(built)}" if built else ""))
+    for text, per_second in bot["rates"].items():
+        print(f"  {text}: {rate(per_second)} answered, limiter off; echo bot "
+              f"{rate(echo['rate'])} ({per_second / echo['rate']:.2f} ×)")
+    p99 = {name: percentile(samples, 0.99) * ms for name, samples in bot["rows"]}
+    growth = max(bot["peaks"].values()) - bot["idle"]
+    targets = (
+        ("/tasks p99 <= 20 ms", all(v <= 20 for k, v in p99.items() if k.startswith("/tasks"))),
+        ("/alltasks any filter, any page p99 <= 50 ms",
+         all(v <= 50 for k, v in p99.items() if k.startswith("/alltasks"))),
+        ("/find p99 <= 50 ms", all(v <= 50 for k, v in p99.items() if k.startswith("/find"))),
+        (f"RSS during any command <= idle + 10 MiB ({mib(growth, signed=True)})",
+         growth <= 10 * MIB),
+        ("start-up <= 1 s beyond migrations", bot["start"] <= 1.0),
+        ("answered/s >= 0.5 x echo bot",
+         all(v >= 0.5 * echo["rate"] for v in bot["rates"].values())),
+    )
+    print("\n" + table(("target", "met"), [(name, verdict(met)) for name, met in targets]))
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--code", type=Path, default=ROOT, help="checkout to run the bot from")
+    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--budget", type=float, default=20.0,
+                        help="seconds per row at most (one sample at least)")
+    parser.add_argument("--burst", type=int, default=100)
+    args = parser.parse_args()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=CACHE, prefix="run-") as tmp:
+        workdir = Path(tmp)
+        db_path, built, migrated = database_for(args.code.resolve(), workdir)
+        echo = await echo_floor(workdir, args.repeats, args.burst)
+        bot = await the_bot(args.code.resolve(), db_path, args.repeats, args.budget, args.burst)
+    print(f"bench/views.py — code: {args.code}, {seed.TASKS:,} tasks, {seed.MEMBERS:,} members")
+    report(bot, echo, built, migrated)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
