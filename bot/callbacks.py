@@ -58,6 +58,7 @@ MEETING_SKIP_REASON = Callback("mk")
 MEETING_NUDGE = Callback("mn")
 MEETING_EXCUSED = Callback("me", 2)  # meeting, member: the absence has a reason
 MEETING_UNEXCUSED = Callback("mu", 2)  # meeting, member: the absence has none
+ROSTER_PAGE = Callback("rp")  # /members: the page (from 1) of this group's unit's roster
 
 
 @dataclass(frozen=True)

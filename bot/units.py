@@ -55,8 +55,13 @@ class UnitService:
     async def all(self) -> list[Unit]:
         return await self.units.all()
 
-    async def roster(self, unit_id: int) -> list[RosterEntry]:
-        return await self.units.roster(unit_id)
+    async def roster(self, unit_id: int, page: int,
+                     size: int) -> tuple[list[RosterEntry], int, int]:
+        """(entries, how many are on the roster, the page shown): page ``page`` from 1, or
+        the nearest that exists when people left meanwhile."""
+        total = await self.units.roster_size(unit_id)
+        page = min(max(page, 1), max(1, -(-total // size)))
+        return await self.units.roster(unit_id, (page - 1) * size, size), total, page
 
     # ---- the unit itself -----------------------------------------------------------------
     async def subscribe(self, actor: Member, scope: Scope, chat_id: int,
@@ -138,7 +143,7 @@ class UnitService:
             if not await self.units.leave(change.conn, unit_id, member.id, source, change.now):
                 return False
             await self.units.withdraw_invitations(change.conn, unit_id, member.id, change.now)
-            admins = [e.member.id for e in await self.units.roster(unit_id) if e.role == "admin"]
+            admins = await self.units.admin_ids(change.conn, unit_id)
             change.plan(NewReminder("unit", unit_id, "member_left", admin_id, None, change.now,
                                     change.now, member.id) for admin_id in admins)
             change.details = f"member:{member.id} source={source}"

@@ -12,6 +12,7 @@ from handlers import (
     lookups,
     meeting_rsvp,
     meetings,
+    roster,
     task_lists,
     task_parts,
     tasks,
@@ -28,6 +29,7 @@ def register(app: Application) -> None:
     help_menu.register(app)
     admin.register(app)
     units.register(app)
+    roster.register(app)
     tasks.register(app)
     task_parts.register(app)
     task_lists.register(app)

@@ -29,6 +29,7 @@ from handlers.context import (
     person_from,
     reply,
 )
+from handlers.roster import show_roster
 from handlers.usage import arguments
 
 _NOT_A_UNIT = N_("This group is not a unit yet: an organisation admin makes it one with "
@@ -38,7 +39,6 @@ _MEMBERS_USAGE = N_(
     "<code>/members add @binh_le @chi_pham</code> adds, <code>/members remove @binh_le</code> "
     "takes off, and a CSV or XLSX file sent with the caption <code>/members import</code> "
     "adds everyone it lists (columns: username or Telegram id, full name).")
-_ROLES = {"admin": N_("unit admin"), "member": N_("member")}
 
 
 async def _unit_of_chat(update: Update, context: BotContext) -> int | None:
@@ -123,7 +123,7 @@ async def members(update: Update, context: BotContext) -> None:
         return
     words = arguments(message).split()
     if not words:
-        await _roster(update, context, unit_id)
+        await show_roster(update, context, unit_id)
         return
     action, names = words[0].lower(), [w for w in words[1:] if w.startswith("@")]
     if action in ("add", "thêm", "them") and names and len(names) == len(words) - 1:
@@ -153,29 +153,6 @@ async def _remove(update: Update, context: BotContext, unit_id: int, username: s
     else:
         await reply(update, _("{name} is not on the roster.").format(
             name=html.escape(member.display_name)))
-
-
-async def _roster(update: Update, context: BotContext, unit_id: int) -> None:
-    entries = await context.services.units.roster(unit_id)
-    if not entries:
-        await reply(update, _("The roster is empty. Send /rollcall so members can sign in."))
-        return
-    bot = context.bot.username
-    lines = [ngettext("<b>Roster</b> ({count} person)", "<b>Roster</b> ({count} people)",
-                      len(entries)).format(count=len(entries))]
-    for entry in entries:
-        member = entry.member
-        line = f"• {html.escape(member.display_name)}"
-        if member.username:
-            line += f" (@{html.escape(member.username)})"
-        if entry.role == "admin":
-            line += " — " + _(_ROLES["admin"])
-        if member.started_at is None or member.unreachable:
-            line += " — " + _('cannot be written to privately: <a href="{link}">Start</a>'
-                              ).format(link=f"https://t.me/{bot}?start=hello")
-        lines.append(line)
-    for page in pack_pages(lines, separator="\n"):
-        await reply(update, page)
 
 
 @admin_only

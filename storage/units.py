@@ -133,14 +133,33 @@ class UnitRepository:
             (role, now, chat_id, member_id),
         )
 
-    async def roster(self, chat_id: int) -> list[RosterEntry]:
+    async def roster(self, chat_id: int, offset: int, limit: int) -> list[RosterEntry]:
+        """One page of a unit's roster by name. Names are no keyset for a 64-byte button, so
+        this pages by offset: the cost follows the unit's size, never the members table."""
         rows = await self.db.fetchall(
             f"SELECT cm.role, cm.source, cm.changed_at, {_MEMBER_ALIASED}"
             " FROM chat_members cm JOIN members m ON m.id = cm.member_id"
-            " WHERE cm.chat_id = ? AND cm.status = 'member' ORDER BY m.full_name, m.id",
-            (chat_id,),
+            " WHERE cm.chat_id = ? AND cm.status = 'member' ORDER BY m.full_name, m.id"
+            " LIMIT ? OFFSET ?",
+            (chat_id, limit, offset),
         )
         return [RosterEntry(Member(*row[3:]), row[0], row[1], row[2]) for row in rows]
+
+    async def roster_size(self, chat_id: int) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM chat_members WHERE chat_id = ? AND status = 'member'",
+            (chat_id,),
+        )
+        return int(row[0]) if row else 0
+
+    async def admin_ids(self, conn: aiosqlite.Connection, chat_id: int) -> list[int]:
+        """The unit's own admins (chat_members_roster covers the lookup)."""
+        async with conn.execute(
+            "SELECT member_id FROM chat_members WHERE chat_id = ? AND status = 'member'"
+            " AND role = 'admin' ORDER BY member_id",
+            (chat_id,),
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
 
     async def roster_ids(self, conn: aiosqlite.Connection | None, chat_id: int) -> list[int]:
         sql = ("SELECT member_id FROM chat_members WHERE chat_id = ? AND status = 'member'"

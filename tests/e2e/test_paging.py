@@ -155,3 +155,26 @@ async def test_meetings_first_middle_last_and_stale_pages(double, people, app, c
     again = await turn(double, middle, people.admin, buttons(middle)[words["next"]])
     assert shown(again, "Họp chuyên đề", 12) == list(range(5, 10))
     assert set(buttons(again)) == {words["previous"], "2/2"}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+async def test_members_roster_pages(double, people, app, language) -> None:
+    words = WORDS[language]
+    await admin_speaking(double, people, app, language)
+    group = people.group
+    await double.send_text(people.admin, "/subscribe", chat=group)
+    await double.wait_for_message(group["id"], timeout=5)
+    names = " ".join(f"@can_bo_{n:02d}" for n in range(35))
+    await double.send_text(people.admin, f"/members add {names}", chat=group)
+    await double.wait_for_message(group["id"], timeout=5)
+    await double.send_text(people.admin, "/members", chat=group)
+    first = await double.wait_for_message(group["id"], timeout=5)
+    heading = {"vi": "Danh sách đơn vị (36 người)", "en": "Roster (36 people)"}[language]
+    assert first["text"].split("\n")[0] == heading
+    assert set(buttons(first)) == {"1/2", words["next"]}
+    await double.press(first, people.admin, data=buttons(first)[words["next"]])
+    await double.wait_for_call("editMessageText", timeout=5)
+    second = current(double, first)
+    assert set(buttons(second)) == {words["previous"], "2/2"}
+    everyone = first["text"] + second["text"]
+    assert all(f"@can_bo_{n:02d}" in everyone for n in range(35))
