@@ -37,6 +37,8 @@ MIGRATE = ("import asyncio, sys\nfrom storage.database import Database\n"
            "async def main():\n    db = Database(sys.argv[1])\n    await db.open()\n"
            "    await db.close()\nasyncio.run(main())\n")
 BOT_CALLS = ("getMe", "setMyCommands", "deleteWebhook")
+# Sent once before measuring (and before "idle" memory is read): a member's cheap commands.
+WARM_UP = ("/tasks", "/meetings", "/find chuyen doi so", "/directive 39")
 
 
 def database_for(code: Path, workdir: Path) -> tuple[Path, float, float]:
@@ -76,6 +78,7 @@ async def echo_floor(workdir: Path, repeats: int, count: int) -> dict:
                "BOT_API_BASE_URL": double.base_url, "PYTHONPATH": str(ROOT)}
         async with spawned([str(ROOT / "bench" / "echo_bot.py")], env, workdir, "echo") as bot:
             await wait_polling(double, bot, ("getMe", "deleteWebhook"))
+            await command(double, asker, "/find chuyen doi so")
             latencies = await repeat(lambda: command(double, asker, "/find chuyen doi so"),
                                      repeats, 20.0)
             per_second = await burst(double, asker, "/find chuyen doi so", count)
@@ -95,6 +98,8 @@ async def the_bot(code: Path, db_path: Path, repeats: int, budget: float, count:
                "ADMIN_IDS": str(seed.ADMIN_TELEGRAM)}
         async with spawned(["-m", "bot", "run"], env, db_path.parent, "bot") as bot:
             await wait_polling(double, bot, BOT_CALLS)
+            for text in WARM_UP:  # first use loads Babel's locale data, compiles regexes…
+                await command(double, asker, text)
             await asyncio.sleep(1.0)
             idle = memory_of(bot.pid)["VmRSS"]
             for name, who, text, filter_key in LIST_COMMANDS:

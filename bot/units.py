@@ -125,8 +125,9 @@ class UnitService:
         """Someone belongs to the unit; True if they were not on its roster. Writes only on
         a change, so the hot path of every group message costs one read."""
         status = await self.units.status(unit_id, member.id)
-        if status is not None and status[0] == "member":
-            return False
+        if status is not None and (status[0] == "member"
+                                   or (source == "seen" and status[2] == "admin")):
+            return False  # on it already, or taken off by an admin: writing does not return
         if await self.units.get(unit_id) is None:
             return False
         async with self.work.change(actor, "roster.join", f"chat:{unit_id}") as change:
@@ -160,7 +161,7 @@ class UnitService:
             return UnitOutcome.NOT_STARTED
         status = await self.units.status(unit_id, target.id)
         role = "admin" if admin else "member"
-        if status is not None and status == ("member", role):
+        if status is not None and status[:2] == ("member", role):
             return UnitOutcome.UNCHANGED
         if status is None and not admin:
             return UnitOutcome.UNCHANGED

@@ -117,13 +117,13 @@ class UnitRepository:
         ) as cursor:
             return await cursor.fetchone() is not None
 
-    async def status(self, chat_id: int, member_id: int) -> tuple[str, str] | None:
-        """(status, role) of a member in a unit, or None if never on its roster."""
+    async def status(self, chat_id: int, member_id: int) -> tuple[str, str, str] | None:
+        """(status, role, source) of a member in a unit, or None if never on its roster."""
         row = await self.db.fetchone(
-            "SELECT status, role FROM chat_members WHERE chat_id = ? AND member_id = ?",
+            "SELECT status, role, source FROM chat_members WHERE chat_id = ? AND member_id = ?",
             (chat_id, member_id),
         )
-        return (row[0], row[1]) if row else None
+        return (row[0], row[1], row[2]) if row else None
 
     async def set_role(
         self, conn: aiosqlite.Connection, chat_id: int, member_id: int, role: str, now: int

@@ -50,3 +50,23 @@ async def test_a_burst_from_a_known_member_writes_nothing(double, people, app,
     assert len(opened) == 2  # the member's row, and their private chat's title
     member = await app.bot_data["services"].members.find("binh_le")
     assert member.full_name == "Binh Le Van"
+
+
+async def test_a_guest_taken_off_the_roster_writes_nothing_when_speaking(
+        double, people, app, monkeypatch) -> None:
+    group = people.group
+    await ask(double, people.admin, "/start")
+    await ask(double, people.binh, "/start")
+    await ask(double, people.admin, "/subscribe", chat=group)
+    await ask(double, people.binh, "/whoami", chat=group)
+    removed = await ask(double, people.admin, "/members remove @binh_le", chat=group)
+    assert "Binh Le" in removed["text"]
+    await double.idle(quiet=0.3, timeout=10)
+    opened = count_transactions(app.bot_data["services"].db, monkeypatch)
+    for _ in range(3):
+        await ask(double, people.binh, "/whoami", chat=group)
+    assert opened == []
+    status = await app.bot_data["services"].db.fetchone(
+        "SELECT status FROM chat_members WHERE member_id = (SELECT id FROM members"
+        " WHERE username = 'binh_le')")
+    assert status[0] == "left"
