@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -131,8 +131,13 @@ def _formatted_number(number: int, language: str) -> str:
 
 
 def format_date(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone).date()
-    if _language.get() == "vi":
+    return _formatted_date(moment.astimezone(zone).date(), _language.get())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(local: date, language: str) -> str:
+    """Cached like moments: a list or a document repeats the same few days."""
+    if language == "vi":
         return _babel_date(local, "dd/MM/yyyy", locale="vi")
     return _babel_date(local, "d MMMM yyyy", locale="en")
 
