@@ -17,7 +17,14 @@ from bot.meetings.recurrence import holiday_name
 from bot.numbers import parse_id
 from bot.text import pack_pages
 from handlers.context import NEEDS_UNIT_ADMIN, BotContext, admin_only, reply, unit_here
-from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, after_first_word, arguments
+from handlers.usage import (
+    DATE_FORMS,
+    DATE_PROBLEMS,
+    NO_MEETING,
+    WHOLE_SERIES,
+    after_first_word,
+    arguments,
+)
 
 _MEETING_PROBLEMS = {
     **DATE_PROBLEMS,
@@ -25,8 +32,6 @@ _MEETING_PROBLEMS = {
     "rule": N_("I could not read that repeat rule."),
     "title": N_("The meeting needs a title."),
 }
-# "/cancelmeeting N tất cả" (or "all") stops the whole repeating meeting.
-_WHOLE_SERIES = ("all", "tất cả", "tat ca", "hết", "het", "cả chuỗi", "ca chuoi")
 _OUTCOMES = {
     Outcome.DONE: N_("Meeting #{id} is updated; attendees are told."),
     Outcome.NOT_FOUND: NO_MEETING,
@@ -203,7 +208,7 @@ async def cancelmeeting(update: Update, context: BotContext) -> None:
     meetings = context.services.meetings
     if not await _managed(update, context, number):
         return
-    whole_series = " ".join((context.args or [])[1:]).lower() in _WHOLE_SERIES
+    whole_series = " ".join((context.args or [])[1:]).lower() in WHOLE_SERIES
     if whole_series:
         outcome = await meetings.stop_series(context.member, number)
         done = _("The repeating meeting of #{id} is stopped; attendees are told.")
