@@ -90,13 +90,15 @@ class TaskService:
         creator = scope.member is not None and task.created_by == scope.member.id
         return scope.manages(task.group_chat_id) or (creator and scope.is_admin)
 
-    def may_see(self, scope: Scope, view: TaskView, chat_id: int | None) -> bool:
-        """Its assignees, those who manage it, and its own group (in that group)."""
+    def may_see(self, scope: Scope, view: TaskView, group_id: int | None) -> bool:
+        """Its assignees, those who manage it, and its own group; asked in a group, only that
+        group's own tasks, so nothing of one unit shows in another's group."""
         member = scope.member
         if member is None:
             return False
-        in_its_group = chat_id is not None and chat_id == view.task.group_chat_id
-        return self.manages(scope, view.task) or view.is_assignee(member) or in_its_group
+        if group_id is not None:
+            return group_id == view.task.group_chat_id
+        return self.manages(scope, view.task) or view.is_assignee(member)
 
     # ---- creating ------------------------------------------------------------------------
     async def create(self, actor: Member, scope: Scope, new: TaskRequest) -> Result:

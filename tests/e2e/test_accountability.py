@@ -169,6 +169,11 @@ async def test_a_unit_admin_manages_their_unit_and_is_refused_elsewhere(double, 
     assert cancel["text"].startswith("Xin lỗi, việc này cần quản trị viên")
     subscribe = await ask(double, people.chi, "/subscribe Tên mới", chat=people.group)
     assert subscribe["text"].startswith("Xin lỗi, chỉ quản trị viên của tổ chức")
+    # Even an organisation admin does not see one unit's task in another unit's group.
+    leak = await ask(double, people.admin, "/task 1", chat=other)
+    assert leak["text"].startswith("Không có nhiệm vụ #1 mà đồng chí được xem.")
+    here = await ask(double, people.admin, "/task 1", chat=people.group)
+    assert "Họp chi bộ tháng 12" in here["text"]
 
 
 async def test_the_roster_follows_joins_leaves_rollcall_and_an_import(double, people,
