@@ -14,9 +14,11 @@ from bot.members import MemberService
 from bot.reminders.model import Renderer, Wakeup
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
+from bot.tasks.edits import TaskEditor
 from bot.tasks.extensions import ExtensionService
 from bot.tasks.lists import TaskLists
 from bot.tasks.notify import TaskRenderer
+from bot.tasks.series import TaskSeriesService
 from bot.tasks.service import TaskService
 from bot.units import UnitService
 from bot.units_notify import ExtensionRenderer, UnitRenderer
@@ -39,7 +41,9 @@ class Services:
     access: AccessService
     tasks: TaskService
     task_lists: TaskLists
+    task_edits: TaskEditor
     extensions: ExtensionService
+    task_series: TaskSeriesService
     digest: DigestService
     meetings: MeetingService
     knowledge: KnowledgeService
@@ -54,6 +58,7 @@ class Services:
         member_repository = MemberRepository(db)
         members = MemberService(db, clock, settings.admin_ids)
         tasks = TaskService(db, clock, settings, wakeup)
+        editor = TaskEditor(tasks)
         return cls(
             settings=settings,
             clock=clock,
@@ -64,7 +69,9 @@ class Services:
             access=AccessService(db, members),
             tasks=tasks,
             task_lists=TaskLists(db),
-            extensions=ExtensionService(tasks),
+            task_edits=editor,
+            extensions=ExtensionService(tasks, editor),
+            task_series=TaskSeriesService(tasks),
             digest=DigestService(db, clock, settings, wakeup),
             meetings=MeetingService(db, clock, settings, wakeup),
             knowledge=KnowledgeService(db, clock),

@@ -136,9 +136,9 @@ async def test_meetings_first_middle_last_and_stale_pages(double, people, app, c
     services = app.bot_data["services"]
     for n in range(12):  # 5 a page: 5, 5, 2
         await services.meetings.create(
-            admin, title=f"Họp chuyên đề {n:02d}", place="Phòng họp", agenda="",
-            starts_at=clock.now() + timedelta(days=n + 10), group_chat_id=None,
-            member_ids=[admin.id])
+            admin, await services.access.scope(admin), title=f"Họp chuyên đề {n:02d}",
+            place="Phòng họp", agenda="", starts_at=clock.now() + timedelta(days=n + 10),
+            group_chat_id=None, usernames=["hung_tran"])
     first = await ask_list(double, people.admin, "/meetings", words["meetings"])
     assert shown(first, "Họp chuyên đề", 12) == list(range(5))
     assert set(buttons(first)) == {"1/3", words["next"], words["last"]}
@@ -151,7 +151,7 @@ async def test_meetings_first_middle_last_and_stale_pages(double, people, app, c
     assert shown(middle, "Họp chuyên đề", 12) == list(range(5, 10))
 
     for meeting_id in (11, 12):  # the last page's meetings are cancelled meanwhile
-        await services.meetings.cancel(admin, meeting_id)
+        await services.meetings.cancel(admin, await services.access.scope(admin), meeting_id)
     again = await turn(double, middle, people.admin, buttons(middle)[words["next"]])
     assert shown(again, "Họp chuyên đề", 12) == list(range(5, 10))
     assert set(buttons(again)) == {words["previous"], "2/2"}
