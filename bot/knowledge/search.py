@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.knowledge.folding import exact_words, fold, normalize, words
 from storage.knowledge_entities import Conference, Document, Item, ItemList
@@ -107,48 +108,48 @@ def snippet(title: str, body: str, terms: Sequence[str]) -> str:
     are close together. The body is preferred; a hit only in the title (a code, an alias)
     shows the title.
     """
-    matches = _matcher(terms)
+    matched, phrase = _patterns(tuple(terms))
     for text in (body, title):
         text = " ".join(text.split())
-        words = _folded_words(text)
-        spans = [span for span, word in words if matches(word)]
+        folded = _folded(text)
+        spans = [m.span() for m in matched.finditer(folded)]
         if spans:
-            return _window(text, spans, _phrase_at(words, terms) or _densest(spans))
+            together = phrase.search(folded) if phrase else None
+            return _window(text, spans, (together.start() if together else 0)
+                           or _densest(spans))
     text = " ".join(body.split()) or title
     end = _end(text, 0)
     return html.escape(text[:end]) + ("…" if end < len(text) else "")
 
 
-def _folded_words(text: str) -> list[tuple[tuple[int, int], str]]:
-    """Each word's span and folded form. Folding the whole text at once is several times
-    faster than word by word (it dominated /find); when folding changes the text's length
-    (decomposed marks, ß), spans would shift, so those texts are folded word by word."""
+def _folded(text: str) -> str:
+    """The text folded, each character in its place, so that spans found in it hold in the
+    text. Folding rarely changes a length (decomposed marks, ß); then it goes by character,
+    keeping any that would not fold to one."""
     folded = fold(text)
     if len(folded) == len(text):
-        return [(m.span(), m.group()) for m in _WORD.finditer(folded)]
-    return [(m.span(), fold(m.group())) for m in _WORD.finditer(text)]
+        return folded
+    return "".join(f if len(f := fold(c)) == 1 else c for c in text)
 
 
-def _matcher(terms: Sequence[str]) -> Callable[[str], bool]:
-    """Whether a word matches a term exactly or, both of four letters or more, as a stem
-    (task ~ tasks). Built once per query: it runs on every word of every hit's text."""
-    exact = set(terms)
-    stems = tuple(term for term in terms if len(term) >= 4)
-    prefixes = {stem[:size] for stem in stems for size in range(4, len(stem) + 1)}
+@lru_cache(maxsize=256)
+def _patterns(terms: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern | None]:
+    """(any matching word, the words side by side in order) as regular expressions, so the
+    scan of a hit's text runs in the regex engine: it dominated /find word by word.
 
-    def matches(word: str) -> bool:
-        return word in exact or (len(word) >= 4 and (word in prefixes
-                                                      or word.startswith(stems)))
-
-    return matches
-
-
-def _phrase_at(words: list[tuple[tuple[int, int], str]], terms: Sequence[str]) -> int | None:
-    """Where the words of a query of several words first appear side by side, in order."""
-    size = len(terms)
-    folded = [word for _span, word in words]
-    starts = range(len(words) - size + 1) if size > 1 else range(0)
-    return next((words[n][0][0] for n in starts if folded[n:n + size] == list(terms)), None)
+    A word matches a term exactly or, both of four letters or more, as a stem (task ~ tasks):
+    the word starts with the term, or is a start of it.
+    """
+    stems = [term for term in terms if len(term) >= 4]
+    starts = {stem[:size] for stem in stems for size in range(4, len(stem) + 1)}
+    choices = sorted({*terms, *starts}, key=len, reverse=True)
+    alternatives = [re.escape(stem) + r"\w*" for stem in stems]
+    alternatives += [re.escape(choice) for choice in choices]
+    matched = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+    phrase = None
+    if len(terms) > 1:
+        phrase = re.compile(r"\b" + r"\W+".join(re.escape(term) for term in terms) + r"\b")
+    return matched, phrase
 
 
 def _densest(spans: list[tuple[int, int]]) -> int:
