@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TypeVar
 
 from bot.knowledge.folding import fold
@@ -41,19 +42,26 @@ def best_matches(query: str, candidates: Iterable[tuple[T, str]]) -> list[T]:
     appears once in the answer, in the order first seen. An empty list means nothing matched,
     several mean the query is ambiguous (``137`` is both 137/2024/QH15 and Decision 137).
     """
-    wanted = Counter(_tokens(query))
-    if not wanted:
+    tokens = _tokens(query)
+    if not tokens:
         return []
+    wanted, wanted_key = Counter(tokens), " ".join(sorted(tokens))
     exact: list[T] = []
     partial: list[T] = []
     only_filler = set(wanted) <= _FILLER
     for owner, key in candidates:
-        have = Counter(key.split())
-        if have == wanted:
+        if key == wanted_key:  # keys are sorted tokens: equal keys, equal bags
             _add(exact, owner)
-        elif not only_filler and not wanted - have:
+        elif not only_filler and not wanted - _bag(key):
             _add(partial, owner)
     return exact or partial
+
+
+@lru_cache(maxsize=4096)
+def _bag(key: str) -> Counter[str]:
+    """A stored key's tokens counted; cached, as every lookup compares the same keys (the
+    result is only read)."""
+    return Counter(key.split())
 
 
 def _add(found: list[T], owner: T) -> None:
