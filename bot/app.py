@@ -30,6 +30,17 @@ from handlers.context import BotContext
 log = logging.getLogger(__name__)
 
 
+class CommitteeApplication(Application):
+    """PTB's Application, stopping the reminder dispatcher first: without this, stopping
+    would wait for the whole backlog (the JobQueue waits for its running job)."""
+
+    async def stop(self) -> None:
+        dispatcher = self.bot_data.get("dispatcher")
+        if dispatcher is not None:
+            await dispatcher.stop()
+        await super().stop()
+
+
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
     # Opt in to PTB 23's timedelta durations now (RetryAfter.retry_after), without warnings.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -37,6 +48,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     token = settings.require_token()
     builder = (
         ApplicationBuilder()
+        .application_class(CommitteeApplication)
         .token(token)
         .context_types(ContextTypes(context=BotContext))
         .defaults(
@@ -98,6 +110,8 @@ async def _start_reminders(app: Application, services: Services) -> None:
         TelegramSender(app.bot),
         JobQueueScheduler(app.job_queue),
         default_language=services.settings.default_language,
+        health=services.health,
+        admins=services.members.known_admins,
     )
     app.bot_data["dispatcher"] = dispatcher
     services.wakeup.connect(dispatcher.arm)

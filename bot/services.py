@@ -10,6 +10,7 @@ from bot.knowledge.service import KnowledgeService
 from bot.meetings.notify import MeetingRenderer
 from bot.meetings.service import MeetingService
 from bot.members import MemberService
+from bot.reminders.health import DeliveryHealth
 from bot.reminders.model import Renderer, Wakeup
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
@@ -32,6 +33,7 @@ class Services:
     meetings: MeetingService
     knowledge: KnowledgeService
     wakeup: Wakeup
+    health: DeliveryHealth
     renderers: dict[str, Renderer] = field(default_factory=dict)
 
     @classmethod
@@ -50,6 +52,7 @@ class Services:
             meetings=MeetingService(db, clock, settings, wakeup),
             knowledge=KnowledgeService(db, clock),
             wakeup=wakeup,
+            health=DeliveryHealth(clock),
             renderers={
                 "task": TaskRenderer(task_repository, settings),
                 "digest": DigestRenderer(task_repository, settings),

@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock, epoch
-from bot.reminders.dispatcher import BATCH_SIZE
+from bot.reminders.dispatcher import IN_FLIGHT
 from storage.database import Database
 from storage.members import MemberRepository
 from storage.reminders import NewReminder, ReminderRepository
@@ -111,7 +111,7 @@ async def test_kill_9_mid_burst_then_restart(double: BotApiDouble, tmp_path: Pat
     counts = delivered(double)
     assert all(count >= 1 for count in counts.values()), "a reminder was lost"
     repeats = sum(counts.values()) - BURST
-    assert repeats <= BATCH_SIZE, f"{repeats} repeats: more than the batch in flight"
+    assert repeats <= IN_FLIGHT, f"{repeats} repeats: more than the sends in flight"
     db = Database(path)
     await db.open()
     assert await ReminderRepository(db).status_counts() == {"sent": BURST}
