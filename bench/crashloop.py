@@ -171,7 +171,7 @@ async def dispatch_rate(workdir: Path, reminders: int) -> None:
 
 async def run(args: argparse.Namespace, workdir: Path) -> None:
     burst = args.reminders or (200 if args.quick else BURST)
-    kills = args.kills or (4 if args.quick else KILLS)
+    kills = args.kills if args.kills is not None else (4 if args.quick else KILLS)
     print_crash_loop(await crash_loop(workdir, burst, kills))
     if args.rate:
         await dispatch_rate(workdir, args.rate)

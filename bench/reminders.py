@@ -195,8 +195,8 @@ def print_burst(distinct: LimitedResult, mixed: LimitedResult, repeats: int) -> 
     print(f"  the mixed run took {extra:.1f} s more than the fastest possible", end="")
     if extra > 0.5 and more_than_one_batch(mixed):
         print(f": the one-a-second chat's rows are held back and taken up again\n  one per "
-              f"claim of {CLAIM_SIZE} rows (a claim takes about 2 s at 30/s), so that chat finishes "
-              "last; no other chat waits for it")
+              f"claim of {CLAIM_SIZE} rows (a claim takes about 2 s at 30/s), so that chat "
+              "finishes last; no other chat waits for it")
     else:
         print()
     for run in runs:

@@ -12,6 +12,7 @@ from bot.meetings.service import MeetingService
 from bot.members import MemberService
 from bot.reminders.health import DeliveryHealth
 from bot.reminders.model import Renderer, Wakeup
+from bot.reminders.status import DeliveryStatusService
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
 from bot.tasks.notify import TaskRenderer
@@ -34,6 +35,7 @@ class Services:
     knowledge: KnowledgeService
     wakeup: Wakeup
     health: DeliveryHealth
+    delivery: DeliveryStatusService
     renderers: dict[str, Renderer] = field(default_factory=dict)
 
     @classmethod
@@ -41,6 +43,7 @@ class Services:
         db = Database(settings.database_path)
         wakeup = Wakeup()
         task_repository = TaskRepository(db)
+        health = DeliveryHealth(clock)
         return cls(
             settings=settings,
             clock=clock,
@@ -52,7 +55,8 @@ class Services:
             meetings=MeetingService(db, clock, settings, wakeup),
             knowledge=KnowledgeService(db, clock),
             wakeup=wakeup,
-            health=DeliveryHealth(clock),
+            health=health,
+            delivery=DeliveryStatusService(db, clock, health),
             renderers={
                 "task": TaskRenderer(task_repository, settings),
                 "digest": DigestRenderer(task_repository, settings),

@@ -11,6 +11,7 @@ from handlers import (
     lookups,
     meeting_rsvp,
     meetings,
+    status,
     task_lists,
     tasks,
 )
@@ -23,6 +24,7 @@ def register(app: Application) -> None:
     context.register(app)
     common.register(app)
     admin.register(app)
+    status.register(app)
     tasks.register(app)
     task_lists.register(app)
     lookups.register(app)

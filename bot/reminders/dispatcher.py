@@ -12,7 +12,6 @@ progress. Any failure between claim and save returns the rows to the queue at on
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 from collections import defaultdict
@@ -47,8 +46,6 @@ SWEEP_INTERVAL = 60.0
 CLAIM_SIZE = 64  # rows claimed (and rendered) at a time; they are sent one slot at a time
 # Sends in flight at once; well inside PTB's HTTP connection pool (see bot/app.py).
 IN_FLIGHT = 8  # more only adds HTTP-pool overhead: see bench/reminders.py
-FLUSH_EVERY = 4  # outcomes stored together at most...
-FLUSH_AFTER = 0.25  # ...or after this many seconds, whichever comes first
 RETRY_FIRST = 5  # seconds before the first retry of a transient failure, doubling...
 RETRY_CAP = 180  # ...up to this: an outage is noticed within three minutes of its end
 SEND_TIMEOUT = 5.0  # the longest one send may keep a stopping bot waiting (PTB's read timeout)
@@ -83,48 +80,38 @@ class SaveFailed(RuntimeError):
 
 
 class _Journal:
-    """Outcomes on their way to the database, stored a few at a time.
+    """Outcomes on their way to the database, stored by group commit.
 
-    ``record`` returns once the outcome is stored. A batch is written when ``every`` outcomes
-    wait, when every row being handled is waiting (nothing else will come), or ``after``
-    seconds after the first one arrived.
+    ``record`` returns once the outcome is stored. One writer stores whatever is waiting in
+    one transaction, then whatever arrived meanwhile, and so on: at 30 sends a second each
+    outcome is stored on its own within milliseconds, while at full speed a transaction takes
+    the outcomes of several sends, so the database never competes with the sends.
     """
 
-    def __init__(
-        self, save: Callable[[list[_Result]], Awaitable[None]], active: Callable[[], int],
-        every: int, after: float,
-    ) -> None:
+    def __init__(self, save: Callable[[list[_Result]], Awaitable[None]]) -> None:
         self._save = save
-        self._active = active
-        self.every = every
-        self.after = after
         self._waiting: list[tuple[_Result, asyncio.Future[None]]] = []
-        self._writing = asyncio.Lock()
+        self._writer: asyncio.Task[None] | None = None
 
     async def record(self, result: _Result) -> None:
         stored: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((result, stored))
-        if len(self._waiting) >= min(self.every, self._active()):
-            await self.flush()
-        else:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(stored), self.after)
-            if not stored.done():
-                await self.flush()
-        stored.result()  # raises SaveFailed if the batch it was in could not be stored
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        await asyncio.shield(stored)  # raises SaveFailed if its transaction failed
 
-    async def flush(self) -> None:
-        async with self._writing:
+    async def _write(self) -> None:
+        while self._waiting:
+            await asyncio.sleep(0)  # let the sends that finished in this turn of the loop join
             batch, self._waiting = self._waiting, []
-            if not batch:
-                return
             try:
                 await self._save([result for result, _ in batch])
             except Exception as exc:  # handed to every waiting row, which returns to the queue
                 log.exception("Could not store the outcomes of %d reminders", len(batch))
                 for _, stored in batch:
                     stored.set_exception(SaveFailed(str(exc)))
-                return
+                    stored.exception()  # retrieved here too, in case its sender was stopped
+                continue
             for _, stored in batch:
                 stored.set_result(None)
 
@@ -161,8 +148,7 @@ class Dispatcher:
         self.members = MemberRepository(db)
         self.chats = ChatRepository(db)
         self._slots = asyncio.Semaphore(in_flight)
-        self._active = 0  # rows taken by a slot and not yet stored
-        self._journal = _Journal(self._save, lambda: self._active, FLUSH_EVERY, FLUSH_AFTER)
+        self._journal = _Journal(self._save)
         self._running = asyncio.Lock()
         self._stopping = False
         self._stranded = False  # a run could not return its rows: the next one does
@@ -248,7 +234,6 @@ class Dispatcher:
                     if self._stopping or unsaved:
                         self._slots.release()
                         break
-                    self._active += 1
                     worker = asyncio.create_task(self._work(job, unfinished, unsaved))
                     self._workers.add(worker)
                     worker.add_done_callback(self._workers.discard)
@@ -296,7 +281,6 @@ class Dispatcher:
         except Exception:  # the row stays unfinished, so it goes back to the queue
             log.exception("Unexpected failure delivering reminder %d", job.reminder.id)
         finally:
-            self._active -= 1
             self._slots.release()
 
     async def _deliver(self, job: _Job) -> _Result:

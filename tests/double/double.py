@@ -195,6 +195,10 @@ class BotApiDouble(Observer):
             times=times,
         )
 
+    def clear_failures(self) -> None:
+        """Forget injected failures not used yet (an outage ends)."""
+        self._server.failures.pending.clear()
+
     def migrate_group(self, old_id: int, new_id: int, title: str) -> JSON:
         """Upgrade a group to a supergroup: the old id answers 400 with migrate_to_chat_id."""
         chat = self.add_group(new_id, title, kind="supergroup")
