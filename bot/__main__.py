@@ -29,7 +29,8 @@ class StartupError(RuntimeError):
 def _run() -> None:
     settings = load_settings()
     token = settings.require_token()
-    configure_logging(settings.log_level, secrets=(token,))
+    configure_logging(settings.log_level, secrets=(token,),
+                      message_content=settings.log_message_content)
     app = build_application(settings)
     where = settings.bot_api_base_url or "https://api.telegram.org"
     try:

@@ -24,6 +24,7 @@ from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.telegram_io import JobQueueScheduler, TelegramSender
 from bot.services import Services
 from bot.settings import Settings
+from bot.updates import ChatOrderedUpdateProcessor
 from handlers import menu
 from handlers.context import BotContext
 
@@ -61,6 +62,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         # The dispatcher keeps at most 8 sends in flight, well inside this pool, so a slow
         # answer never turns into a pool time-out for the handlers' own replies.
         .connection_pool_size(64)
+        .concurrent_updates(ChatOrderedUpdateProcessor())
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
     )

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
 from bot.tasks.notify import TaskRenderer
 from bot.tasks.service import TaskService
+from bot.throttle import SenderThrottle
 from storage.database import Database
 from storage.meetings import MeetingRepository
 from storage.tasks import TaskRepository
@@ -36,6 +37,7 @@ class Services:
     wakeup: Wakeup
     health: DeliveryHealth
     delivery: DeliveryStatusService
+    throttle: SenderThrottle
     renderers: dict[str, Renderer] = field(default_factory=dict)
 
     @classmethod
@@ -57,6 +59,7 @@ class Services:
             wakeup=wakeup,
             health=health,
             delivery=DeliveryStatusService(db, clock, health),
+            throttle=SenderThrottle(clock, settings.commands_per_minute),
             renderers={
                 "task": TaskRenderer(task_repository, settings),
                 "digest": DigestRenderer(task_repository, settings),

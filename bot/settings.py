@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     rate_limit: bool = Field(
         True, description="true or false (false only for tests and benchmarks)"
     )
+    commands_per_minute: int = Field(
+        20, ge=1, description="a whole number of commands, like 20"
+    )
+    log_message_content: bool = Field(
+        False, description="true or false (true writes message texts and names to DEBUG logs)"
+    )
 
     @field_validator("bot_token")
     @classmethod

@@ -8,6 +8,7 @@ from handlers import (
     admin,
     common,
     context,
+    guard,
     lookups,
     meeting_rsvp,
     meetings,
@@ -21,6 +22,7 @@ def register(app: Application) -> None:
     # Order matters! Group -1 identifies the sender and sets the language before any command
     # handler of group 0 runs. Within group 0 the first matching handler wins, so the
     # unknown-command fallback is added last.
+    guard.register(app)  # groups -3 and -2: edits and floods stop here
     context.register(app)
     common.register(app)
     admin.register(app)

@@ -66,11 +66,26 @@ async def test_admins_are_told_once_when_the_api_is_back(double, people, app, cl
     for _ in range(8):
         await advance(app, clock, seconds=30)
     alerts = [m["text"] for m in double.messages(people.admin["id"]) if "⚠️" in m["text"]]
-    assert len(alerts) == 1
-    assert alerts[0].startswith("⚠️ Không gửi được nhắc việc trong ")
-    assert "không kết nối được tới Telegram" in alerts[0]
-    status = await ask(double, people.admin, "/status")
-    assert "không kết nối được tới Telegram: " in status["text"]
+    assert alerts == [
+        "⚠️ Không gửi được nhắc việc trong 17 phút (không kết nối được tới Telegram). Việc gửi "
+        "đã hoạt động trở lại; các nhắc việc bị giữ lại đang được gửi."
+    ]
+    await double.wait_for_message(people.admin["id"], contains="⚠️")
+    status = (await ask(double, people.admin, "/status"))["text"]
+    assert status.startswith("Tình hình gửi nhắc việc\nHàng đợi: 10 chờ gửi, 0 đến lúc gửi.")
+    assert "Đã gửi trong một giờ qua: 3." in status
+    assert "• không kết nối được tới Telegram: " in status
+    for _ in range(60):  # another hour: the outage is forgotten, no second alert
+        await advance(app, clock, minutes=1)
+    status = (await ask(double, people.admin, "/status"))["text"]
+    assert "Không có lần gửi lỗi nào từ " in status
+    assert len([m for m in double.messages(people.admin["id"]) if "⚠️" in m["text"]]) == 1
+
+
+@pytest.mark.usefixtures("task_for_two")
+async def test_status_is_for_admins_only(double, people, app) -> None:
+    refusal = await ask(double, people.binh, "/status")
+    assert refusal["text"].startswith("Sorry, only committee admins can use this command.")
 
 
 @pytest.mark.usefixtures("task_for_two")
