@@ -116,8 +116,9 @@ class ReminderRepository:
             [(reminder_id,) for reminder_id in reminder_ids],
         )
 
-    async def skip_superseded(self, now: int) -> list[GivenUp]:
-        """Drop due "before" reminders that a later one, or the deadline itself, replaces.
+    async def skip_superseded(self, now: int, digest_window: int) -> list[GivenUp]:
+        """Drop due "before" reminders that a later one, or the deadline itself, replaces,
+        and digests more than ``digest_window`` seconds late.
 
         After downtime, several reminders of one event may be due at once; the recipient gets
         only the latest, and none once the deadline has passed (the deadline notice covers it).
@@ -126,16 +127,17 @@ class ReminderRepository:
         """
         async with self.db.transaction() as conn, conn.execute(
             "UPDATE reminders SET status = 'skipped'"
-            " WHERE status = 'pending' AND kind = 'before' AND next_at <= :now"
-            " AND (event_at <= :now OR EXISTS ("
+            " WHERE status = 'pending' AND next_at <= :now"
+            " AND (kind = 'digest' AND fire_at < :now - :digest_window"
+            " OR kind = 'before' AND (event_at <= :now OR EXISTS ("
             "   SELECT 1 FROM reminders later WHERE later.status = 'pending'"
             "   AND later.kind = 'before' AND later.event_kind = reminders.event_kind"
             "   AND later.event_id = reminders.event_id"
             "   AND later.member_id IS reminders.member_id"
             "   AND later.chat_id IS reminders.chat_id"
-            "   AND later.fire_at > reminders.fire_at AND later.fire_at <= :now))"
+            "   AND later.fire_at > reminders.fire_at AND later.fire_at <= :now)))"
             " RETURNING id, attempts, error",
-            {"now": now},
+            {"now": now, "digest_window": digest_window},
         ) as cursor:
             rows = await cursor.fetchall()
         return [GivenUp(row[0], row[1], row[2]) for row in rows if row[1] > 0]

@@ -35,6 +35,7 @@ from bot.reminders.model import (
     Sent,
     Unreachable,
 )
+from bot.tasks.digest import CATCH_UP_WINDOW as DIGEST_CATCH_UP
 from storage.chats import ChatRepository
 from storage.database import Database
 from storage.members import Member, MemberRepository
@@ -246,10 +247,11 @@ class Dispatcher:
 
     async def _claim(self) -> list[_Job]:
         now = epoch(self.clock.now())
-        for row in await self.reminders.skip_superseded(now):
+        digest_window = int(DIGEST_CATCH_UP.total_seconds())
+        for row in await self.reminders.skip_superseded(now, digest_window):
             log.warning("Gave up on reminder %d after %d failed attempts (last: %s): a later "
-                        "reminder or the deadline replaces it", row.reminder_id, row.attempts,
-                        row.error)
+                        "reminder or the deadline replaces it, or it is a digest too late to "
+                        "send", row.reminder_id, row.attempts, row.error)
         batch = await self.reminders.claim_due(now, self.claim_size)
         if not batch:
             return []
