@@ -15,6 +15,13 @@ _COLUMNS = (
 )
 
 
+_FINISH = (
+    "UPDATE reminders SET status = :status, attempts = attempts + :attempted,"
+    " sent_at = CASE WHEN :status = 'sent' THEN :at ELSE sent_at END,"
+    " next_at = COALESCE(:next_at, next_at), error = :error WHERE id = :id"
+)
+
+
 @dataclass(frozen=True)
 class NewReminder:
     event_kind: str
@@ -155,16 +162,11 @@ class ReminderRepository:
         return sorted((Reminder(*row) for row in rows), key=lambda r: (r.next_at, r.id))
 
     async def finish(self, conn: aiosqlite.Connection, deliveries: Iterable[Delivery]) -> None:
-        await conn.executemany(
-            "UPDATE reminders SET status = :status, attempts = attempts + :attempted,"
-            " sent_at = CASE WHEN :status = 'sent' THEN :at ELSE sent_at END,"
-            " next_at = COALESCE(:next_at, next_at), error = :error WHERE id = :id",
-            [
-                {"status": d.status, "at": d.at, "next_at": d.next_at, "error": d.error,
-                 "id": d.reminder_id, "attempted": int(d.attempted)}
-                for d in deliveries
-            ],
-        )
+        await conn.executemany(_FINISH, _finish_rows(deliveries))
+
+    async def finish_each(self, deliveries: Iterable[Delivery]) -> None:
+        """Store outcomes that change nothing else, each on its own (see write_each)."""
+        await self.db.write_each(_FINISH, _finish_rows(deliveries))
 
     async def next_pending_at(self) -> int | None:
         row = await self.db.fetchone(
@@ -192,3 +194,11 @@ class ReminderRepository:
         )
         assert row is not None and sent is not None
         return QueueStats(row[0], row[1], row[2], sent[0], sent[1], row[3])
+
+
+def _finish_rows(deliveries: Iterable[Delivery]) -> list[dict[str, object]]:
+    return [
+        {"status": d.status, "at": d.at, "next_at": d.next_at, "error": d.error,
+         "id": d.reminder_id, "attempted": int(d.attempted)}
+        for d in deliveries
+    ]

@@ -361,9 +361,14 @@ class Dispatcher:
         return min(RETRY_FIRST * 2 ** min(attempts, 16), self.retry_cap)
 
     async def _save(self, results: list[_Result]) -> None:
-        """Store outcomes in one transaction."""
-        async with self.db.transaction() as conn:
-            await self._write(conn, results)
+        """Store outcomes: those that change only their own row each on its own (one round
+        trip to the database thread), the others in one transaction with what they change."""
+        plain = [r for r in results if r == _Result(r.delivery)]
+        if plain:
+            await self.reminders.finish_each([r.delivery for r in plain])
+        if len(plain) < len(results):
+            async with self.db.transaction() as conn:
+                await self._write(conn, [r for r in results if r != _Result(r.delivery)])
 
     async def _write(self, conn: aiosqlite.Connection, results: list[_Result]) -> None:
         await self.reminders.finish(conn, [r.delivery for r in results])

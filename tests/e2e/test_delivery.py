@@ -26,6 +26,26 @@ async def statuses(app: Application) -> dict[str, int]:
     return await ReminderRepository(services_of(app).db).status_counts()
 
 
+def lock_outcome_writes(dispatcher, monkeypatch, locked: dict, error: str,
+                        once: bool = False) -> None:
+    """Writing outcomes fails while ``locked["on"]`` (or just once), as with a database
+    locked by another process or a full disk."""
+    repository = dispatcher.reminders
+    finish, finish_each = repository.finish, repository.finish_each
+
+    def failing(write):
+        async def guarded(*args):
+            if locked["on"]:
+                locked["failures"] += 1
+                locked["on"] = not once
+                raise sqlite3.OperationalError(error)
+            await write(*args)
+        return guarded
+
+    monkeypatch.setattr(repository, "finish", failing(finish))
+    monkeypatch.setattr(repository, "finish_each", failing(finish_each))
+
+
 @pytest.fixture
 async def task_for_two(double, people, app) -> None:
     """Task #1 for Binh and Chi, reported to the subscribed group; three reminders per offset."""
@@ -92,17 +112,8 @@ async def test_status_is_for_admins_only(double, people, app) -> None:
 async def test_a_failed_save_returns_the_rows_to_the_queue_at_once(
     double, people, app, clock, monkeypatch
 ) -> None:
-    dispatcher = dispatcher_of(app)
-    finish = dispatcher.reminders.finish
     locked = {"failures": 0, "on": True}  # every write of outcomes fails for a while
-
-    async def failing_finish(conn, deliveries):
-        if locked["on"]:
-            locked["failures"] += 1
-            raise sqlite3.OperationalError("database is locked")
-        await finish(conn, deliveries)
-
-    monkeypatch.setattr(dispatcher.reminders, "finish", failing_finish)
+    lock_outcome_writes(dispatcher_of(app), monkeypatch, locked, "database is locked")
     await advance(app, clock, days=36, hours=9)
     assert locked["failures"] >= 2  # the save, then the attempt to store the outcomes late
     locked["on"] = False
@@ -121,17 +132,8 @@ async def test_a_failed_save_returns_the_rows_to_the_queue_at_once(
 async def test_outcomes_are_stored_late_when_the_save_fails_once(
     double, people, app, clock, monkeypatch
 ) -> None:
-    dispatcher = dispatcher_of(app)
-    finish = dispatcher.reminders.finish
-    locked = {"left": 1}
-
-    async def failing_finish(conn, deliveries):
-        if locked["left"]:
-            locked["left"] -= 1
-            raise sqlite3.OperationalError("disk I/O error")
-        await finish(conn, deliveries)
-
-    monkeypatch.setattr(dispatcher.reminders, "finish", failing_finish)
+    locked = {"failures": 0, "on": True}
+    lock_outcome_writes(dispatcher_of(app), monkeypatch, locked, "disk I/O error", once=True)
     await advance(app, clock, days=36, hours=9)
     assert (await statuses(app)).get("sending", 0) == 0
     for chat in (people.binh["id"], people.chi["id"], people.group["id"]):
