@@ -1,47 +1,79 @@
-# Every target creates the virtualenv and installs what it needs, so each works on a fresh clone.
+# Every target creates the virtualenv and installs what it needs, so each works on a fresh clone
+# with nothing but Python 3.11+ and make.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-TEST_STAMP := $(VENV)/.installed-test
+# `make lock` only: uv resolves for every platform and Python >= 3.11 at once (see README).
+UV_VERSION := 0.13.9
+LOCK_TOOLS := $(VENV)/lock-tools
 
-.PHONY: run test demo locales extract lint bench clean
+.PHONY: setup run test demo locales extract lint bench lock test-newest clean
 
-$(STAMP): pyproject.toml
+# Everything (runtime, test extras, pip, and the setuptools that builds the project) comes from
+# requirements.lock, each file checked against its hash; the project itself is then installed
+# without resolving anything (--no-deps), built by the locked setuptools (--no-build-isolation).
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "make: Python 3.11 or newer is needed; name it with make PYTHON=python3.12 ..." >&2; \
+		exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	PYTHONWARNINGS="ignore:Editable installation" \
+		$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
 
-$(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+setup: $(STAMP)
 
-locales: $(STAMP)
-	$(BIN)/pybabel compile --domain messages --directory locales --statistics
+run: $(STAMP)
+	@$(BIN)/committee-bot run
 
-run: $(STAMP) locales
-	$(BIN)/committee-bot run
-
-demo: $(TEST_STAMP) locales
+demo: $(STAMP)
 	$(BIN)/python -m bot demo
 
-test: $(TEST_STAMP) locales
+test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-# Re-extract the message ids and merge them into both catalogues (then translate, then compile).
+# Not needed to run: a checkout reads its .po files directly and a wheel has them compiled in.
+# This checks that they compile and shows how much of each is translated.
+locales: $(STAMP)
+	$(BIN)/pybabel compile --domain messages --directory locales --statistics
+
+# Re-extract the message ids and merge them into both catalogues (then translate).
 extract: $(STAMP)
 	$(BIN)/pybabel extract --mapping babel.cfg --keywords N_ --sort-by-file \
 		--project committee-bot --output locales/messages.pot bot handlers
 	$(BIN)/pybabel update --domain messages --input-file locales/messages.pot \
 		--output-dir locales --no-fuzzy-matching --ignore-obsolete
 
-lint: $(TEST_STAMP)
+lint: $(STAMP)
 	$(BIN)/ruff check .
 
-bench: $(TEST_STAMP) locales
+bench: $(STAMP)
 	$(BIN)/python bench/reminders.py
 
+# Refresh requirements.lock to the newest releases pyproject.toml allows (then run make test).
+# PyPI only, whatever this machine's pip configuration says, so the hashes are PyPI's.
+lock:
+	test -x $(LOCK_TOOLS)/bin/uv || { $(PYTHON) -m venv $(LOCK_TOOLS) && \
+		$(LOCK_TOOLS)/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(LOCK_TOOLS)/bin/uv pip compile --quiet --no-config --default-index https://pypi.org/simple \
+		--universal --python-version 3.11 --generate-hashes --upgrade \
+		--extra test --group tools --custom-compile-command "make lock" \
+		--output-file requirements.lock pyproject.toml
+
+# The suite against the newest releases, outside the lock: a warning of what `make lock` would
+# bring, which never touches .venv.
+test-newest:
+	rm -rf $(VENV)/newest
+	$(PYTHON) -m venv $(VENV)/newest
+	$(VENV)/newest/bin/python -m pip install --quiet --upgrade pip
+	PYTHONWARNINGS="ignore:Editable installation" \
+		$(VENV)/newest/bin/python -m pip install --quiet --upgrade --group tools -e '.[test]'
+	$(VENV)/newest/bin/ruff check .
+	$(VENV)/newest/bin/python -m pytest -q -p no:cacheprovider
+
 clean:
-	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo build *.egg-info

@@ -1,15 +1,21 @@
 """Command line: ``committee-bot`` runs the bot; ``committee-bot demo`` runs it offline;
-``committee-bot import FILE`` loads a content file as an admin's /import would."""
+``committee-bot import FILE`` loads a content file as an admin's /import would;
+``committee-bot systemd-unit`` prints a unit that runs it as a service."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import sqlite3
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import NoReturn
 
-from telegram import Update
-from telegram.error import InvalidToken, NetworkError
+from telegram import Bot, Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application
 from bot.clock import SystemClock
@@ -17,13 +23,25 @@ from bot.i18n import CatalogueMissingError
 from bot.knowledge.content import ContentError
 from bot.knowledge.loader import Stored
 from bot.knowledge.service import KnowledgeService
-from bot.logs import configure_logging
-from bot.settings import SettingsError, load_settings
+from bot.logs import configure_logging, redact
+from bot.service_unit import render_unit
+from bot.settings import Settings, SettingsError, load_settings
 from storage.database import Database, DatabaseTooNewError
 
 
 class StartupError(RuntimeError):
-    """The bot could not reach Telegram, or Telegram refused the token."""
+    """The bot cannot start as configured; the message says what to change."""
+
+
+class BotApiUnreachableError(StartupError):
+    """Telegram (or BOT_API_BASE_URL) did not answer: worth trying again later."""
+
+
+# Exit statuses: a configuration the user must fix, or a network that may come back (the
+# systemd unit restarts on the second only).
+EXIT_CONFIG = 2
+EXIT_UNREACHABLE = 75  # EX_TEMPFAIL
+REASON_LIMIT = 100  # characters of the Bot API's own explanation
 
 
 def _run() -> None:
@@ -31,20 +49,93 @@ def _run() -> None:
     token = settings.require_token()
     configure_logging(settings.log_level, secrets=(token,),
                       message_content=settings.log_message_content)
+    # Check what start-up needs before PTB starts: its own failed start logs three tracebacks
+    # before the exception we could explain.
+    asyncio.run(_check_can_start(settings, token))
     app = build_application(settings)
-    where = settings.bot_api_base_url or "https://api.telegram.org"
     try:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
-    except InvalidToken:  # PTB's message repeats the token: say it without
-        raise StartupError(
+    except TelegramError as exc:  # the Bot API went away between the check and the start
+        raise _bot_api_error(exc, settings, token) from None
+
+
+async def _check_can_start(settings: Settings, token: str) -> None:
+    """Telegram first (nothing to undo), then the database (created or upgraded if need be)."""
+    bot = Bot(token, **_api_urls(settings))
+    ptb = logging.getLogger("telegram")
+    level = ptb.level
+    ptb.setLevel(logging.CRITICAL)  # PTB logs what it raises; the exception is explained below
+    try:
+        async with bot:  # getMe
+            pass
+    except TelegramError as exc:
+        raise _bot_api_error(exc, settings, token) from None
+    finally:
+        ptb.setLevel(level)
+    async with _database(settings.database_path):
+        pass
+
+
+def _api_urls(settings: Settings) -> dict[str, str]:
+    root = settings.bot_api_base_url
+    return {"base_url": f"{root}/bot", "base_file_url": f"{root}/file/bot"} if root else {}
+
+
+def _bot_api_error(exc: TelegramError, settings: Settings, token: str) -> StartupError:
+    where = settings.bot_api_base_url or "https://api.telegram.org"
+    if isinstance(exc, InvalidToken):  # PTB's message repeats the token: say it without
+        return StartupError(
             f"The Bot API at {where} rejected BOT_TOKEN. Check the token @BotFather gave you "
             "(/mybots → API Token) and put it in .env."
-        ) from None
-    except NetworkError as exc:
-        raise StartupError(
-            f"Cannot reach the Bot API at {where} ({exc.message.replace(token, '[REDACTED]')})."
-            " Check the network, or BOT_API_BASE_URL if you run your own Bot API server."
-        ) from None
+        )
+    reason = redact(exc.message, (token,))
+    if len(reason) > REASON_LIMIT:  # a web server's error page, say
+        reason = reason[: REASON_LIMIT - 1] + "…"
+    if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
+        return BotApiUnreachableError(
+            f"Cannot reach the Bot API at {where} ({reason}). Check the network, or "
+            "BOT_API_BASE_URL if you run your own Bot API server."
+        )
+    return StartupError(
+        f"The Bot API at {where} answered with an error ({reason}). Check BOT_API_BASE_URL: "
+        "leave it empty for Telegram's own servers."
+    )
+
+
+@asynccontextmanager
+async def _database(path: Path) -> AsyncIterator[Database]:
+    """Open (creating or upgrading) the database, or say which file and why not."""
+    db = Database(path)
+    try:
+        # The standard library's sqlite3 first: aiosqlite, failing to open, leaves a thread
+        # behind that reports on a closed event loop.
+        await asyncio.to_thread(_probe, path)
+        await db.open()
+    except (OSError, sqlite3.Error) as exc:
+        raise _database_error(path, exc) from None
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
+def _probe(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()  # reads the header: is it SQLite?
+    finally:
+        conn.close()
+
+
+def _database_error(path: Path, exc: OSError | sqlite3.Error) -> StartupError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    where = str(path) if path.is_absolute() else f"{path} ({path.absolute()})"
+    return StartupError(
+        f"Cannot open the database DATABASE_PATH={where}: {reason}. "
+        "Set DATABASE_PATH in .env to a file in a folder this user may write, like "
+        "data/committee.sqlite3."
+    )
 
 
 def _demo() -> None:
@@ -69,14 +160,10 @@ def _import(path: Path) -> None:
 
 async def _import_data(data: bytes, name: str) -> Stored:
     """Load the shipped content first, as a start would, so the file may refer to it."""
-    db = Database(load_settings().database_path)
-    await db.open()
-    try:
+    async with _database(load_settings().database_path) as db:
         knowledge = KnowledgeService(db, SystemClock())
         await knowledge.load_builtin()
         return await knowledge.import_file(data, name, actor_id=None)
-    finally:
-        await db.close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -86,18 +173,34 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("demo", help="chat with the bot in this terminal, without Telegram")
     importer = sub.add_parser("import", help="add or replace directives, lists and conferences")
     importer.add_argument("file", type=Path, help="a YAML file in the schema of bot/content/")
+    unit = sub.add_parser(
+        "systemd-unit", help="print a systemd unit that runs the bot from this installation"
+    )
+    unit.add_argument("--user", help="the account the bot runs as (default: you)")
+    unit.add_argument("--workdir", type=Path,
+                      help="the folder with .env and data/ (default: this one)")
     args = parser.parse_args(argv)
     try:
         if args.command == "import":
             _import(args.file)
+        elif args.command == "systemd-unit":
+            print(render_unit(args.user, args.workdir), end="")
         else:
             _demo() if args.command == "demo" else _run()
+    except BotApiUnreachableError as exc:
+        _fail(exc, EXIT_UNREACHABLE)
     except (
         SettingsError, CatalogueMissingError, DatabaseTooNewError, ContentError, OSError,
         StartupError,
     ) as exc:
-        print(f"committee-bot: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        _fail(exc, EXIT_CONFIG)
+    except KeyboardInterrupt:  # Ctrl-C while starting
+        raise SystemExit(130) from None
+
+
+def _fail(exc: Exception, status: int) -> NoReturn:
+    print(f"committee-bot: {exc}", file=sys.stderr)
+    raise SystemExit(status) from None
 
 
 if __name__ == "__main__":

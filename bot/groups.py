@@ -6,7 +6,6 @@ from bot.clock import Clock, epoch
 from storage.audit import AuditRepository
 from storage.chats import Chat, ChatRepository
 from storage.database import Database
-from storage.members import Member
 
 
 class GroupService:
@@ -15,17 +14,18 @@ class GroupService:
         self.clock = clock
         self.chats = ChatRepository(db)
         self.audit = AuditRepository(db)
+        # What each chat looked like when last written: the hot path compares with it.
+        self._known: dict[int, tuple[str, str]] = {}
 
-    async def seen(
-        self, chat_id: int, chat_type: str, title: str, member_id: int | None = None
-    ) -> None:
-        """Record a chat and, for a group, who spoke there: a group meeting invites everyone
-        seen in the group."""
+    async def seen(self, chat_id: int, chat_type: str, title: str) -> None:
+        """Record a chat; only a new chat, or one whose type or title changed, is written."""
+        known = self._known.get(chat_id)
+        if known == (chat_type, title):
+            return
         now = epoch(self.clock.now())
         async with self.db.transaction() as conn:
             await self.chats.record_seen(conn, chat_id, chat_type, title, now)
-            if member_id is not None:
-                await self.chats.record_member(conn, chat_id, member_id, now)
+        self._known[chat_id] = (chat_type, title)
 
     async def migrated(self, old_id: int, new_id: int) -> None:
         """Follow a group that Telegram upgraded to a supergroup (it gets a new id)."""
@@ -34,26 +34,7 @@ class GroupService:
             await self.chats.migrate(conn, old_id, new_id, now)
             await self.audit.record(conn, at=now, actor_id=None, action="chat.migrate",
                                     target=f"chat:{old_id}", details=f"to={new_id}")
+        self._known.pop(old_id, None)
 
     async def get(self, chat_id: int) -> Chat | None:
         return await self.chats.get(chat_id)
-
-    async def set_subscribed(self, actor: Member, chat_id: int, subscribed: bool) -> bool:
-        """Change the subscription; return False if it was already in that state."""
-        chat = await self.chats.get(chat_id)
-        if chat is not None and chat.subscribed == subscribed:
-            return False
-        now = epoch(self.clock.now())
-        async with self.db.transaction() as conn:
-            await self.chats.set_subscribed(conn, chat_id, subscribed, actor.telegram_id, now)
-            await self.audit.record(
-                conn,
-                at=now,
-                actor_id=actor.telegram_id,
-                action="subscribe" if subscribed else "unsubscribe",
-                target=f"chat:{chat_id}",
-            )
-        return True
-
-    async def subscribed(self) -> list[Chat]:
-        return await self.chats.subscribed()

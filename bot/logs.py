@@ -23,10 +23,15 @@ class RedactingFormatter(logging.Formatter):
         self.secrets = tuple(secret for secret in secrets if secret)
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self.secrets:
+        return redact(super().format(record), self.secrets)
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """The text with the given secrets, and anything shaped like a bot token, blanked out."""
+    for secret in secrets:
+        if secret:
             text = text.replace(secret, "[REDACTED]")
-        return _TOKEN_PATTERN.sub("[REDACTED]", text)
+    return _TOKEN_PATTERN.sub("[REDACTED]", text)
 
 
 HIDDEN = "[content hidden; LOG_MESSAGE_CONTENT=true shows it]"

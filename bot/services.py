@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.access import AccessService
 from bot.clock import Clock
 from bot.groups import GroupService
 from bot.knowledge.service import KnowledgeService
@@ -15,12 +16,19 @@ from bot.reminders.model import Renderer, Wakeup
 from bot.reminders.status import DeliveryStatusService
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
+from bot.tasks.extensions import ExtensionService
 from bot.tasks.notify import TaskRenderer
+from bot.tasks.series import TaskSeriesService
 from bot.tasks.service import TaskService
 from bot.throttle import SenderThrottle
+from bot.units import UnitService
+from bot.units_notify import ExtensionRenderer, UnitRenderer
 from storage.database import Database
+from storage.extensions import ExtensionRepository
 from storage.meetings import MeetingRepository
+from storage.members import MemberRepository
 from storage.tasks import TaskRepository
+from storage.units import UnitRepository
 
 
 @dataclass
@@ -30,7 +38,11 @@ class Services:
     db: Database
     members: MemberService
     groups: GroupService
+    units: UnitService
+    access: AccessService
     tasks: TaskService
+    extensions: ExtensionService
+    task_series: TaskSeriesService
     digest: DigestService
     meetings: MeetingService
     knowledge: KnowledgeService
@@ -46,13 +58,20 @@ class Services:
         wakeup = Wakeup()
         task_repository = TaskRepository(db)
         health = DeliveryHealth(clock)
+        member_repository = MemberRepository(db)
+        members = MemberService(db, clock, settings.admin_ids)
+        tasks = TaskService(db, clock, settings, wakeup)
         return cls(
             settings=settings,
             clock=clock,
             db=db,
-            members=MemberService(db, clock, settings.admin_ids),
+            members=members,
             groups=GroupService(db, clock),
-            tasks=TaskService(db, clock, settings, wakeup),
+            units=UnitService(db, clock, wakeup),
+            access=AccessService(db, members),
+            tasks=tasks,
+            extensions=ExtensionService(tasks),
+            task_series=TaskSeriesService(tasks),
             digest=DigestService(db, clock, settings, wakeup),
             meetings=MeetingService(db, clock, settings, wakeup),
             knowledge=KnowledgeService(db, clock),
@@ -61,8 +80,11 @@ class Services:
             delivery=DeliveryStatusService(db, clock, health),
             throttle=SenderThrottle(clock, settings.commands_per_minute),
             renderers={
-                "task": TaskRenderer(task_repository, settings),
+                "task": TaskRenderer(task_repository, member_repository, settings),
                 "digest": DigestRenderer(task_repository, settings),
+                "unit": UnitRenderer(UnitRepository(db), member_repository, task_repository),
+                "extension": ExtensionRenderer(ExtensionRepository(db), task_repository,
+                                               member_repository, settings),
                 "meeting": MeetingRenderer(MeetingRepository(db), settings),
             },
         )

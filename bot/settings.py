@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         False, description="true or false (true writes message texts and names to DEBUG logs)"
     )
 
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _empty_token_is_unset(cls, value: object) -> object:
+        """``BOT_TOKEN=`` as .env.example has it means "not set yet", not a malformed token."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:

@@ -9,12 +9,15 @@ from handlers import (
     common,
     context,
     guard,
+    help_menu,
     lookups,
     meeting_rsvp,
     meetings,
     status,
     task_lists,
+    task_parts,
     tasks,
+    units,
 )
 
 
@@ -25,12 +28,16 @@ def register(app: Application) -> None:
     guard.register(app)  # groups -3 and -2: edits and floods stop here
     context.register(app)
     common.register(app)
+    help_menu.register(app)
     admin.register(app)
     status.register(app)
+    units.register(app)
     tasks.register(app)
+    task_parts.register(app)
     task_lists.register(app)
     lookups.register(app)
     meetings.register(app)
-    # Last before the fallback: it reads plain text (an absence reason) the bot asked for.
+    # Last before the fallback: it reads plain text the bot asked for (a new date, an absence
+    # reason).
     meeting_rsvp.register(app)
     common.register_fallback(app)

@@ -10,8 +10,18 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.i18n import N_, _
 from bot.members import RoleChange
+from bot.units import UnitOutcome
 from handlers import menu
-from handlers.context import BotContext, admin_only, person_from, reply
+from handlers.context import (
+    NEEDS_ORG_ADMIN,
+    NEEDS_UNIT_ADMIN,
+    BotContext,
+    admin_only,
+    org_admin_only,
+    person_from,
+    reply,
+)
+from handlers.usage import arguments
 from storage.members import Member
 
 
@@ -67,19 +77,39 @@ _GRANT_ANSWERS = {
 
 @admin_only
 async def grant(update: Update, context: BotContext) -> None:
-    """Make a member an admin."""
+    """Make a member an admin: of the organisation in private, of this unit in its group."""
     await _change_role(update, context, "grant")
 
 
 @admin_only
 async def revoke(update: Update, context: BotContext) -> None:
-    """Take the admin role away from a member."""
+    """Take an admin role away: the organisation's in private, this unit's in its group."""
     await _change_role(update, context, "revoke")
+
+
+_UNIT_ROLE_ANSWERS = {
+    UnitOutcome.DONE: (N_("{name} ({id}) is now an admin of this unit."),
+                       N_("{name} ({id}) is no longer an admin of this unit.")),
+    UnitOutcome.UNCHANGED: (N_("{name} ({id}) is already an admin of this unit."),
+                            N_("{name} ({id}) is not an admin of this unit.")),
+    UnitOutcome.NOT_A_UNIT: (N_("This group is not a unit yet: an organisation admin makes it "
+                                "one with /subscribe."),) * 2,
+    UnitOutcome.NOT_ALLOWED: (NEEDS_UNIT_ADMIN,) * 2,
+    UnitOutcome.NOT_STARTED: (N_("{name} has not written to the bot yet. Ask them to send "
+                                 "/start first, so the role goes to the right account."),) * 2,
+}
 
 
 async def _change_role(update: Update, context: BotContext, command: str) -> None:
     target = await _target(update, context, command)
     if target is None:
+        return
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        await _change_unit_role(update, context, chat.id, target, command == "grant")
+        return
+    if not context.is_org_admin:
+        await reply(update, _(NEEDS_ORG_ADMIN))
         return
     assert context.member is not None
     members = context.services.members
@@ -89,45 +119,78 @@ async def _change_role(update: Update, context: BotContext, command: str) -> Non
         await menu.publish_for_admin(context.bot, target)
     elif result is RoleChange.REVOKED:
         await menu.withdraw_for(context.bot, target)
-    await reply(update, _(_GRANT_ANSWERS[result]).format(name=html.escape(target.display_name)))
+    await reply(update, _(_GRANT_ANSWERS[result]).format(name=_who(target)))
 
 
-@admin_only
+async def _change_unit_role(update: Update, context: BotContext, unit_id: int, target: Member,
+                            admin: bool) -> None:
+    assert context.member is not None
+    outcome = await context.services.units.set_unit_admin(context.member, context.scope,
+                                                          unit_id, target, admin)
+    if outcome is UnitOutcome.DONE:
+        scope = await context.services.access.scope(target)
+        if scope.is_admin:
+            await menu.publish_for_admin(context.bot, target)
+        else:
+            await menu.withdraw_for(context.bot, target)
+    text = _UNIT_ROLE_ANSWERS[outcome][0 if admin else 1]
+    await reply(update, _(text).format(name=html.escape(target.display_name),
+                                       id=target.telegram_id))
+
+
+def _who(member: Member) -> str:
+    """A person named in a role change: full name and Telegram id, so a renamed account
+    cannot be mistaken for another."""
+    if member.telegram_id is None:
+        return html.escape(member.display_name)
+    return _("{name} (id {id})").format(name=html.escape(member.display_name),
+                                        id=member.telegram_id)
+
+
+@org_admin_only
 async def subscribe(update: Update, context: BotContext) -> None:
-    """Send the committee's notifications to this group."""
-    await _set_subscription(update, context, subscribed=True)
+    """Make this group a unit (named after the group, or as given) that receives the
+    committee's notifications."""
+    chat = update.effective_chat
+    message = update.effective_message
+    assert chat is not None and message is not None and context.member is not None
+    if chat.type == ChatType.PRIVATE:
+        await _in_group_only(update, context, "subscribe")
+        return
+    name = arguments(message).strip() or None
+    units = context.services.units
+    outcome = await units.subscribe(context.member, context.scope, chat.id, name)
+    if outcome is UnitOutcome.UNCHANGED:
+        await reply(update, _("This group already receives the committee's notifications."))
+        return
+    unit = await units.get(chat.id)
+    assert unit is not None
+    await reply(update, _("This group is now the unit “{name}” and will receive the "
+                          "committee's notifications. Members join its roster when they write "
+                          "here; send /rollcall so everyone can sign in.").format(
+        name=html.escape(unit.name)))
 
 
-@admin_only
+@org_admin_only
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """Stop the committee's notifications to this group."""
-    await _set_subscription(update, context, subscribed=False)
-
-
-async def _set_subscription(update: Update, context: BotContext, subscribed: bool) -> None:
     chat = update.effective_chat
     assert chat is not None and context.member is not None
     if chat.type == ChatType.PRIVATE:
-        await reply(
-            update,
-            _("Use this command inside the group chat, for example "
-              "<code>/subscribe@{bot}</code>.").format(bot=context.bot.username),
-        )
+        await _in_group_only(update, context, "unsubscribe")
         return
-    changed = await context.services.groups.set_subscribed(context.member, chat.id, subscribed)
-    if subscribed:
-        text = (
-            _("This group will now receive the committee's notifications.")
-            if changed
-            else _("This group already receives the committee's notifications.")
-        )
+    outcome = await context.services.units.unsubscribe(context.member, context.scope, chat.id)
+    if outcome is UnitOutcome.DONE:
+        await reply(update, _("This group will no longer receive the committee's "
+                              "notifications."))
     else:
-        text = (
-            _("This group will no longer receive the committee's notifications.")
-            if changed
-            else _("This group was not receiving notifications.")
-        )
-    await reply(update, text)
+        await reply(update, _("This group was not receiving notifications."))
+
+
+async def _in_group_only(update: Update, context: BotContext, command: str) -> None:
+    await reply(update, _("Use this command inside the group chat, for example "
+                          "<code>/{command}@{bot}</code>.").format(command=command,
+                                                                  bot=context.bot.username))
 
 
 async def migrated(update: Update, context: BotContext) -> None:

@@ -1,4 +1,5 @@
-"""Commands everyone may use: /start, /help, /lang, /whoami; unknown commands and errors."""
+"""Commands everyone may use: /start, /lang, /whoami (/help: help_menu); unknown commands,
+errors."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from telegram.ext import (
 )
 
 from bot.clock import from_epoch
-from bot.commands import commands_for
 from bot.i18n import LANGUAGES, _, format_date, set_language
 from handlers import menu
 from handlers.context import BotContext, reply
@@ -42,20 +42,6 @@ async def start(update: Update, context: BotContext) -> None:
     if context.args:  # came through a "Start" button on a reminder in a group
         await reply(update, _("From now on your reminders come here, privately. Send /tasks "
                               "for your tasks and /meetings for your meetings."))
-
-
-async def help_command(update: Update, context: BotContext) -> None:
-    """List the commands this user may use, each with an example."""
-    lines = [_("<b>Commands you can use</b>")]
-    for command in commands_for(context.is_admin):
-        lines.append(
-            _("/{name} — {description}\n    Example: <code>{example}</code>").format(
-                name=command.name,
-                description=html.escape(_(command.description)),
-                example=html.escape(_(command.example)),
-            )
-        )
-    await reply(update, "\n".join(lines))
 
 
 async def lang(update: Update, context: BotContext) -> None:
@@ -85,23 +71,35 @@ async def whoami(update: Update, context: BotContext) -> None:
     services = context.services
     if member.telegram_id in services.settings.admin_ids:
         role = _("admin (from the bot's settings)")
-    elif context.is_admin:
+    elif context.is_org_admin:
         role = _("admin")
     else:
         role = _("member")
     username = f"@{member.username}" if member.username else _("(none)")
-    await reply(
-        update,
-        _("<b>{name}</b>\nUsername: {username}\nTelegram ID: <code>{id}</code>\n"
-          "Role: {role}\nLanguage: {language}\nKnown since: {since}").format(
-            name=html.escape(member.full_name),
-            username=html.escape(username),
-            id=member.telegram_id,
-            role=role,
-            language=_("Vietnamese") if member.language == "vi" else _("English"),
-            since=format_date(from_epoch(member.created_at), services.settings.zone),
-        ),
+    text = _("<b>{name}</b>\nUsername: {username}\nTelegram ID: <code>{id}</code>\n"
+             "Role: {role}\nLanguage: {language}\nKnown since: {since}").format(
+        name=html.escape(member.full_name),
+        username=html.escape(username),
+        id=member.telegram_id,
+        role=role,
+        language=_("Vietnamese") if member.language == "vi" else _("English"),
+        since=format_date(from_epoch(member.created_at), services.settings.zone),
     )
+    await reply(update, text + await _units_line(context))
+
+
+async def _units_line(context: BotContext) -> str:
+    """The units the member belongs to, marking those they administer."""
+    scope = context.scope
+    names = []
+    for unit_id in sorted(scope.member_units):
+        unit = await context.services.units.get(unit_id)
+        if unit is None:
+            continue
+        name = html.escape(unit.name)
+        names.append(_("{unit} (unit admin)").format(unit=name)
+                     if unit_id in scope.admin_units else name)
+    return "\n" + _("Units: {units}").format(units=", ".join(names)) if names else ""
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -131,7 +129,6 @@ async def on_error(update: object, context: BotContext) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("lang", lang))
     app.add_handler(CommandHandler("whoami", whoami))
     app.add_handler(CallbackQueryHandler(noop, pattern=f"^{NOOP}$"))

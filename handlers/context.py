@@ -8,9 +8,16 @@ from typing import Any
 
 from telegram import Update, User
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackContext, ExtBot, TypeHandler
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackContext,
+    ExtBot,
+    TypeHandler,
+)
 
-from bot.i18n import _, normalize_language, set_language
+from bot.access import NOBODY, Scope
+from bot.i18n import N_, _, normalize_language, set_language
 from bot.members import Person
 from bot.services import Services
 from storage.members import Member
@@ -24,6 +31,7 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     ) -> None:
         super().__init__(application, chat_id, user_id)
         self.member: Member | None = None
+        self.scope: Scope = NOBODY
 
     @property
     def services(self) -> Services:
@@ -31,7 +39,12 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     @property
     def is_admin(self) -> bool:
-        return self.member is not None and self.services.members.is_admin(self.member)
+        """An organisation admin or the admin of some unit."""
+        return self.scope.is_admin
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.scope.org_admin
 
 
 Handler = Callable[[Update, BotContext], Awaitable[Any]]
@@ -49,22 +62,46 @@ def person_from(user: User, default_language: str) -> Person:
 async def identify(update: Update, context: BotContext) -> None:
     """Record the chat and the sender, and speak the sender's language from here on.
 
-    Anyone writing in a private chat can be written to, so that marks them as started.
+    Anyone writing in a private chat can be written to, so that marks them as started; anyone
+    who acts in a unit's group belongs to its roster. Nothing is written when nothing changed.
     """
     services = context.services
     set_language(services.settings.default_language)
     chat = update.effective_chat
     private = chat is not None and chat.type == ChatType.PRIVATE
     user = update.effective_user
-    if user is not None and not user.is_bot:
-        context.member = await services.members.seen(
-            person_from(user, services.settings.default_language), started=private
-        )
-        set_language(context.member.language)
     if chat is not None:
-        speaker = context.member.id if context.member is not None and not private else None
-        await services.groups.seen(chat.id, chat.type, chat.title or chat.full_name or "",
-                                   member_id=speaker)
+        await services.groups.seen(chat.id, chat.type, chat.title or chat.full_name or "")
+    if user is None or user.is_bot or _posted_as_chat(update):
+        await _refuse_nobody(update)
+        return
+    context.member = await services.members.seen(
+        person_from(user, services.settings.default_language), started=private
+    )
+    set_language(context.member.language)
+    if chat is not None and not private and update.chat_member is None:
+        await services.units.joined(chat.id, context.member, "seen")
+    context.scope = await services.access.scope(context.member)
+
+
+def _posted_as_chat(update: Update) -> bool:
+    """A message sent on behalf of the group (anonymous admin) or of a channel."""
+    message = update.effective_message
+    return message is not None and message.sender_chat is not None
+
+
+async def _refuse_nobody(update: Update) -> None:
+    """Whoever writes as the group or a channel is nobody: say so to a command, and stop."""
+    message = update.effective_message
+    if update.callback_query is not None:
+        await update.callback_query.answer(_("Please write as yourself, not as the group or a "
+                                             "channel."), show_alert=True)
+        raise ApplicationHandlerStop
+    if message is not None and (message.text or "").startswith("/"):
+        await reply(update, _("Please write as yourself, not as the group or a channel: "
+                              "turn off “Remain anonymous” in the group's admin settings, or "
+                              "send the command from your own account."))
+    raise ApplicationHandlerStop
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -73,15 +110,32 @@ def admin_only(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def guarded(update: Update, context: BotContext) -> Any:
         if not context.is_admin:
-            await reply(
-                update,
-                _("Sorry, only committee admins can use this command. Send /help to see "
-                  "the commands available to you."),
-            )
+            await reply(update, _(NEEDS_ADMIN))
             return None
         return await handler(update, context)
 
     return guarded
+
+
+def org_admin_only(handler: Handler) -> Handler:
+    """Refuse a command that changes the whole organisation to anyone but its admins."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: BotContext) -> Any:
+        if not context.is_org_admin:
+            await reply(update, _(NEEDS_ORG_ADMIN))
+            return None
+        return await handler(update, context)
+
+    return guarded
+
+
+NEEDS_ADMIN = N_("Sorry, this command is for the organisation's admins and unit admins. Send "
+                 "/help to see the commands available to you.")
+NEEDS_ORG_ADMIN = N_("Sorry, only the organisation's admins can do this (a unit admin cannot). "
+                     "Send /help to see the commands available to you.")
+NEEDS_UNIT_ADMIN = N_("Sorry, this needs an admin of the unit it belongs to, or of the "
+                      "organisation.")
 
 
 async def reply(update: Update, text: str, **kwargs: Any) -> None:
@@ -91,17 +145,14 @@ async def reply(update: Update, text: str, **kwargs: Any) -> None:
         await message.reply_html(text, **kwargs)
 
 
-async def committee_group(update: Update, context: BotContext) -> int | None:
-    """The group a new task or meeting reports to: this group if subscribed; from a private
-    chat, the committee's group when there is exactly one."""
+async def unit_here(update: Update, context: BotContext) -> int | None:
+    """The unit a new task or meeting belongs to: this group, if it is a unit. A private
+    chat belongs to no unit: its work is for the people named and no group hears of it."""
     chat = update.effective_chat
-    assert chat is not None
-    groups = context.services.groups
-    if chat.type != ChatType.PRIVATE:
-        here = await groups.get(chat.id)
-        return chat.id if here is not None and here.subscribed else None
-    subscribed = await groups.subscribed()
-    return subscribed[0].id if len(subscribed) == 1 else None
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return None
+    unit = await context.services.units.get(chat.id)
+    return unit.id if unit is not None else None
 
 
 def register(app: Application) -> None:

@@ -14,8 +14,10 @@ from bot.knowledge.content import ContentError
 from bot.knowledge.loader import Stored
 from bot.text import pack_pages
 from handlers.context import BotContext, admin_only, reply
+from handlers.lookup_views import Texts
 
 SIZE_LIMIT = 1024 * 1024  # bytes: content files are a few kilobytes
+NAME_LENGTH = 80  # characters of an entity's title in the summary
 _CAPTION = re.compile(r"^/import(?:@(\w+))?(?:\s|$)", re.IGNORECASE)
 _KINDS = {"document": N_("document"), "list": N_("list"), "conference": N_("conference")}
 
@@ -62,11 +64,13 @@ def _summary(stored: Stored, name: str) -> list[str]:
     lines = [ngettext("Imported {count} entry from {file}:",
                       "Imported {count} entries from {file}:", stored.count).format(
         count=stored.count, file=html.escape(name))]
-    for template, entries in ((_("• {kind} {key} — added"), stored.added),
-                              (_("• {kind} {key} — replaced"), stored.replaced)):
-        lines += [template.format(kind=_(_KINDS[kind]), key=html.escape(key))
-                  for kind, key in entries]
-    return lines
+    texts = Texts()
+    for template, entries in ((_("• {kind} “{name}” — added"), stored.added),
+                              (_("• {kind} “{name}” — replaced"), stored.replaced)):
+        lines += [template.format(kind=_(_KINDS[entry[0]]),
+                                  name=texts(stored.names[entry], NAME_LENGTH))
+                  for entry in entries]
+    return lines + texts.note()
 
 
 async def import_caption(update: Update, context: BotContext) -> None:

@@ -41,7 +41,7 @@ def search_view(query: str, result: SearchResult) -> Answer:
 def _headline(found: Found, texts: Texts) -> str:
     title = texts(found.title, 160)
     icon = ICONS[found.kind]
-    if found.kind == "document":
+    if found.kind == "document" and found.label:
         return f"{icon} <b>{html.escape(found.label)}</b> — {title}"
     if found.kind == "item":
         assert found.parent is not None

@@ -18,7 +18,14 @@ from bot.i18n import N_, _, current_language, format_date, ngettext
 from bot.knowledge.service import ConferenceView, DocumentView, ItemView, ListView
 from bot.text import pack_pages
 from handlers.paging import callback, page_buttons
-from storage.knowledge_entities import Conference, Document, ItemList, Localized, Ref
+from storage.knowledge_entities import (
+    Conference,
+    Document,
+    Item,
+    ItemList,
+    Localized,
+    Ref,
+)
 
 PREFIX = "kb"  # callback data of lookups: kb:<action>:<number>
 PER_PAGE = 8  # catalogue entries per page: each gets a button, and the page stays short
@@ -29,13 +36,14 @@ _UTC = ZoneInfo("UTC")
 KIND_HEADINGS = {
     "resolution": N_("Resolutions"), "directive": N_("Directives"),
     "regulation": N_("Regulations"), "decision": N_("Decisions"),
-    "programme": N_("Programmes"), "conclusion": N_("Conclusions"),
+    "programme": N_("Programmes"), "project": N_("Projects"), "conclusion": N_("Conclusions"),
     "notice": N_("Notices"), "plan": N_("Plans"), "guidance": N_("Guidance"),
 }
 KIND_TITLES = {
     "resolution": N_("Resolution {code}"), "directive": N_("Directive {code}"),
     "regulation": N_("Regulation {code}"), "decision": N_("Decision {code}"),
-    "programme": N_("Programme {code}"), "conclusion": N_("Conclusion {code}"),
+    "programme": N_("Programme {code}"), "project": N_("Project {code}"),
+    "conclusion": N_("Conclusion {code}"),
     "notice": N_("Notice {code}"), "plan": N_("Plan {code}"), "guidance": N_("Guidance {code}"),
 }
 ICONS = {"document": "📄", "list": "📋", "conference": "🏛", "item": "▫️"}
@@ -107,10 +115,23 @@ def keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | N
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+def code_of(entity: Document | Ref) -> str | None:
+    """A document's official code; None for a document the sources name without one (its
+    title names it) and for lists and conferences."""
+    if isinstance(entity, Document):
+        return entity.code if entity.coded else None
+    return entity.key if entity.kind == "document" and entity.coded else None
+
+
+def document_label(doc: Document, texts: Texts) -> str:
+    """What names a document on a button: its code, or its title when it has none."""
+    return code_of(doc) or texts.plain(doc.title)
+
+
 def _ref_buttons(refs: list[Ref], texts: Texts) -> list[InlineKeyboardButton]:
     buttons = []
     for ref in refs:
-        label = ref.key if ref.kind == "document" else texts.plain(ref.title)
+        label = code_of(ref) or texts.plain(ref.title)
         if ref.kind == "conference" and ref.date:
             label = day(ref.date)
         buttons.append(button(f"{ICONS[ref.kind]} {label}", OPEN[ref.kind], ref.id))
@@ -120,8 +141,7 @@ def _ref_buttons(refs: list[Ref], texts: Texts) -> list[InlineKeyboardButton]:
 def _ref_lines(heading: str, refs: list[Ref], texts: Texts) -> list[str]:
     if not refs:
         return []
-    lines = [_line(texts(ref.title, LINE_TITLE), ref.key if ref.kind == "document" else None,
-                   ref.date) for ref in refs]
+    lines = [_line(texts(ref.title, LINE_TITLE), code_of(ref), ref.date) for ref in refs]
     return ["\n".join([heading, *lines])]
 
 
@@ -157,8 +177,9 @@ def _line(title: str, label: str | None, when: date | None) -> str:
 
 def documents_page(docs: list[Document], page: int) -> Answer:
     texts = Texts()
-    entries = [Entry(_line(texts(doc.title, LINE_TITLE), doc.code, doc.date), doc.code,
-                     ("d", doc.id), _(KIND_HEADINGS[doc.kind])) for doc in docs]
+    entries = [Entry(_line(texts(doc.title, LINE_TITLE), code_of(doc), doc.date),
+                     document_label(doc, texts), ("d", doc.id), _(KIND_HEADINGS[doc.kind]))
+               for doc in docs]
     heading = _("<b>Documents</b> ({count}). Tap one for its summary.").format(count=len(docs))
     return catalogue(heading, entries, page, "dp", texts)
 
@@ -187,17 +208,27 @@ def conferences_page(conferences: list[Conference], page: int) -> Answer:
 
 
 # ---- one entity -------------------------------------------------------------------------
+def _is_code(alias: str) -> bool:
+    """Another spelling of a code (39/NQ-TW, the former 08-QĐ/TU), not a name in words such
+    as "Nghị quyết 39" or "Resolution 39", which would be in one language only."""
+    return " " not in alias and any(ch.isdigit() for ch in alias)
+
+
 def document_view(view: DocumentView) -> Answer:
     texts, doc = Texts(), view.document
-    head = [f"<b>{_(KIND_TITLES[doc.kind]).format(code=html.escape(doc.code))}</b>",
-            f"<i>{texts(doc.title)}</i>"]
+    code = code_of(doc)
+    if code:
+        head = [f"<b>{_(KIND_TITLES[doc.kind]).format(code=html.escape(code))}</b>",
+                f"<i>{texts(doc.title)}</i>"]
+    else:  # the title is how the sources name it
+        head = [f"<b>{texts(doc.title)}</b>"]
     if doc.issuer:
         head.append(_("Issued by: {issuer}").format(issuer=texts(doc.issuer)))
     if doc.date:
         head.append(_("Date: {date}").format(date=day(doc.date)))
-    if doc.aliases:
-        head.append(_("Also written: {aliases}").format(
-            aliases=html.escape(", ".join(doc.aliases))))
+    spellings = [alias for alias in doc.aliases if _is_code(alias)]
+    if spellings:
+        head.append(_("Also written: {aliases}").format(aliases=html.escape(", ".join(spellings))))
     blocks = ["\n".join(head), texts(doc.summary) if doc.summary else ""]
     blocks += _ref_lines(_("<b>Lists that refer to it</b>"), view.lists, texts)
     blocks += _ref_lines(_("<b>Cited at these conferences</b>"), view.conferences, texts)
@@ -205,22 +236,40 @@ def document_view(view: DocumentView) -> Answer:
     return _answer(blocks, texts, button_rows(refs, 2))
 
 
-def list_view(view: ListView) -> Answer:
+def list_view(view: ListView, full: bool = False) -> Answer:
+    """A list's items by their headings, a button each; ``full`` shows every item's whole
+    text instead (a short list people read through, such as /sixtasks), on as many pages as
+    it needs."""
     texts, item_list = Texts(), view.item_list
     head = [f"<b>{texts(item_list.title)}</b>"]
     if item_list.source:
         head.append(_("Source: {source}").format(source=texts(item_list.source)))
     if item_list.date:
         head.append(_("Date: {date}").format(date=day(item_list.date)))
-    items = [_("<b>{number}.</b> {title}").format(number=html.escape(item.number),
-                                                  title=texts(item.title))
-             for item in item_list.items]
-    blocks = ["\n".join(head), "\n".join(items), _("Tap a number to read that item.")]
+    if full:
+        blocks = ["\n".join(head), *[_item_text(item, texts) for item in item_list.items]]
+        numbers = []
+    else:
+        items = [_("<b>{number}.</b> {title}").format(number=html.escape(item.number),
+                                                      title=texts(item.title))
+                 for item in item_list.items]
+        blocks = ["\n".join(head), "\n".join(items), _("Tap a number to read that item.")]
+        numbers = [button(item.number, "i", item.id) for item in item_list.items]
     blocks += _ref_lines(_("<b>Conference</b>"), view.conferences, texts)
     blocks += _ref_lines(_("<b>Documents</b>"), view.documents, texts)
-    numbers = [button(item.number, "i", item.id) for item in item_list.items]
     refs = _ref_buttons(view.conferences, texts) + _ref_buttons(view.documents, texts)
     return _answer(blocks, texts, button_rows(numbers, 6) + button_rows(refs, 2))
+
+
+def _item_text(item: Item, texts: Texts) -> str:
+    """An item's heading, then its whole text and the answer to it, if any."""
+    lines = [_("<b>{number}. {title}</b>").format(number=html.escape(item.number),
+                                                 title=texts(item.title))]
+    if item.detail:
+        lines.append(texts(item.detail))
+    if item.answer:
+        lines.append(_("<b>Answer:</b> {answer}").format(answer=texts(item.answer)))
+    return "\n".join(lines)
 
 
 def item_view(view: ItemView) -> Answer:

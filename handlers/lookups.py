@@ -24,6 +24,7 @@ from handlers.lookup_views import (
     Texts,
     conference_view,
     conferences_page,
+    document_label,
     document_view,
     documents_page,
     item_view,
@@ -33,6 +34,7 @@ from handlers.lookup_views import (
 
 _PRESS = re.compile(rf"^{PREFIX}:(d|l|i|c|dp|lp|cp):(\d+)$")
 SEARCH_LIMIT = 8  # results: enough to choose from, few enough to fit one message
+SUGGESTED_DOCUMENTS = 3  # documents offered when a list's name is a document's
 
 
 async def send(update: Update, context: BotContext, answer: Answer) -> None:
@@ -111,7 +113,9 @@ async def directive(update: Update, context: BotContext) -> None:
         await send(update, context, answer)
     elif docs:
         text = _("Several documents match “{code}”. Which one?").format(code=html.escape(code))
-        await send(update, context, choices(text, [(d.code, "d", d.id) for d in docs]))
+        texts = Texts()
+        await send(update, context, choices(text, [(document_label(d, texts), "d", d.id)
+                                                   for d in docs]))
     else:
         await reply(update, _("No document matches “{code}”. Send /directives to see them "
                               "all, or search the texts with <code>/find {code}</code>.").format(
@@ -123,16 +127,16 @@ async def _well_known(update: Update, context: BotContext, slug: str) -> None:
     if view is None:
         await reply(update, _("That list is not loaded. Send /lists to see the lists."))
         return
-    await send(update, context, list_view(view))
+    await send(update, context, list_view(view, full=True))
 
 
 async def six_tasks(update: Update, context: BotContext) -> None:
-    """Show the "6 key tasks" for commune-level key cadres."""
+    """Show the "6 key tasks" for commune-level key cadres, each in full."""
     await _well_known(update, context, SIX_TASKS)
 
 
 async def eight_tasks(update: Update, context: BotContext) -> None:
-    """Show the "8 tasks" for 2023."""
+    """Show the "8 tasks" for 2023, each in full."""
     await _well_known(update, context, EIGHT_TASKS)
 
 
@@ -150,17 +154,20 @@ async def one_list(update: Update, context: BotContext) -> None:
         assert answer is not None
         await send(update, context, answer)
         return
-    if not found:
+    documents = []
+    if not found:  # a name may be a document's: "5 nhiệm vụ chung" is Decision 137's
+        documents = (await knowledge.find_documents(name))[:SUGGESTED_DOCUMENTS]
         found = await knowledge.similar_lists(name)
         text = _("No list is called “{name}”.").format(name=html.escape(name))
-        if not found:
+        if not found and not documents:
             await reply(update, text + " " + _("Send /lists to see them all."))
             return
         text += " " + _("Did you mean one of these?")
     else:
         text = _("Several lists match “{name}”. Which one?").format(name=html.escape(name))
-    await send(update, context, choices(text, [(texts.plain(tl.title), "l", tl.id)
-                                               for tl in found]))
+    await send(update, context, choices(
+        text, [(document_label(d, texts), "d", d.id) for d in documents]
+        + [(texts.plain(tl.title), "l", tl.id) for tl in found]))
 
 
 async def conference(update: Update, context: BotContext) -> None:

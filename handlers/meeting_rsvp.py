@@ -7,15 +7,21 @@ from zoneinfo import ZoneInfo
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
+from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import callbacks
 from bot.clock import from_epoch
 from bot.i18n import N_, _, format_date, ngettext
 from bot.meetings import render
 from bot.meetings.model import MeetingView, Outcome
-from bot.text import pack_pages
-from handlers.context import BotContext, admin_only, reply
-from handlers.paging import callback
+from bot.numbers import parse_id
+from bot.text import pack_pages, shorten
+from handlers.context import NEEDS_UNIT_ADMIN, BotContext, admin_only, reply
+from handlers.task_parts import take_extension_answer
+from storage.meetings import Attendee
+
+OUT_OF_DATE = N_("This button is out of date.")
 
 _ANSWERS = {
     Outcome.NOT_FOUND: N_("This meeting no longer exists."),
@@ -27,19 +33,22 @@ _ANSWERS = {
 async def on_answer(update: Update, context: BotContext) -> None:
     """Record "Attend" or "Absent"; for an absence, ask why."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    action, _sep, number = query.data.partition(":")
-    if context.member is None:
-        await query.answer()
+    assert query is not None
+    attend = callbacks.MEETING_ATTEND.parse(query.data)
+    values = attend or callbacks.MEETING_ABSENT.parse(query.data)
+    if context.member is None or not values:
+        await query.answer(_(OUT_OF_DATE), show_alert=True)
         return
+    number = values[0]
+    chat = update.effective_chat
     meetings = context.services.meetings
-    outcome = await meetings.respond(context.member, int(number),
-                                     "attend" if action == "ma" else "absent")
+    outcome = await meetings.respond(context.member, number, "attend" if attend else "absent",
+                                     chat.id if chat is not None else None)
     if outcome is Outcome.DONE:
         await query.answer(_("Noted: you will attend meeting #{id}.").format(id=number))
     elif outcome is Outcome.ASK_REASON:
         await query.answer(_("Noted: you will be absent from meeting #{id}.").format(id=number))
-        await _ask_reason(update, context, int(number))
+        await _ask_reason(update, context, number)
     else:
         await query.answer(_(_ANSWERS[outcome]), show_alert=True)
 
@@ -51,8 +60,8 @@ async def _ask_reason(update: Update, context: BotContext, number: int) -> None:
     text = _("{name}, why can you not attend meeting #{id}? Send the reason as your next "
              "message, or press “Skip”.").format(
         name=html.escape(context.member.display_name), id=number)
-    skip = InlineKeyboardMarkup([[InlineKeyboardButton(_("Skip"),
-                                                       callback_data=callback("mk", number))]])
+    skip = InlineKeyboardMarkup([[InlineKeyboardButton(
+        _("Skip"), callback_data=callbacks.MEETING_SKIP_REASON.pack(number))]])
     if chat.type == ChatType.PRIVATE:
         await context.bot.send_message(chat.id, text, reply_markup=skip)
     else:
@@ -62,16 +71,19 @@ async def _ask_reason(update: Update, context: BotContext, number: int) -> None:
 async def on_skip(update: Update, context: BotContext) -> None:
     """Leave the absence without a reason."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    if context.member is not None:
-        await context.services.meetings.give_reason(context.member,
-                                                    int(query.data.partition(":")[2]), None)
+    assert query is not None
+    values = callbacks.MEETING_SKIP_REASON.parse(query.data)
+    if context.member is None or not values:
+        await query.answer(_(OUT_OF_DATE), show_alert=True)
+        return
+    await context.services.meetings.give_reason(context.member, values[0], None)
     await query.answer(_("Noted."))
     await query.edit_message_reply_markup(None)
 
 
 async def on_reason(update: Update, context: BotContext) -> None:
-    """Take a member's next message as the reason for the absence the bot asked about."""
+    """Take a member's next message as the answer the bot asked for: the new date of an
+    extension request, or the reason for an absence."""
     message = update.effective_message
     if message is None or context.member is None or not message.text:
         return
@@ -79,6 +91,8 @@ async def on_reason(update: Update, context: BotContext) -> None:
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
             return
+    elif await take_extension_answer(update, context):
+        return
     meetings = context.services.meetings
     meeting_id = await meetings.awaiting_reason(context.member)
     if meeting_id is None:
@@ -93,11 +107,18 @@ def _names(view: MeetingView, response: str | None, with_reasons: bool = False) 
     if not people:
         return "—"
     if with_reasons:
-        return "; ".join(
-            html.escape(a.member.display_name) + (f" ({html.escape(a.reason)})" if a.reason
-                                                  else "")
-            for a in people)
+        return "; ".join(_absence(a) for a in people)
     return ", ".join(html.escape(a.member.display_name) for a in people)
+
+
+def _absence(attendee: Attendee) -> str:
+    """A name with the reason given and the admin's judgement of it."""
+    text = html.escape(attendee.member.display_name)
+    if attendee.reason:
+        text += f" ({html.escape(attendee.reason)})"
+    if attendee.excused is not None:
+        text += " — " + (_("excused") if attendee.excused else _("not excused"))
+    return text
 
 
 def _rate(attend: int, invited: int) -> str:
@@ -107,52 +128,101 @@ def _rate(attend: int, invited: int) -> str:
 
 
 def attendance_report(view: MeetingView, zone: ZoneInfo) -> str:
+    """Who attends, who is absent (with reasons: admins only), who has not answered."""
     meeting = view.meeting
     attend = len(view.answered("attend"))
+    absent = view.answered("absent")
+    excused = sum(1 for a in absent if a.excused)
+    unexcused = sum(1 for a in absent if a.excused is False)
     return "\n".join([
         _("<b>Attendance, meeting {title}</b>").format(title=render.title(meeting)),
         render.when(meeting, zone),
         "",
         _("✅ Attend ({count}): {names}").format(count=attend, names=_names(view, "attend")),
-        _("❌ Absent ({count}): {names}").format(count=len(view.answered("absent")),
+        _("❌ Absent ({count}): {names}").format(count=len(absent),
                                                 names=_names(view, "absent", True)),
         _("❔ Not answered ({count}): {names}").format(count=len(view.answered(None)),
                                                       names=_names(view, None)),
         "",
         _("Attendance rate: {rate}").format(rate=_rate(attend, len(view.attendees))),
+        _("Absences: {excused} excused, {unexcused} not excused, {open} not yet judged.").format(
+            excused=excused, unexcused=unexcused, open=len(absent) - excused - unexcused),
     ])
+
+
+# Absences offered for judging with buttons in one report; the rest by a later report.
+JUDGE_ROWS = 10
+
+
+def _attendance_buttons(view: MeetingView) -> InlineKeyboardMarkup | None:
+    meeting_id = view.meeting.id
+    rows = []
+    silent = len(view.answered(None))
+    if silent and view.meeting.is_scheduled:
+        rows.append([InlineKeyboardButton(
+            _("🔔 Remind the {count} who have not answered").format(count=silent),
+            callback_data=callbacks.MEETING_NUDGE.pack(meeting_id))])
+    for attendee in view.answered("absent")[:JUDGE_ROWS]:
+        name = shorten(attendee.member.display_name, 20)
+        member_id = attendee.member.id
+        rows.append([
+            InlineKeyboardButton(_("✔ {name}: excused").format(name=name),
+                                 callback_data=callbacks.MEETING_EXCUSED.pack(meeting_id,
+                                                                              member_id)),
+            InlineKeyboardButton(_("✖ not excused"),
+                                 callback_data=callbacks.MEETING_UNEXCUSED.pack(meeting_id,
+                                                                                member_id)),
+        ])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 @admin_only
 async def attendance(update: Update, context: BotContext) -> None:
-    """Who attends, who is absent and why, who has not answered; or recent rates."""
+    """Who attends, who is absent and why, who has not answered; or recent rates. Reasons
+    are for admins only: typed in a group, the answer comes privately."""
     if not context.args:
         await _recent_rates(update, context)
         return
-    if not context.args[0].lstrip("#").isdigit():
+    number = parse_id(context.args[0])
+    if number is None:
         await reply(update, _("Example: <code>/attendance 3</code>, or <code>/attendance</code> "
                               "for the last meetings' rates."))
         return
-    number = int(context.args[0].lstrip("#"))
     view = await context.services.meetings.view(number)
-    if view is None:
+    if view is None or not context.scope.manages(view.meeting.group_chat_id):
         await reply(update, _(_ANSWERS[Outcome.NOT_FOUND]))
         return
-    silent = len(view.answered(None))
-    markup = None
-    if silent and view.meeting.is_scheduled:
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-            _("🔔 Remind the {count} who have not answered").format(count=silent),
-            callback_data=callback("mn", number))]])
-    await reply(update, attendance_report(view, context.services.settings.zone),
-                reply_markup=markup)
+    await _privately(update, context, attendance_report(view, context.services.settings.zone),
+                     _attendance_buttons(view))
+
+
+async def _privately(update: Update, context: BotContext, text: str,
+                     markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer in the private chat; in a group, say there that the answer went privately."""
+    chat = update.effective_chat
+    assert context.member is not None and context.member.telegram_id is not None
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        await reply(update, text, reply_markup=markup)
+        return
+    try:
+        await context.bot.send_message(context.member.telegram_id, text, reply_markup=markup)
+    except Forbidden:
+        await reply(update, _("Attendance shows absence reasons, so I send it privately: open "
+                              "@{bot} and press Start, then ask again.").format(
+            bot=context.bot.username))
+        return
+    await reply(update, _("I have sent the attendance to you privately."))
 
 
 async def _recent_rates(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     group = chat.id if chat is not None and chat.type != ChatType.PRIVATE else None
+    if group is not None and not context.scope.manages(group):
+        await reply(update, _(NEEDS_UNIT_ADMIN))
+        return
     meetings = context.services.meetings
-    recent = await meetings.recent(group)
+    recent = [v for v in await meetings.recent(group, limit=20)
+              if context.scope.manages(v.meeting.group_chat_id)][:5]
     if not recent:
         await reply(update, _("No meeting has taken place yet."))
         return
@@ -176,19 +246,51 @@ async def _recent_rates(update: Update, context: BotContext) -> None:
 async def on_nudge(update: Update, context: BotContext) -> None:
     """Remind only those who have not answered (admins only)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    if not context.is_admin or context.member is None:
-        await query.answer(_("Only admins can do that."), show_alert=True)
+    assert query is not None
+    values = callbacks.MEETING_NUDGE.parse(query.data)
+    if not values or context.member is None:
+        await query.answer(_(OUT_OF_DATE), show_alert=True)
         return
-    count = await context.services.meetings.nudge(context.member,
-                                                  int(query.data.partition(":")[2]))
+    view = await context.services.meetings.view(values[0])
+    if view is None or not context.scope.manages(view.meeting.group_chat_id):
+        await query.answer(_(NEEDS_UNIT_ADMIN), show_alert=True)
+        return
+    count = await context.services.meetings.nudge(context.member, values[0])
     await query.answer(ngettext("Reminded {count} member.", "Reminded {count} members.",
                                 count).format(count=count))
 
 
+async def on_judge(update: Update, context: BotContext) -> None:
+    """An admin marks one absence excused or not; the report is redrawn."""
+    query = update.callback_query
+    assert query is not None
+    excused = callbacks.MEETING_EXCUSED.parse(query.data)
+    values = excused or callbacks.MEETING_UNEXCUSED.parse(query.data)
+    if not values or context.member is None:
+        await query.answer(_(OUT_OF_DATE), show_alert=True)
+        return
+    meetings = context.services.meetings
+    view = await meetings.view(values[0])
+    if view is None or not context.scope.manages(view.meeting.group_chat_id):
+        await query.answer(_(NEEDS_UNIT_ADMIN), show_alert=True)
+        return
+    outcome = await meetings.judge_absence(context.member, values[0], values[1], bool(excused))
+    if outcome is not Outcome.DONE:
+        await query.answer(_(OUT_OF_DATE), show_alert=True)
+        return
+    await query.answer(_("Noted."))
+    view = await meetings.view(values[0])
+    assert view is not None
+    await query.edit_message_text(attendance_report(view, context.services.settings.zone),
+                                  reply_markup=_attendance_buttons(view))
+
+
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("attendance", attendance))
-    app.add_handler(CallbackQueryHandler(on_answer, pattern=r"^m[ax]:\d+$"))
-    app.add_handler(CallbackQueryHandler(on_skip, pattern=r"^mk:\d+$"))
-    app.add_handler(CallbackQueryHandler(on_nudge, pattern=r"^mn:\d+$"))
+    for kind in (callbacks.MEETING_ATTEND, callbacks.MEETING_ABSENT):
+        app.add_handler(CallbackQueryHandler(on_answer, pattern=kind.matches))
+    app.add_handler(CallbackQueryHandler(on_skip, pattern=callbacks.MEETING_SKIP_REASON.matches))
+    app.add_handler(CallbackQueryHandler(on_nudge, pattern=callbacks.MEETING_NUDGE.matches))
+    for kind in (callbacks.MEETING_EXCUSED, callbacks.MEETING_UNEXCUSED):
+        app.add_handler(CallbackQueryHandler(on_judge, pattern=kind.matches))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_reason))

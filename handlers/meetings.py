@@ -14,9 +14,17 @@ from bot.meetings.calendar import meetings_calendar
 from bot.meetings.command import MeetingInputError, parse_meeting_edit, parse_new_meeting
 from bot.meetings.model import MeetingView, Outcome
 from bot.meetings.recurrence import holiday_name
+from bot.numbers import parse_id
 from bot.text import pack_pages
-from handlers.context import BotContext, admin_only, committee_group, reply
-from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, after_first_word, arguments
+from handlers.context import NEEDS_UNIT_ADMIN, BotContext, admin_only, reply, unit_here
+from handlers.usage import (
+    DATE_FORMS,
+    DATE_PROBLEMS,
+    NO_MEETING,
+    WHOLE_SERIES,
+    after_first_word,
+    arguments,
+)
 
 _MEETING_PROBLEMS = {
     **DATE_PROBLEMS,
@@ -50,9 +58,19 @@ def _now(context: BotContext) -> int:
 
 
 def _number(context: BotContext) -> int | None:
-    if context.args and context.args[0].lstrip("#").isdigit():
-        return int(context.args[0].lstrip("#"))
-    return None
+    return parse_id(context.args[0]) if context.args else None
+
+
+async def _managed(update: Update, context: BotContext, number: int) -> bool:
+    """Whether the asker may change this meeting; answers the refusal itself."""
+    view = await context.services.meetings.view(number)
+    if view is None:
+        await reply(update, _(_OUTCOMES[Outcome.NOT_FOUND]).format(id=number))
+        return False
+    if not context.scope.manages(view.meeting.group_chat_id):
+        await reply(update, _(NEEDS_UNIT_ADMIN))
+        return False
+    return True
 
 
 @admin_only
@@ -68,12 +86,15 @@ async def addmeeting(update: Update, context: BotContext) -> None:
     except MeetingInputError as exc:
         await reply(update, _usage(exc.problem))
         return
-    group_id = await committee_group(update, context)
-    named = await services.members.named(request.usernames)
-    if group_id is None and not named:
-        await reply(update, _("Who should attend? Name them with @username, or use the command "
-                              "in a subscribed group.") + "\n" + _usage(None))
+    group_id = await unit_here(update, context)
+    if group_id is not None and not context.scope.manages(group_id):
+        await reply(update, _(NEEDS_UNIT_ADMIN))
         return
+    if group_id is None and not request.usernames:
+        await reply(update, _("Who should attend? Name them with @username, or use the command "
+                              "in a unit's group to invite its roster.") + "\n" + _usage(None))
+        return
+    named = await services.members.named(request.usernames)
     fields = {"title": request.title, "place": request.place, "agenda": request.agenda,
               "group_chat_id": group_id, "member_ids": [m.id for m in named]}
     if request.recurrence is not None:
@@ -128,7 +149,8 @@ async def _visible(update: Update, context: BotContext, number: int) -> MeetingV
     if view is None or context.member is None:
         return None
     in_its_group = chat is not None and chat.id == view.meeting.group_chat_id
-    if context.is_admin or view.invites(context.member) or in_its_group:
+    if context.scope.manages(view.meeting.group_chat_id) or view.invites(context.member) \
+            or in_its_group:
         return view
     return None
 
@@ -167,6 +189,8 @@ async def editmeeting(update: Update, context: BotContext) -> None:
         await reply(update, _(_MEETING_PROBLEMS[exc.problem]) + "\n" + example)
         return
     assert context.member is not None
+    if not await _managed(update, context, number):
+        return
     outcome = await services.meetings.edit(context.member, number, starts_at=edit.starts_at,
                                            place=edit.place, title=edit.title)
     await reply(update, _(_OUTCOMES[outcome]).format(id=number))
@@ -182,7 +206,9 @@ async def cancelmeeting(update: Update, context: BotContext) -> None:
         return
     assert context.member is not None
     meetings = context.services.meetings
-    whole_series = len(context.args or []) > 1 and context.args[1].lower() in ("all", "hết")
+    if not await _managed(update, context, number):
+        return
+    whole_series = " ".join((context.args or [])[1:]).lower() in WHOLE_SERIES
     if whole_series:
         outcome = await meetings.stop_series(context.member, number)
         done = _("The repeating meeting of #{id} is stopped; attendees are told.")
@@ -204,6 +230,8 @@ async def minutes(update: Update, context: BotContext) -> None:
                               "báo cáo trước 20/12</code>"))
         return
     assert context.member is not None
+    if not await _managed(update, context, number):
+        return
     outcome = await context.services.meetings.set_minutes(context.member, number, text)
     answer = _("Conclusions saved for meeting #{id}.") if outcome is Outcome.DONE \
         else _(_OUTCOMES[outcome])

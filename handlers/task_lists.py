@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import callbacks
 from bot.clock import from_epoch
 from bot.i18n import N_, _, format_date
+from bot.numbers import parse_id
 from bot.tasks import render
-from bot.tasks.service import TaskView
+from bot.tasks.model import TaskView
 from bot.text import pack_pages
 from handlers.context import BotContext, admin_only, reply
 from handlers.paging import CALLBACK_LIMIT, page_keyboard
@@ -32,7 +35,7 @@ def _now(context: BotContext) -> int:
 
 def _pages(views: list[TaskView], heading: str, context: BotContext) -> list[str]:
     now, zone = _now(context), context.services.settings.zone
-    lines = [render.line(v.task, v.assignees, now, zone) for v in views]
+    lines = [render.line(v, now, zone) for v in views]
     return [f"{heading}\n\n{page}" for page in pack_pages(lines)]
 
 
@@ -78,13 +81,18 @@ async def all_tasks(update: Update, context: BotContext, argument: str | None = 
     if where is None and argument.startswith("@"):
         member = await context.services.members.find(argument)
         where = TaskFilter(member_id=member.id) if member else None
+    if where is not None and where.tag:
+        where = replace(where, tag=await context.services.knowledge.official_code(where.tag))
     if where is None:
         await reply(update, _("I don't understand that filter. Examples: "
                               "<code>/alltasks</code>, <code>/alltasks overdue</code>, "
                               "<code>/alltasks @username</code>, "
                               "<code>/alltasks #39-NQ/TW</code>"))
         return
-    views = await context.services.tasks.open_matching(where)
+    chat = update.effective_chat
+    if chat is not None and chat.type != "private":
+        where = TaskFilter(**{**where.__dict__, "group_chat_id": chat.id})  # this unit only
+    views = await context.services.tasks.open_matching(context.scope, where)
     if not views:
         await reply(update, _("No open tasks match."))
         return
@@ -121,21 +129,28 @@ async def on_page(update: Update, context: BotContext) -> None:
 
 async def task_details(update: Update, context: BotContext) -> None:
     """Show one task: to its assignees, to admins, and in its own group."""
-    member = context.member
-    if not context.args or not context.args[0].lstrip("#").isdigit() or member is None:
+    number = parse_id(context.args[0]) if context.args else None
+    if number is None:
         await reply(update, _("Which task? Example: <code>/task 12</code>"))
         return
-    number = int(context.args[0].lstrip("#"))
-    view = await context.services.tasks.view(number)
+    tasks = context.services.tasks
+    view = await tasks.view(number)
     chat = update.effective_chat
-    in_its_group = view is not None and chat is not None and chat.id == view.task.group_chat_id
-    if view is None or not (context.is_admin or view.is_assignee(member) or in_its_group):
+    if view is None or not tasks.may_see(context.scope, view, chat.id if chat else None):
         await reply(update, _("There is no task #{id} that you can see. Send /tasks to see "
                               "your tasks.").format(id=number))
         return
     creator = await context.services.members.by_id(view.task.created_by)
-    await reply(update, render.details(view.task, view.assignees, creator, _now(context),
-                                       context.services.settings.zone))
+    markup = None
+    still_open = len(view.with_status("open"))
+    if view.task.is_open and still_open and tasks.manages(context.scope, view.task):
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(
+            _("🔔 Remind the {count} not done").format(count=still_open),
+            callback_data=callbacks.TASK_REMIND_OPEN.pack(view.task.id))]])
+    text = render.details(view, creator, _now(context), context.services.settings.zone)
+    pages = pack_pages(text.split("\n"), separator="\n")
+    for number_of_page, page in enumerate(pages, 1):
+        await reply(update, page, reply_markup=markup if number_of_page == len(pages) else None)
 
 
 @admin_only

@@ -1,168 +1,250 @@
-"""Task commands that change things: /addtask, /edittask, /canceltask, /done, and the
-"Done" / "Snooze" buttons on reminders."""
+"""Task commands that create or change a task: /addtask, /edittask, /canceltask, /excuse."""
 
 from __future__ import annotations
 
 import html
 
 from telegram import Update
-from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
-from bot.dates import DateError, DateProblem, parse_moment
+from bot.dates import DateProblem
 from bot.i18n import N_, _, format_datetime
+from bot.numbers import parse_id
 from bot.tasks import render
-from bot.tasks.command import TaskInputError, parse_new_task
-from bot.tasks.service import Change, TaskView
-from handlers.context import BotContext, admin_only, committee_group, person_from, reply
-from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, arguments
+from bot.tasks.command import (
+    RepeatingTask,
+    TaskInputError,
+    parse_new_task,
+    parse_repeating_task,
+    parse_task_edit,
+)
+from bot.tasks.model import Outcome, Result
+from bot.tasks.service import TaskEdit, TaskRequest
+from handlers.context import (
+    NEEDS_UNIT_ADMIN,
+    BotContext,
+    admin_only,
+    person_from,
+    reply,
+    unit_here,
+)
+from handlers.usage import (
+    DATE_FORMS,
+    DATE_PROBLEMS,
+    NO_MEETING,
+    WHOLE_SERIES,
+    after_first_word,
+    arguments,
+    date_problem,
+)
+
+# What every outcome of a change says to the person who asked for it.
+ANSWERS = {
+    Outcome.PART_DONE: N_("Your part of task #{id} is done ({progress}). Thank you!"),
+    Outcome.TASK_DONE: N_("Task #{id} is done: every part is finished. Thank you!"),
+    Outcome.EXCUSED: N_("Excused from task #{id} ({progress})."),
+    Outcome.CANCELLED: N_("Task #{id} is cancelled; its reminders are withdrawn and its "
+                          "assignees are told."),
+    Outcome.EDITED: N_("Task #{id} is updated; reminders are re-planned and its assignees are "
+                       "told."),
+    Outcome.NOT_FOUND: N_("There is no task #{id}. Send /tasks to see your tasks."),
+    Outcome.NOT_OPEN: N_("Task #{id} is already done."),
+    Outcome.WAS_CANCELLED: N_("Task #{id} was cancelled; there is nothing more to do for it."),
+    Outcome.ALREADY_DONE: N_("That part of task #{id} is already finished."),
+    Outcome.NOT_ASSIGNEE: N_("Task #{id} is not assigned to you. Send /tasks to see yours."),
+    Outcome.NOT_ALLOWED: NEEDS_UNIT_ADMIN,
+    Outcome.NEED_ASSIGNEE: N_("Task #{id} must keep at least one assignee."),
+    Outcome.NOT_REPEATING: N_("Task #{id} is not a repeating task."),
+    Outcome.SERIES_STOPPED: N_("The repeating task of #{id} is stopped: no more occurrences, "
+                               "and those not yet due are cancelled."),
+}
 
 
-def _addtask_usage(problem: DateProblem | str | None) -> str:
-    lines = [_(DATE_PROBLEMS[problem])] if problem is not None else []
+def answer(result: Result, task_id: int) -> str:
+    """The reply to a change, with the progress where there is one."""
+    if result.outcome is Outcome.NOT_ASSIGNEE and result.names:
+        return _("{names} are not assignees of task #{id}.").format(
+            names=render.names(list(result.names)), id=task_id)
+    progress = render.progress(result.view) if result.view is not None else ""
+    return _(ANSWERS[result.outcome]).format(id=task_id, progress=progress)
+
+
+def _addtask_usage(problem: DateProblem | str | None, said: str | None = None) -> str:
+    lines = [said or _(DATE_PROBLEMS[problem])] if problem is not None else []
     lines.append(_("Usage: <code>/addtask @user1 @user2 31/12/2026 17:00 Báo cáo sơ kết "
                    "Nghị quyết 39 #39-NQ/TW</code>"))
     lines.append(_(DATE_FORMS))
     lines.append(_("Name the assignees with @username (or reply to a member's message); in a "
-                   "subscribed group with no one named, the task belongs to the group. "
-                   "#code links the task to a directive."))
+                   "unit's group with no one named, the task goes to everyone on its roster. "
+                   "#code links the task to a directive, !khẩn or !hỏa tốc marks it urgent."))
     return "\n".join(lines)
 
 
 @admin_only
 async def addtask(update: Update, context: BotContext) -> None:
-    """Assign a task with a deadline."""
+    """Assign a task with a deadline, to named people or to the whole unit."""
     message = update.effective_message
     assert message is not None and context.member is not None
     services = context.services
     settings = services.settings
     try:
-        request = parse_new_task(arguments(message), services.clock.now(), settings.zone,
-                                 settings.task_default_time)
+        repeating = parse_repeating_task(arguments(message))
+        if repeating is not None:
+            await _add_repeating(update, context, repeating)
+            return
+        parsed = parse_new_task(arguments(message), services.clock.now(), settings.zone,
+                                settings.task_default_time)
     except TaskInputError as exc:
-        await reply(update, _addtask_usage(exc.problem))
+        said = date_problem(exc.problem, exc.detail, settings.zone)
+        await reply(update, _addtask_usage(exc.problem, said))
         return
     members = []
     replied = message.reply_to_message
     if replied and replied.from_user and not replied.from_user.is_bot:
         members.append(await services.members.seen(
             person_from(replied.from_user, settings.default_language)))
-    if request.meeting_id and await services.meetings.view(request.meeting_id) is None:
-        await reply(update, _(NO_MEETING).format(id=request.meeting_id))
+    if parsed.meeting_id and await services.meetings.view(parsed.meeting_id) is None:
+        await reply(update, _(NO_MEETING).format(id=parsed.meeting_id))
         return
-    group_id = await committee_group(update, context)
-    if not request.usernames and not members and group_id is None:
-        await reply(update, _("Who is the task for?") + "\n" + _addtask_usage(None))
-        return
-    view = await services.tasks.create(
-        context.member, title=request.title, due=request.due, usernames=request.usernames,
-        members=members, tag=request.tag, group_chat_id=group_id, meeting_id=request.meeting_id,
-    )
-    await reply(update, _created(view, context))
+    tag = await services.knowledge.official_code(parsed.tag) if parsed.tag else None
+    request = TaskRequest(
+        title=parsed.title, due=parsed.due, usernames=tuple(parsed.usernames),
+        members=tuple(members), tag=tag, unit_id=await unit_here(update, context),
+        meeting_id=parsed.meeting_id, priority=parsed.priority)
+    result = await services.tasks.create(context.member, context.scope, request)
+    if result.outcome is Outcome.CREATED:
+        await reply(update, _created(result, context))
+    else:
+        await _refused(update, result)
 
 
-def _created(view: TaskView, context: BotContext) -> str:
+async def _add_repeating(update: Update, context: BotContext, repeating: RepeatingTask) -> None:
+    """A task with a repeat rule in place of its deadline: its occurrences a month ahead."""
+    assert context.member is not None
+    services = context.services
+    tag = await services.knowledge.official_code(repeating.tag) if repeating.tag else None
+    template = TaskRequest(title=repeating.title, due=services.clock.now(),
+                           usernames=tuple(repeating.usernames), tag=tag,
+                           unit_id=await unit_here(update, context),
+                           priority=repeating.priority)
+    result = await services.task_series.create(context.member, context.scope, template,
+                                               repeating.recurrence)
+    if result.outcome is Outcome.CREATED:
+        await reply(update, _("🔁 Repeating task stored; each occurrence is created a month "
+                              "ahead. The next one:") + "\n" + _created(result, context))
+    else:
+        await _refused(update, result)
+
+
+async def _refused(update: Update, result: Result) -> None:
+    if result.outcome is Outcome.NEED_ASSIGNEE:
+        await reply(update, _("Who is the task for? Name the assignees with @username; only "
+                              "in a unit's group does a task without names go to the whole "
+                              "unit. Nothing was stored.") + "\n" + _addtask_usage(None))
+    elif result.outcome is Outcome.EMPTY_ROSTER:
+        await reply(update, _("This unit's roster is empty, so the task would be for nobody. "
+                              "Send /rollcall so members can sign in, or name them with "
+                              "@username. Nothing was stored."))
+    else:
+        await reply(update, _(NEEDS_UNIT_ADMIN))
+
+
+def _created(result: Result, context: BotContext) -> str:
+    assert result.view is not None
     now = int(context.services.clock.now().timestamp())
     text = _("✅ Task stored.") + "\n" + render.details(
-        view.task, view.assignees, context.member, now, context.services.settings.zone)
-    pending = [m for m in view.assignees if m.started_at is None]
+        result.view, context.member, now, context.services.settings.zone)
+    pending = [m for m in result.view.assignees if m.started_at is None]
     if pending:
         text += "\n\n" + _(
             "{names} have not started the bot yet: until they do, they are reminded in the "
             "group. Ask them to open @{bot} and press Start."
-        ).format(names=render.names(pending), bot=context.bot.username)
+        ).format(names=render.names(pending[:20]), bot=context.bot.username)
     return text
-
-
-def _task_number(context: BotContext) -> int | None:
-    if context.args and context.args[0].lstrip("#").isdigit():
-        return int(context.args[0].lstrip("#"))
-    return None
-
-
-_CHANGE_ANSWERS = {
-    Change.DONE: N_("Task #{id} is done. Thank you!"),
-    Change.CANCELLED: N_("Task #{id} is cancelled; its reminders are withdrawn."),
-    Change.RESCHEDULED: N_("Task #{id} has a new deadline: {when}. Reminders are re-planned."),
-    Change.NOT_FOUND: N_("There is no task #{id}. Send /tasks to see your tasks."),
-    Change.NOT_OPEN: N_("Task #{id} is already closed."),
-    Change.NOT_ALLOWED: N_("Only an assignee of task #{id} or an admin can do that."),
-}
-
-
-async def done(update: Update, context: BotContext) -> None:
-    """Close a task (an assignee or an admin)."""
-    number = _task_number(context)
-    if number is None or context.member is None:
-        await reply(update, _("Which task? Example: <code>/done 12</code>"))
-        return
-    change = await context.services.tasks.complete(context.member, number, context.is_admin)
-    await reply(update, _(_CHANGE_ANSWERS[change]).format(id=number))
 
 
 @admin_only
 async def canceltask(update: Update, context: BotContext) -> None:
-    """Cancel a task and withdraw its reminders."""
-    number = _task_number(context)
+    """Cancel a task, withdraw its reminders and tell its assignees."""
+    number = parse_id(context.args[0]) if context.args else None
     if number is None:
-        await reply(update, _("Which task? Example: <code>/canceltask 12</code>"))
+        await reply(update, _("Which task? Example: <code>/canceltask 12</code>, or "
+                              "<code>/canceltask 12 tất cả</code> to stop a repeating one."))
         return
     assert context.member is not None
-    change = await context.services.tasks.cancel(context.member, number)
-    await reply(update, _(_CHANGE_ANSWERS[change]).format(id=number))
+    if " ".join((context.args or [])[1:]).lower() in WHOLE_SERIES:
+        result = await context.services.task_series.stop(context.member, context.scope, number)
+    else:
+        result = await context.services.tasks.cancel(context.member, context.scope, number)
+    await reply(update, answer(result, number))
+
+
+_EDIT_EXAMPLE = N_(
+    "Examples: <code>/edittask 12 31/12/2026 17:00</code> (new deadline), "
+    "<code>/edittask 12 +@binh_le -@chi_pham</code> (assignees), "
+    "<code>/edittask 12 tên: Báo cáo quý IV</code> (title), "
+    "<code>/edittask 12 đơn vị: Chi bộ Văn phòng</code> (unit).")
 
 
 @admin_only
 async def edittask(update: Update, context: BotContext) -> None:
-    """Move a task's deadline."""
+    """Change a task's deadline, title, assignees or unit."""
+    message = update.effective_message
     services = context.services
     settings = services.settings
-    number = _task_number(context)
-    example = _("Example: <code>/edittask 12 31/12/2026 17:00</code>") + "\n" + _(DATE_FORMS)
-    if number is None or len(context.args or []) < 2:
-        await reply(update, _("Which task, and which new deadline?") + "\n" + example)
-        return
+    number = parse_id(context.args[0]) if context.args else None
+    text = after_first_word(arguments(message)) if message else ""
     try:
-        due = parse_moment(" ".join(context.args[1:]), services.clock.now(), settings.zone,
-                           settings.task_default_time)
-    except DateError as exc:
-        await reply(update, _(DATE_PROBLEMS[exc.problem]) + "\n" + example)
+        edit = parse_task_edit(text, services.clock.now(), settings.zone,
+                               settings.task_default_time)
+    except TaskInputError as exc:
+        said = date_problem(exc.problem, exc.detail, settings.zone)
+        await reply(update, said + "\n" + _(_EDIT_EXAMPLE))
+        return
+    if number is None or edit.is_empty:
+        await reply(update, _("Which task, and what changes?") + "\n" + _(_EDIT_EXAMPLE))
+        return
+    unit_id = None
+    if edit.unit_name:
+        units = await services.units.by_name(edit.unit_name)
+        if len(units) != 1:
+            await reply(update, _("There is no unit named “{name}”. Send /units to see them."
+                                  ).format(name=html.escape(edit.unit_name)))
+            return
+        unit_id = units[0].id
+    assert context.member is not None
+    result = await services.tasks.edit(context.member, context.scope, number, TaskEdit(
+        title=edit.title, due=edit.due, add=edit.add, remove=edit.remove, unit_id=unit_id))
+    text = answer(result, number)
+    if result.outcome is Outcome.EDITED and edit.due is not None:
+        text += "\n" + _("Deadline: {deadline}").format(
+            deadline=format_datetime(edit.due, settings.zone))
+    await reply(update, text)
+
+
+@admin_only
+async def excuse(update: Update, context: BotContext) -> None:
+    """Release one assignee from their part of a task, with a reason."""
+    args = context.args or []
+    number = parse_id(args[0]) if args else None
+    reason = " ".join(args[2:]).strip()
+    if number is None or len(args) < 3 or not args[1].startswith("@"):
+        await reply(update, _("Which task, whom, and why? Example: <code>/excuse 12 @binh_le "
+                              "Đi công tác đến hết tháng</code>"))
+        return
+    services = context.services
+    member = await services.members.find(args[1])
+    if member is None:
+        await reply(update, _("I don't know {username}.").format(username=html.escape(args[1])))
         return
     assert context.member is not None
-    change = await services.tasks.reschedule(context.member, number, due)
-    when = format_datetime(due, settings.zone)
-    await reply(update, _(_CHANGE_ANSWERS[change]).format(id=number, when=when))
-
-
-async def on_button(update: Update, context: BotContext) -> None:
-    """Handle "Done" and "Snooze 1h" on a reminder."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    action, _sep, number = query.data.partition(":")
-    if context.member is None or not number.isdigit():
-        await query.answer()
-        return
-    tasks = context.services.tasks
-    if action == "td":
-        change = await tasks.complete(context.member, int(number), context.is_admin)
-    else:
-        chat = update.effective_chat
-        group = chat.id if chat is not None and chat.type != ChatType.PRIVATE else None
-        change = await tasks.snooze(context.member, int(number), group, context.is_admin)
-    if change is Change.RESCHEDULED:
-        await query.answer(_("I will remind you again in 1 hour."))
-        return
-    await query.answer(_(_CHANGE_ANSWERS[change]).format(id=number, when=""), show_alert=True)
-    if change is Change.DONE and query.message is not None:
-        await query.edit_message_text(
-            query.message.text_html + "\n\n" + _("✅ Marked done by {name}.").format(
-                name=html.escape(context.member.display_name)),
-        )
+    result = await services.tasks.excuse(context.member, context.scope, number, member,
+                                         reason[:500])
+    await reply(update, answer(result, number))
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("addtask", addtask))
     app.add_handler(CommandHandler("edittask", edittask))
     app.add_handler(CommandHandler("canceltask", canceltask))
-    app.add_handler(CommandHandler("done", done))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^t[ds]:\d+$"))
+    app.add_handler(CommandHandler("excuse", excuse))

@@ -42,10 +42,13 @@ class ChatRepository:
     async def record_seen(
         self, conn: aiosqlite.Connection, chat_id: int, chat_type: str, title: str, now: int
     ) -> None:
+        """Insert or refresh a chat; a row that already says the same is not written."""
         await conn.execute(
             "INSERT INTO chats (id, type, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title,"
-            " updated_at = excluded.updated_at, unreachable = NULL, unreachable_at = NULL",
+            " updated_at = excluded.updated_at, unreachable = NULL, unreachable_at = NULL"
+            " WHERE type != excluded.type OR title != excluded.title"
+            " OR unreachable IS NOT NULL",
             (chat_id, chat_type, title, now, now),
         )
 
@@ -70,21 +73,6 @@ class ChatRepository:
             (int(subscribed), by, now, now, chat_id),
         )
 
-    async def record_member(
-        self, conn: aiosqlite.Connection, chat_id: int, member_id: int, now: int
-    ) -> None:
-        await conn.execute(
-            "INSERT INTO chat_members (chat_id, member_id, last_seen) VALUES (?, ?, ?)"
-            " ON CONFLICT DO UPDATE SET last_seen = excluded.last_seen",
-            (chat_id, member_id, now),
-        )
-
-    async def member_ids(self, chat_id: int) -> list[int]:
-        rows = await self.db.fetchall(
-            "SELECT member_id FROM chat_members WHERE chat_id = ? ORDER BY member_id", (chat_id,)
-        )
-        return [row[0] for row in rows]
-
     async def migrate(
         self, conn: aiosqlite.Connection, old_id: int, new_id: int, now: int
     ) -> None:
@@ -95,11 +83,14 @@ class ChatRepository:
 
 _MIGRATE = (
     "INSERT OR IGNORE INTO chats (id, type, title, subscribed, subscribed_by, subscribed_at,"
-    " created_at, updated_at) SELECT :new, 'supergroup', title, subscribed, subscribed_by,"
-    " subscribed_at, created_at, :now FROM chats WHERE id = :old",
+    " created_at, updated_at, unit_name, parent_id) SELECT :new, 'supergroup', title,"
+    " subscribed, subscribed_by, subscribed_at, created_at, :now, unit_name, parent_id"
+    " FROM chats WHERE id = :old",
+    "UPDATE chats SET parent_id = :new WHERE parent_id = :old",
     "UPDATE tasks SET group_chat_id = :new WHERE group_chat_id = :old",
     "UPDATE meetings SET group_chat_id = :new WHERE group_chat_id = :old",
     "UPDATE meeting_series SET group_chat_id = :new WHERE group_chat_id = :old",
+    "UPDATE task_series SET group_chat_id = :new WHERE group_chat_id = :old",
     "UPDATE OR IGNORE chat_members SET chat_id = :new WHERE chat_id = :old",
     "DELETE FROM chat_members WHERE chat_id = :old",
     "UPDATE OR IGNORE reminders SET chat_id = :new WHERE chat_id = :old",

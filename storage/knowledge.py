@@ -24,7 +24,7 @@ def _day(value: str | None) -> date | None:
 
 _DOCUMENT = (
     "SELECT id, code, kind, date, title_vi, title_en, issuer_vi, issuer_en, summary_vi,"
-    " summary_en FROM kb_documents"
+    " summary_en, coded FROM kb_documents"
 )
 _LIST = "SELECT id, slug, date, title_vi, title_en, source_vi, source_en FROM kb_lists"
 _ITEM = (
@@ -43,17 +43,18 @@ _NAMES = {
 }
 # The entities of one kind linked to (?1 kind, ?2 key), whichever side declared the link.
 _RELATED = {
-    "document": "SELECT 'document', id, code, title_vi, title_en, date FROM kb_documents"
+    "document": "SELECT 'document', id, code, title_vi, title_en, date, coded FROM kb_documents"
     " WHERE code IN (SELECT target_key FROM kb_links WHERE owner_kind = ?1"
     " AND owner_key = ?2 AND target_kind = 'document' UNION SELECT owner_key FROM kb_links"
     " WHERE target_kind = ?1 AND target_key = ?2 AND owner_kind = 'document')"
     " ORDER BY date IS NULL, date, code",
-    "list": "SELECT 'list', id, slug, title_vi, title_en, date FROM kb_lists"
+    "list": "SELECT 'list', id, slug, title_vi, title_en, date, 1 FROM kb_lists"
     " WHERE slug IN (SELECT target_key FROM kb_links WHERE owner_kind = ?1"
     " AND owner_key = ?2 AND target_kind = 'list' UNION SELECT owner_key FROM kb_links"
     " WHERE target_kind = ?1 AND target_key = ?2 AND owner_kind = 'list')"
     " ORDER BY date, id",
-    "conference": "SELECT 'conference', id, slug, title_vi, title_en, date FROM kb_conferences"
+    "conference": "SELECT 'conference', id, slug, title_vi, title_en, date, 1"
+    " FROM kb_conferences"
     " WHERE slug IN (SELECT target_key FROM kb_links WHERE owner_kind = ?1"
     " AND owner_key = ?2 AND target_kind = 'conference' UNION SELECT owner_key FROM kb_links"
     " WHERE target_kind = ?1 AND target_key = ?2 AND owner_kind = 'conference')"
@@ -128,7 +129,8 @@ class KnowledgeRepository:
     async def related(self, kind: str, key: str, target_kind: str) -> list[Ref]:
         """Entities of ``target_kind`` linked to (kind, key), whichever side declared it."""
         rows = await self.db.fetchall(_RELATED[target_kind], (kind, key))
-        return [Ref(r[0], r[1], r[2], Localized(r[3], r[4]), _day(r[5])) for r in rows]
+        return [Ref(r[0], r[1], r[2], Localized(r[3], r[4]), _day(r[5]), bool(r[6]))
+                for r in rows]
 
     async def _extras(self, kind: str, key: str | None = None) -> dict[str, _Extras]:
         """Aliases and declared links of one owner, or of every owner of ``kind``."""
@@ -153,7 +155,7 @@ def _document(row: aiosqlite.Row, extras: _Extras) -> Document:
         code=row[1], kind=row[2], date=_day(row[3]), title=Localized(row[4], row[5]),
         issuer=Localized(row[6], row[7]), summary=Localized(row[8], row[9]),
         aliases=tuple(extras.aliases), cited_in=tuple(extras.links["conference"]),
-        lists=tuple(extras.links["list"]), id=row[0],
+        lists=tuple(extras.links["list"]), id=row[0], coded=bool(row[10]),
     )
 
 

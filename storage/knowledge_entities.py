@@ -33,7 +33,7 @@ class Localized:
 
 @dataclass(frozen=True)
 class Document:
-    code: str
+    code: str  # the official code; for an uncoded document, its id
     kind: str
     title: Localized
     issuer: Localized = Localized()
@@ -43,6 +43,7 @@ class Document:
     cited_in: tuple[str, ...] = ()  # conference slugs
     lists: tuple[str, ...] = ()  # list slugs
     id: int = 0  # the row id once stored
+    coded: bool = True  # False: the sources give no code, and the title names the document
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Ref:
     key: str  # code or slug
     title: Localized
     date: date | None
+    coded: bool = True  # a document without a code is named by its title
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ _SEARCH = (
     " FROM kb_search WHERE kb_search MATCH ?1"
     " ORDER BY exact DESC, phrase DESC, score LIMIT ?4)"
     " SELECT h.kind, h.ref, h.language, h.title, h.body, h.exact, h.phrase, h.score,"
-    " COALESCE(d.code, l.slug, i.number, c.slug),"
+    " COALESCE(CASE d.coded WHEN 1 THEN d.code WHEN 0 THEN '' END, l.slug, i.number, c.slug),"
     " COALESCE(d.title_vi, l.title_vi, i.title_vi, c.title_vi),"
     " COALESCE(d.title_en, l.title_en, i.title_en, c.title_en),"
     " il.title_vi, il.title_en, COALESCE(d.date, l.date, c.date)"
@@ -68,7 +68,7 @@ class Hit:
     exact: bool  # every word matched with its marks as typed
     phrase: bool  # the folded words matched side by side, in order
     score: float  # bm25: lower is better
-    label: str  # code, slug or item number
+    label: str  # code, slug or item number; empty for a document without a code
     name: Localized  # the entity's title
     parent: Localized  # an item's list title (empty for others)
     date: date | None
@@ -98,10 +98,13 @@ class KnowledgeIndex:
 
     @staticmethod
     async def prune(conn: aiosqlite.Connection) -> None:
-        """Forget items that a shorter version of their list no longer has."""
-        await conn.execute(
-            "DELETE FROM kb_search WHERE kind = 'item' AND ref NOT IN (SELECT id FROM kb_items)"
-        )
+        """Forget what is no longer stored: items a shorter list lost, entities removed."""
+        for kind, table in (("item", "kb_items"), ("document", "kb_documents"),
+                            ("list", "kb_lists"), ("conference", "kb_conferences")):
+            await conn.execute(
+                f"DELETE FROM kb_search WHERE kind = ? AND ref NOT IN (SELECT id FROM {table})",
+                (kind,),
+            )
 
     async def search(self, folded: str, exact: str, phrase: str, limit: int) -> list[Hit]:
         """Rows matching the FTS5 query ``folded``, exact-accent and phrase matches first."""

@@ -17,12 +17,12 @@ Links = list[tuple[str, str, tuple[str, ...]]]
 
 _UPSERT_DOCUMENT = (
     "INSERT INTO kb_documents (code, kind, date, title_vi, title_en, issuer_vi, issuer_en,"
-    " summary_vi, summary_en, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " summary_vi, summary_en, origin, coded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, date = excluded.date,"
     " title_vi = excluded.title_vi, title_en = excluded.title_en,"
     " issuer_vi = excluded.issuer_vi, issuer_en = excluded.issuer_en,"
     " summary_vi = excluded.summary_vi, summary_en = excluded.summary_en,"
-    " origin = excluded.origin"
+    " origin = excluded.origin, coded = excluded.coded"
 )
 _UPSERT_LIST = (
     "INSERT INTO kb_lists (slug, date, title_vi, title_en, source_vi, source_en, origin)"
@@ -66,13 +66,36 @@ class KnowledgeWriter:
                 found.update({(kind, row[0]): row[1] async for row in cursor})
         return found
 
+    @staticmethod
+    async def forget_builtin(conn: aiosqlite.Connection, keep: set[tuple[str, str]]) -> None:
+        """Delete the shipped entities not in ``keep`` (kind, code or slug), with their names,
+        links and index rows; what admins imported stays. (Table and column names are the
+        constants below, never input.)"""
+        for kind, table, key in (("document", "kb_documents", "code"),
+                                 ("list", "kb_lists", "slug"),
+                                 ("conference", "kb_conferences", "slug")):
+            async with conn.execute(
+                f"SELECT id, {key} FROM {table} WHERE origin = 'builtin'"
+            ) as cursor:
+                stale = [(row[0], row[1]) async for row in cursor if (kind, row[1]) not in keep]
+            if not stale:
+                continue
+            await conn.executemany(f"DELETE FROM {table} WHERE id = ?",
+                                   [(row_id,) for row_id, _key in stale])
+            await conn.executemany(
+                "DELETE FROM kb_aliases WHERE owner_kind = ? AND owner_key = ?",
+                [(kind, stale_key) for _id, stale_key in stale])
+            await conn.executemany(
+                "DELETE FROM kb_links WHERE owner_kind = ? AND owner_key = ?",
+                [(kind, stale_key) for _id, stale_key in stale])
+
     async def save_documents(
         self, conn: aiosqlite.Connection, documents: list[tuple[Document, Names]], origin: str
     ) -> dict[str, int]:
         """Insert or replace documents; returns the row id of every stored code."""
         await conn.executemany(_UPSERT_DOCUMENT, [
             (doc.code, doc.kind, _iso(doc), *_texts(doc.title), *_texts(doc.issuer),
-             *_texts(doc.summary), origin)
+             *_texts(doc.summary), origin, int(doc.coded))
             for doc, _names in documents
         ])
         await _replace_names(conn, "document", [(doc.code, names) for doc, names in documents])

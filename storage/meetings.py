@@ -48,6 +48,7 @@ class Attendee:
     member: Member
     response: str | None  # attend, absent, or None: not answered
     reason: str | None
+    excused: bool | None = None  # an absence judged with a reason (True) or without (False)
 
 
 @dataclass(frozen=True)
@@ -130,14 +131,16 @@ class MeetingRepository:
 
     async def attendees(self, meeting_ids: Iterable[int]) -> dict[int, list[Attendee]]:
         rows = await self.db.fetchall(
-            f"SELECT a.meeting_id, a.response, a.reason, {_MEMBER_ALIASED}"
+            f"SELECT a.meeting_id, a.response, a.reason, a.excused, {_MEMBER_ALIASED}"
             " FROM meeting_attendees a JOIN members m ON m.id = a.member_id"
             " WHERE a.meeting_id IN (SELECT value FROM json_each(?)) ORDER BY a.meeting_id, m.id",
             (json.dumps(list(set(meeting_ids))),),
         )
         found: dict[int, list[Attendee]] = {}
         for row in rows:
-            found.setdefault(row[0], []).append(Attendee(Member(*row[3:]), row[1], row[2]))
+            excused = None if row[3] is None else bool(row[3])
+            found.setdefault(row[0], []).append(Attendee(Member(*row[4:]), row[1], row[2],
+                                                         excused))
         return found
 
     async def upcoming(
@@ -148,7 +151,9 @@ class MeetingRepository:
         group_chat_id: int | None = None,
         limit: int = 20,
     ) -> list[Meeting]:
-        """Scheduled meetings from now on, for a member or a group (or all when both None)."""
+        """Scheduled meetings from now on, for a member or a group: never "all" for nobody."""
+        if member_id is None and group_chat_id is None:
+            raise ValueError("upcoming meetings for nobody: name a member or a group")
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM meetings WHERE status = 'scheduled' AND starts_at > :now"
             " AND (:member IS NULL OR EXISTS (SELECT 1 FROM meeting_attendees a"
@@ -156,6 +161,14 @@ class MeetingRepository:
             " AND (:chat IS NULL OR group_chat_id = :chat)"
             " ORDER BY starts_at, id LIMIT :limit",
             {"now": now, "member": member_id, "chat": group_chat_id, "limit": limit},
+        )
+        return [Meeting(*row) for row in rows]
+
+    async def of_series(self, series_id: int, now: int, limit: int) -> list[Meeting]:
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM meetings WHERE series_id = ? AND status = 'scheduled'"
+            " AND starts_at > ? ORDER BY starts_at, id LIMIT ?",
+            (series_id, now, limit),
         )
         return [Meeting(*row) for row in rows]
 
@@ -211,7 +224,7 @@ class MeetingRepository:
     ) -> None:
         await conn.execute(
             "UPDATE meeting_attendees SET response = ?, reason = NULL, responded_at = ?,"
-            " awaiting_reason = ? WHERE meeting_id = ? AND member_id = ?",
+            " awaiting_reason = ?, excused = NULL WHERE meeting_id = ? AND member_id = ?",
             (response, now, int(awaiting_reason), meeting_id, member_id),
         )
 
@@ -222,6 +235,14 @@ class MeetingRepository:
             "UPDATE meeting_attendees SET reason = ?, awaiting_reason = 0"
             " WHERE meeting_id = ? AND member_id = ?",
             (reason, meeting_id, member_id),
+        )
+
+    async def judge(
+        self, conn: aiosqlite.Connection, meeting_id: int, member_id: int, excused: bool
+    ) -> None:
+        await conn.execute(
+            "UPDATE meeting_attendees SET excused = ? WHERE meeting_id = ? AND member_id = ?",
+            (int(excused), meeting_id, member_id),
         )
 
     async def awaiting_reason(self, member_id: int) -> int | None:

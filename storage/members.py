@@ -136,6 +136,32 @@ class MemberRepository:
         assert row is not None
         return Member._from_row(row)
 
+    async def imported(
+        self, conn: aiosqlite.Connection, telegram_id: int | None, username: str | None,
+        full_name: str, now: int,
+    ) -> Member:
+        """The member a roster import names, by Telegram id or username; created if new.
+        A name from the file fills in only where Telegram has given none."""
+        if telegram_id:
+            found = await _one_id(conn, "SELECT id FROM members WHERE telegram_id = ?",
+                                  telegram_id)
+        else:
+            found = await _one_id(conn, "SELECT id FROM members WHERE username = ?", username)
+        if found is None:
+            cursor = await conn.execute(
+                "INSERT INTO members (telegram_id, username, full_name, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (telegram_id, username, full_name, now, now),
+            )
+            assert cursor.lastrowid is not None
+            found = cursor.lastrowid
+        elif full_name:
+            await conn.execute(
+                "UPDATE members SET full_name = ?, updated_at = ? WHERE id = ? AND full_name = ''",
+                (full_name, now, found),
+            )
+        return await self._fetch(conn, found)
+
     async def by_ids(self, member_ids: Iterable[int]) -> dict[int, Member]:
         ids = list(set(member_ids))
         rows = await self.db.fetchall(
@@ -179,12 +205,14 @@ async def _one_id(conn: aiosqlite.Connection, sql: str, value: object) -> int | 
 _ABSORB = (
     *(
         statement
-        for table in ("task_assignees", "meeting_attendees", "chat_members", "reminders")
+        for table in ("task_assignees", "meeting_attendees", "chat_members", "reminders",
+                      "extension_requests")
         for statement in (
             f"UPDATE OR IGNORE {table} SET member_id = :member WHERE member_id = :placeholder",
             f"DELETE FROM {table} WHERE member_id = :placeholder",
         )
     ),
+    "UPDATE reminders SET subject_id = :member WHERE subject_id = :placeholder",
     "DELETE FROM members WHERE id = :placeholder",
 )
 

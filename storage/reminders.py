@@ -11,7 +11,7 @@ from storage.database import Database
 
 _COLUMNS = (
     "id, event_kind, event_id, kind, member_id, chat_id, event_at, fire_at, next_at, status,"
-    " attempts"
+    " attempts, subject_id"
 )
 
 
@@ -31,6 +31,7 @@ class NewReminder:
     chat_id: int | None
     event_at: int
     fire_at: int
+    subject_id: int | None = None  # the member the message is about (whose report, ...)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Reminder:
     next_at: int
     status: str
     attempts: int
+    subject_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,10 @@ class ReminderRepository:
             return
         await conn.executemany(
             "INSERT OR IGNORE INTO reminders (event_kind, event_id, kind, member_id, chat_id,"
-            " event_at, fire_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " event_at, fire_at, next_at, subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (r.event_kind, r.event_id, r.kind, r.member_id, r.chat_id, r.event_at,
-                 r.fire_at, r.fire_at)
+                 r.fire_at, r.fire_at, r.subject_id)
                 for r in reminders
             ],
         )
@@ -105,6 +107,19 @@ class ReminderRepository:
             "UPDATE reminders SET status = 'cancelled'"
             " WHERE event_kind = ? AND event_id = ? AND status = 'pending'",
             (event_kind, event_id),
+        )
+
+    async def cancel_pending_for(
+        self, conn: aiosqlite.Connection, event_kind: str, event_id: int, *,
+        member_id: int | None = None, chat_id: int | None = None, kind: str | None = None,
+    ) -> None:
+        """Withdraw the pending rows of one event for one recipient (and of one kind)."""
+        await conn.execute(
+            "UPDATE reminders SET status = 'cancelled' WHERE event_kind = :event_kind"
+            " AND event_id = :event_id AND status = 'pending'"
+            " AND member_id IS :member AND chat_id IS :chat AND (:kind IS NULL OR kind = :kind)",
+            {"event_kind": event_kind, "event_id": event_id, "member": member_id,
+             "chat": chat_id, "kind": kind},
         )
 
     async def recover_in_flight(self) -> int:

@@ -14,7 +14,7 @@ from storage.members import Member
 
 _COLUMNS = (
     "t.id, t.title, t.tag, t.due_at, t.status, t.group_chat_id, t.created_by, t.created_at,"
-    " t.closed_by, t.closed_at, t.meeting_id"
+    " t.closed_by, t.closed_at, t.meeting_id, t.priority, t.series_id"
 )
 _MEMBER_ALIASED = ", ".join(f"m.{column.strip()}" for column in _MEMBER_COLUMNS.split(","))
 
@@ -32,6 +32,8 @@ class Task:
     closed_by: int | None
     closed_at: int | None
     meeting_id: int | None = None  # the meeting the task came from
+    priority: str | None = None  # urgent (khẩn), flash (hỏa tốc)
+    series_id: int | None = None  # the repeating task this is an occurrence of
 
     @property
     def is_open(self) -> bool:
@@ -39,13 +41,45 @@ class Task:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One assignee's part of a task."""
+
+    member: Member
+    status: str  # open, done, excused
+    done_at: int | None
+    done_by: int | None
+    note: str | None
+    file_id: str | None
+    file_kind: str | None  # document, photo
+    file_name: str | None
+    reason: str | None  # why an admin excused it
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What an assignee hands in with their part: a note, a file, or both."""
+
+    note: str | None = None
+    file_id: str | None = None
+    file_kind: str | None = None
+    file_name: str | None = None
+
+
+@dataclass(frozen=True)
 class TaskFilter:
     """What /alltasks may narrow the open tasks to."""
 
     overdue_before: int | None = None
-    member_id: int | None = None
+    member_id: int | None = None  # tasks in which this member's part is open
     tag: str | None = None
     group_chat_id: int | None = None
+    # A unit admin's scope: tasks of these units or created by ``creator``; None: no limit.
+    unit_ids: tuple[int, ...] | None = None
+    creator: int | None = None
 
 
 class TaskRepository:
@@ -63,14 +97,18 @@ class TaskRepository:
         created_by: int | None,
         now: int,
         meeting_id: int | None = None,
-    ) -> int:
+        priority: str | None = None,
+        series_id: int | None = None,
+    ) -> int | None:
+        """Store a task; None if this occurrence of its series exists already."""
         cursor = await conn.execute(
-            "INSERT INTO tasks (title, tag, due_at, group_chat_id, created_by, created_at,"
-            " updated_at, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (title, tag, due_at, group_chat_id, created_by, now, now, meeting_id),
+            "INSERT OR IGNORE INTO tasks (title, tag, due_at, group_chat_id, created_by,"
+            " created_at, updated_at, meeting_id, priority, series_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (title, tag, due_at, group_chat_id, created_by, now, now, meeting_id, priority,
+             series_id),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return cursor.lastrowid if cursor.rowcount else None
 
     async def add_assignees(
         self, conn: aiosqlite.Connection, task_id: int, member_ids: Iterable[int]
@@ -91,34 +129,82 @@ class TaskRepository:
         )
         return {row[0]: Task(*row) for row in rows}
 
-    async def assignees(self, task_ids: Iterable[int]) -> dict[int, list[Member]]:
-        """Assignees per task, for many tasks in one query."""
+    async def parts(self, task_ids: Iterable[int]) -> dict[int, list[Part]]:
+        """Every assignee's part per task, for many tasks in one query."""
         rows = await self.db.fetchall(
-            f"SELECT a.task_id, {_MEMBER_ALIASED} FROM task_assignees a"
+            f"SELECT a.task_id, {_PART_COLUMNS}, {_MEMBER_ALIASED} FROM task_assignees a"
             " JOIN members m ON m.id = a.member_id"
             " WHERE a.task_id IN (SELECT value FROM json_each(?)) ORDER BY a.task_id, m.id",
             (json.dumps(list(set(task_ids))),),
         )
-        found: dict[int, list[Member]] = {}
+        found: dict[int, list[Part]] = {}
         for row in rows:
-            found.setdefault(row[0], []).append(Member(*row[1:]))
+            found.setdefault(row[0], []).append(_part(row[1:]))
         return found
 
-    async def open_tasks(self, where: TaskFilter) -> list[Task]:
+    async def part(
+        self, conn: aiosqlite.Connection, task_id: int, member_id: int
+    ) -> Part | None:
+        async with conn.execute(
+            f"SELECT {_PART_COLUMNS}, {_MEMBER_ALIASED} FROM task_assignees a"
+            " JOIN members m ON m.id = a.member_id WHERE a.task_id = ? AND a.member_id = ?",
+            (task_id, member_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _part(row) if row else None
+
+    async def close_part(
+        self, conn: aiosqlite.Connection, task_id: int, member_id: int, *, status: str,
+        by: int, now: int, report: Report | None = None, reason: str | None = None,
+    ) -> bool:
+        """Mark an open part done or excused; False if it was not open."""
+        report = report or Report()
+        async with conn.execute(
+            "UPDATE task_assignees SET status = ?, done_at = ?, done_by = ?, note = ?,"
+            " file_id = ?, file_kind = ?, file_name = ?, reason = ?"
+            " WHERE task_id = ? AND member_id = ? AND status = 'open' RETURNING member_id",
+            (status, now, by, report.note, report.file_id, report.file_kind, report.file_name,
+             reason, task_id, member_id),
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def open_part_ids(self, conn: aiosqlite.Connection, task_id: int) -> list[int]:
+        async with conn.execute(
+            "SELECT member_id FROM task_assignees WHERE task_id = ? AND status = 'open'"
+            " ORDER BY member_id",
+            (task_id,),
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
+
+    async def remove_assignee(
+        self, conn: aiosqlite.Connection, task_id: int, member_id: int
+    ) -> bool:
+        async with conn.execute(
+            "DELETE FROM task_assignees WHERE task_id = ? AND member_id = ? RETURNING member_id",
+            (task_id, member_id),
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def open_tasks(self, where: TaskFilter, limit: int = 1000) -> list[Task]:
         """Open tasks, soonest deadline first, narrowed by the filter's set fields."""
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM tasks t WHERE t.status = 'open'"
             " AND (:before IS NULL OR t.due_at < :before)"
             " AND (:member IS NULL OR EXISTS (SELECT 1 FROM task_assignees a"
-            "      WHERE a.task_id = t.id AND a.member_id = :member))"
+            "      WHERE a.task_id = t.id AND a.member_id = :member AND a.status = 'open'))"
             " AND (:tag IS NULL OR t.tag = :tag COLLATE NOCASE)"
             " AND (:chat IS NULL OR t.group_chat_id = :chat)"
-            " ORDER BY t.due_at, t.id",
+            " AND (:units IS NULL OR t.group_chat_id IN (SELECT value FROM json_each(:units))"
+            "      OR t.created_by = :creator)"
+            " ORDER BY t.due_at, t.id LIMIT :limit",
             {
                 "before": where.overdue_before,
                 "member": where.member_id,
                 "tag": where.tag,
                 "chat": where.group_chat_id,
+                "units": None if where.unit_ids is None else json.dumps(list(where.unit_ids)),
+                "creator": where.creator,
+                "limit": limit,
             },
         )
         return [Task(*row) for row in rows]
@@ -131,11 +217,32 @@ class TaskRepository:
         return [Task(*row) for row in rows]
 
     async def members_with_open_tasks(self) -> list[int]:
+        """Everyone the morning digest is for: assignees with an open part, and creators of
+        open tasks (they follow their progress)."""
         rows = await self.db.fetchall(
-            "SELECT DISTINCT a.member_id FROM task_assignees a JOIN tasks t ON t.id = a.task_id"
-            " WHERE t.status = 'open' ORDER BY a.member_id"
+            "SELECT a.member_id FROM task_assignees a JOIN tasks t ON t.id = a.task_id"
+            " WHERE t.status = 'open' AND a.status = 'open'"
+            " UNION SELECT created_by FROM tasks WHERE status = 'open' AND created_by IS NOT NULL"
+            " ORDER BY 1"
         )
         return [row[0] for row in rows]
+
+    async def open_of_series(self, series_id: int, after: int) -> list[Task]:
+        """A repeating task's open occurrences due after a moment."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM tasks t WHERE t.series_id = ? AND t.status = 'open'"
+            " AND t.due_at > ? ORDER BY t.due_at",
+            (series_id, after),
+        )
+        return [Task(*row) for row in rows]
+
+    async def created_open(self, member_id: int, limit: int) -> list[Task]:
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM tasks t WHERE t.created_by = ? AND t.status = 'open'"
+            " ORDER BY t.due_at, t.id LIMIT ?",
+            (member_id, limit),
+        )
+        return [Task(*row) for row in rows]
 
     async def unreachable_assignees(self) -> list[tuple[Member, int | None]]:
         """Members the bot cannot write to privately: failed before, or assigned work without
@@ -145,7 +252,7 @@ class TaskRepository:
             f"SELECT {_MEMBER_ALIASED}, m.unreachable_at FROM members m"
             " WHERE m.unreachable IS NOT NULL OR ((m.telegram_id IS NULL OR m.started_at IS NULL)"
             "  AND EXISTS (SELECT 1 FROM task_assignees a JOIN tasks t ON t.id = a.task_id"
-            "              WHERE a.member_id = m.id AND t.status = 'open'))"
+            "              WHERE a.member_id = m.id AND t.status = 'open' AND a.status = 'open'))"
             " ORDER BY m.id"
         )
         return [(Member(*row[:-1]), row[-1]) for row in rows]
@@ -159,9 +266,23 @@ class TaskRepository:
             (status, by, now, now, task_id),
         )
 
-    async def set_due(
-        self, conn: aiosqlite.Connection, task_id: int, due_at: int, now: int
+    async def update(
+        self, conn: aiosqlite.Connection, task_id: int, *, title: str, due_at: int,
+        group_chat_id: int | None, now: int,
     ) -> None:
         await conn.execute(
-            "UPDATE tasks SET due_at = ?, updated_at = ? WHERE id = ?", (due_at, now, task_id)
+            "UPDATE tasks SET title = ?, due_at = ?, group_chat_id = ?, updated_at = ?"
+            " WHERE id = ?",
+            (title, due_at, group_chat_id, now, task_id),
         )
+
+
+_PART_COLUMNS = (
+    "a.status, a.done_at, a.done_by, a.note, a.file_id, a.file_kind, a.file_name, a.reason"
+)
+
+
+def _part(row: aiosqlite.Row | tuple) -> Part:
+    """A Part from the part columns followed by the member columns."""
+    values = tuple(row)
+    return Part(Member(*values[8:]), *values[:8])

@@ -87,3 +87,12 @@ def people(double: BotApiDouble) -> SimpleNamespace:
                             language_code="vi"),
         group=double.add_group(-1001234567890, "Chi bộ Văn phòng", kind="supergroup"),
     )
+
+
+async def create_task(services, admin, title: str, due, members, unit_id: int | None = None):
+    """Store a task through the service, as an organisation admin would."""
+    from bot.tasks.service import TaskRequest
+
+    scope = await services.access.scope(admin)
+    return await services.tasks.create(admin, scope, TaskRequest(
+        title=title, due=due, members=tuple(members), unit_id=unit_id))

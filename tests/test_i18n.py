@@ -42,12 +42,70 @@ def test_the_sources_hold_no_message_missing_from_the_template() -> None:
     assert {m.id for m in _catalogue("en") if m.id} == _template_ids()
 
 
-def test_a_missing_compiled_catalogue_is_a_loud_error(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+def test_a_missing_catalogue_is_a_loud_error(monkeypatch: pytest.MonkeyPatch, tmp_path):
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path / "checkout")
+    monkeypatch.setattr(i18n, "PACKAGED_DIR", tmp_path / "package")
     i18n.catalogue.cache_clear()
     try:
-        with pytest.raises(i18n.CatalogueMissingError, match="make locales"):
+        with pytest.raises(i18n.CatalogueMissingError, match="vi catalogue is missing"):
             i18n.load_catalogues()
+    finally:
+        i18n.catalogue.cache_clear()
+
+
+def _write_po(directory, language: str, text: str):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    path = directory / language / "LC_MESSAGES" / "messages.po"
+    path.parent.mkdir(parents=True)
+    catalogue = Catalog(locale=language)
+    catalogue.add("Hello", text)
+    with path.open("wb") as handle:
+        write_po(handle, catalogue)
+    return path
+
+
+def test_a_checkout_speaks_from_its_po_files_even_beside_a_stale_mo(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """No `make locales` step: what the .po says now is what the bot says."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    po = _write_po(tmp_path, "vi", "Xin chào")
+    stale = Catalog(locale="vi")
+    stale.add("Hello", "Cũ")
+    with po.with_suffix(".mo").open("wb") as handle:
+        write_mo(handle, stale)
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    monkeypatch.setattr(i18n, "PACKAGED_DIR", tmp_path / "package")
+    i18n.catalogue.cache_clear()
+    try:
+        with use_language("vi"):
+            assert i18n._("Hello") == "Xin chào"
+    finally:
+        i18n.catalogue.cache_clear()
+
+
+def test_an_installed_package_speaks_from_the_catalogues_built_into_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    compiled = tmp_path / "package" / "vi" / "LC_MESSAGES" / "messages.mo"
+    compiled.parent.mkdir(parents=True)
+    built = Catalog(locale="vi")
+    built.add("Hello", "Kính chào")
+    with compiled.open("wb") as handle:
+        write_mo(handle, built)
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path / "no-checkout")
+    monkeypatch.setattr(i18n, "PACKAGED_DIR", tmp_path / "package")
+    i18n.catalogue.cache_clear()
+    try:
+        with use_language("vi"):
+            assert i18n._("Hello") == "Kính chào"
     finally:
         i18n.catalogue.cache_clear()
 

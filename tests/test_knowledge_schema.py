@@ -3,8 +3,10 @@
 from datetime import date
 
 import pytest
+import yaml
 
 from bot.i18n import use_language
+from bot.knowledge import schema
 from bot.knowledge.content import Content, ContentError
 from bot.knowledge.schema import parse
 from bot.knowledge.service import CONTENT_DIR
@@ -72,7 +74,7 @@ conferences:
          "1-NQ/TW is declared twice in this file."),
         (BUNDLE.replace("[c1]", "[c1, Conference One]"), 5,
          "documents[1].cited_in[2] must be lowercase letters, digits and hyphens"),
-        ("code: 1-NQ/TW\nkind: [resolution\n", 3, "This is not valid YAML:"),
+        ("code: 1-NQ/TW\nkind: [resolution\n", 3, "This is not valid YAML (column 1)"),
         ("hello: 1\n", 1, "The file must hold a document (with code), a list"),
         ("- a\n- b\n", 1, "The file must hold a document"),
     ],
@@ -121,7 +123,7 @@ def test_the_shipped_files_are_valid_and_declare_each_entity_once() -> None:
     content = Content()
     for path in sorted(CONTENT_DIR.glob("*/*.yaml")):
         content.add(parse(path.read_bytes(), path.name))
-    assert (len(content.documents), len(content.lists), len(content.conferences)) == (19, 14, 5)
+    assert (len(content.documents), len(content.lists), len(content.conferences)) == (23, 15, 5)
     with pytest.raises(ContentError, match="six-key-tasks is already declared in six-key"):
         content.add(parse((CONTENT_DIR / "lists" / "six-key-tasks.yaml").read_bytes(), "copy"))
 
@@ -138,7 +140,6 @@ def test_an_error_is_shown_in_the_readers_language() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ("code: " + "[" * 100_000 + "]" * 100_000, "line 1: The file is nested too deeply."),
         ("code: &c 39-NQ/TW\naliases: [*c]\n", "line 2: Anchors and aliases (*name) are not"),
         ("code: '---'\nkind: resolution\ntitle: {vi: A}\n", "line 1: code needs a letter or"),
         ("code: 1-NQ/TW\nkind: resolution\ntitle: {vi: A}\naliases: ["
@@ -149,3 +150,63 @@ def test_files_that_could_harm_the_bot_are_refused(data: str, message: str) -> N
     with pytest.raises(ContentError) as error:
         parse(data, "bad.yaml")
     assert message in str(error.value)
+
+
+# libyaml, when PyYAML has it, is what the bot uses; the pure-Python parser is the fallback.
+PARSERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
+DEEP = [
+    ("code: " + "[" * 100_000 + "]" * 100_000, 1),  # far past libyaml's own limit
+    ("code: " + "[" * 1_000_000, 1),  # never closed
+    ("code: " + "[" * 13 + "]" * 13, 1),  # one past ours
+    ("code: " + "{a: " * 5_000 + "b" + "}" * 5_000, 1),
+    ("- " * 2_000 + "x\n", 1),  # block sequences on one line
+    ("".join(" " * n + "a:\n" for n in range(2_000)) + " " * 2_000 + "b\n", 13),
+]
+
+
+@pytest.mark.parametrize("loader", PARSERS, ids=lambda loader: loader.__name__)
+@pytest.mark.parametrize(("data", "line"), DEEP, ids=range(len(DEEP)))
+def test_a_file_nested_too_deeply_is_refused_in_our_own_words(
+    monkeypatch: pytest.MonkeyPatch, loader: type, data: str, line: int
+) -> None:
+    """Whatever limits and wording the YAML library has, the reader gets our message."""
+    monkeypatch.setattr(schema, "_LOADER", loader)
+    with pytest.raises(ContentError) as caught:
+        parse(data, "bad.yaml")
+    with use_language("vi"):
+        assert caught.value.render() == f"bad.yaml, dòng {line}: Tệp lồng nhau quá nhiều cấp."
+    with use_language("en"):
+        assert caught.value.render() == f"bad.yaml, line {line}: The file is nested too deeply."
+
+
+@pytest.mark.parametrize("loader", PARSERS, ids=lambda loader: loader.__name__)
+def test_broken_yaml_is_explained_without_the_librarys_english(
+    monkeypatch: pytest.MonkeyPatch, loader: type
+) -> None:
+    monkeypatch.setattr(schema, "_LOADER", loader)
+    with pytest.raises(ContentError) as caught:
+        parse("code: 1-NQ/TW\ntitle: {vi: A\nkind: resolution\n", "bad.yaml")
+    with use_language("vi"):
+        assert caught.value.render() == (
+            "bad.yaml, dòng 3: Đây không phải YAML hợp lệ (cột 5): đề nghị đồng chí kiểm tra "
+            "thụt lề, dấu hai chấm và dấu ngoặc kép ở chỗ đó."
+        )
+    with pytest.raises(ContentError) as caught:
+        parse("code: a\x00b\n", "bad.yaml")
+    with use_language("vi"):
+        assert caught.value.render() == "bad.yaml: Tệp có ký tự mà YAML không cho phép."
+
+
+def test_a_document_without_a_code_has_an_id_and_is_named_by_its_title() -> None:
+    content = parse(
+        "id: decision-137-secretariat\nkind: decision\n"
+        "title: {vi: Quyết định 137 của Ban Bí thư, en: Decision 137 of the Secretariat}\n",
+        "d.yaml",
+    )
+    (document,) = content.documents
+    assert (document.code, document.coded) == ("decision-137-secretariat", False)
+    coded = parse("code: 138-QĐ/TW\nkind: regulation\ntitle: {vi: Về chức năng}\n", "c.yaml")
+    assert (coded.documents[0].code, coded.documents[0].coded) == ("138-QĐ/TW", True)
+    both = "code: 138-QĐ/TW\nid: quy-dinh-138\nkind: regulation\ntitle: {vi: Về chức năng}\n"
+    with pytest.raises(ContentError, match="needs either a code or, for a document without"):
+        parse(both, "both.yaml")

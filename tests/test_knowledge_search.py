@@ -94,7 +94,8 @@ async def test_exact_accent_matches_rank_above_folded_ones(knowledge: KnowledgeS
         ("Fatherland Front", ("item", "8")),
         # codes and figures
         ("39-NQ/TW", ("document", "39-NQ/TW")),
-        ("138-QĐ/TW", ("document", "138-QD/TW")),
+        ("138-QĐ/TW", ("document", "138-QĐ/TW")),
+        ("138-QD/TW", ("document", "138-QĐ/TW")),
         ("18/21", ("conference", "nghean-2024-09-12-secretary-agencies-bloc")),
         ("94/545", ("conference", "hungyen-2023-01-13-party-building")),
         ("1,486", ("item", "8")),

@@ -146,3 +146,70 @@ async def test_a_database_from_every_earlier_version_upgrades_without_loss(
         kept = await MemberRepository(new).by_telegram_id(42)
         assert (kept.username, kept.full_name, kept.language) == ("kept", "Kept", "en")
         await new.close()
+
+
+async def test_tags_and_documents_of_an_earlier_version_take_the_official_codes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 6 writes codes with Đ: a task tagged #138-QD/TW shows 138-QĐ/TW after it."""
+    import storage.database
+
+    path = tmp_path / "v5.sqlite3"
+    migrations = load_migrations()
+    before = [m for m in migrations if m.version < 6]
+    monkeypatch.setattr(storage.database, "load_migrations", lambda: before)
+    old = Database(path)
+    await old.open()
+    async with old.transaction() as conn:
+        for tag in ("138-QD/TW", "1059/QD-TTg", "08-QDi/TW", "39-NQ/TW", None):
+            await conn.execute("INSERT INTO tasks (title, tag, due_at, created_at, updated_at)"
+                               " VALUES ('t', ?, 1, 1, 1)", (tag,))
+        await conn.execute("INSERT INTO kb_documents (code, kind, origin)"
+                           " VALUES ('39-NQ/TW', 'resolution', 'builtin')")
+    await old.close()
+    monkeypatch.setattr(storage.database, "load_migrations", lambda: migrations)
+    new = Database(path)
+    await new.open()
+    rows = await new.fetchall("SELECT tag FROM tasks ORDER BY id")
+    assert [row[0] for row in rows] == ["138-QĐ/TW", "1059/QĐ-TTg", "08-QĐi/TW", "39-NQ/TW", None]
+    assert (await new.fetchone("SELECT coded FROM kb_documents"))[0] == 1
+    await new.close()
+
+
+async def test_tasks_of_the_previous_schema_become_parts_with_their_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before parts existed a task had one status; each assignee's part now carries it."""
+    import storage.database
+
+    path = tmp_path / "v6.sqlite3"
+    migrations = load_migrations()
+    before = [m for m in migrations if m.name != "units_parts"]
+    monkeypatch.setattr(storage.database, "load_migrations", lambda: before)
+    old = Database(path)
+    await old.open()
+    async with old.transaction() as conn:
+        for member in (1, 2):
+            await conn.execute("INSERT INTO members (id, telegram_id, full_name, created_at,"
+                               " updated_at) VALUES (?, ?, 'm', 1, 1)", (member, 100 + member))
+        for task, status in ((1, "open"), (2, "done"), (3, "cancelled")):
+            await conn.execute(
+                "INSERT INTO tasks (id, title, due_at, status, created_at, updated_at,"
+                " closed_by, closed_at) VALUES (?, 't', 9, ?, 1, 1, ?, ?)",
+                (task, status, 1 if status == "done" else None, 5 if status != "open" else None))
+            for member in (1, 2):
+                await conn.execute("INSERT INTO task_assignees (task_id, member_id)"
+                                   " VALUES (?, ?)", (task, member))
+    await old.close()
+    monkeypatch.setattr(storage.database, "load_migrations", lambda: migrations)
+    new = Database(path)
+    await new.open()
+    rows = await new.fetchall(
+        "SELECT t.id, t.status, a.member_id, a.status, a.done_at, a.done_by FROM tasks t"
+        " JOIN task_assignees a ON a.task_id = t.id ORDER BY t.id, a.member_id")
+    assert [tuple(r) for r in rows] == [
+        (1, "open", 1, "open", None, None), (1, "open", 2, "open", None, None),
+        (2, "done", 1, "done", 5, 1), (2, "done", 2, "done", 5, 1),
+        (3, "cancelled", 1, "open", None, None), (3, "cancelled", 2, "open", None, None),
+    ]
+    await new.close()

@@ -6,7 +6,7 @@ restart reloads the shipped files but leaves alone what an admin imported in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import aiosqlite
 
@@ -19,6 +19,7 @@ from bot.knowledge.search import (
     item_entries,
     list_entries,
 )
+from storage.knowledge_entities import Localized
 from storage.knowledge_index import KnowledgeIndex
 from storage.knowledge_writes import KnowledgeWriter
 
@@ -34,6 +35,8 @@ class Stored:
     added: tuple[Key, ...] = ()
     replaced: tuple[Key, ...] = ()
     kept: tuple[Key, ...] = ()  # imported earlier; a restart does not undo that
+    # How a reader knows each entity: a document's code, else the title (ids are for files).
+    names: dict[Key, Localized] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -46,7 +49,14 @@ class ContentStore:
         self.index = index
 
     async def store(self, conn: aiosqlite.Connection, content: Content, origin: str) -> Stored:
-        """Check, then save and index everything, inside the caller's transaction."""
+        """Check, then save and index everything, inside the caller's transaction.
+
+        Shipped entities that the shipped files no longer declare (a file removed, a code
+        respelt as 138-QĐ/TW) are forgotten first, so the new spelling is not refused as a
+        second spelling of the old one.
+        """
+        if origin == BUILTIN:
+            await self.writer.forget_builtin(conn, keep=set(content.places))
         existing = await self.writer.origins(conn)
         _check_codes(content, existing)
         _check_references(content, existing)
@@ -58,7 +68,7 @@ class ContentStore:
             else:
                 (replaced if before else added).append((kind, key))
         await self._save(conn, content, origin, skip=set(kept))
-        return Stored(tuple(added), tuple(replaced), tuple(kept))
+        return Stored(tuple(added), tuple(replaced), tuple(kept), _reader_names(content))
 
     async def _save(
         self, conn: aiosqlite.Connection, content: Content, origin: str, skip: set[Key]
@@ -83,6 +93,15 @@ class ContentStore:
                     for c in conferences]
         await self.index.replace(conn, entries)
         await self.index.prune(conn)
+
+
+def _reader_names(content: Content) -> dict[Key, Localized]:
+    names: dict[Key, Localized] = {
+        ("document", d.code): Localized(d.code, d.code) if d.coded else d.title
+        for d in content.documents}
+    names.update({("list", t.slug): t.title for t in content.lists})
+    names.update({("conference", c.slug): c.title for c in content.conferences})
+    return names
 
 
 def _names(key: str, aliases: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -8,8 +8,9 @@ A file holds one entity, recognised by its keys, or sections ``documents:``, ``l
 dates are ``YYYY-MM-DD``; ids are lowercase-and-hyphens; references must name an entity of
 the same file or one already stored. (* = required)
 
-- document: code*, kind* (see KINDS), title*, issuer, date, summary, aliases [text],
-  cited_in [conference id], lists [list id]
+- document: code* (or, for a document the sources name without a code, id*: its title then
+  names it), kind* (see KINDS), title*, issuer, date, summary, aliases [text], cited_in
+  [conference id], lists [list id]
 - list: id*, title*, items* [number*, title*, detail, answer], source, date, conference
   (conference id), documents [code], aliases [text]
 - conference: id*, date*, title*, place, chaired_by, decided, figures [text], documents
@@ -29,8 +30,8 @@ from bot.knowledge.content import Content, ContentError, Reference
 from storage.knowledge_entities import Conference, Document, Item, ItemList, Localized
 
 KINDS = (
-    "resolution", "directive", "regulation", "decision", "programme", "conclusion", "notice",
-    "plan", "guidance",
+    "resolution", "directive", "regulation", "decision", "programme", "project", "conclusion",
+    "notice", "plan", "guidance",
 )
 TEXT_LIMIT = 3000  # characters: any one text must fit a message page
 TITLE_LIMIT = 400  # titles are repeated in lists and search results
@@ -60,35 +61,21 @@ def parse(data: str | bytes, source: str = "") -> Content:
         _check_shape(data, source)
         root = yaml.compose(data, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
+        # PyYAML's own explanation is English whatever the reader's language: say where, in
+        # our words, and what usually goes wrong there.
         mark = exc.problem_mark or exc.context_mark
         raise ContentError(
-            N_("This is not valid YAML: {problem}."),
+            N_("This is not valid YAML (column {column}): check the indentation, the colons "
+               "and the quotes there."),
             line=mark.line + 1 if mark else None, source=source,
-            problem=exc.problem or exc.context or "?",
+            column=mark.column + 1 if mark else "?",
         ) from None
-    except yaml.YAMLError as exc:
-        raise ContentError(N_("This is not valid YAML: {problem}."), source=source,
-                           problem=exc) from None
+    except yaml.YAMLError:
+        raise ContentError(N_("The file holds a character that YAML does not allow."),
+                           source=source) from None
     if root is None or (isinstance(root, ScalarNode) and root.tag == _NULL):
         raise ContentError(N_("The file is empty."), source=source)
     return _Reader(source).file(root)
-
-
-def _check_shape(data: str, source: str) -> None:
-    """Refuse what could exhaust memory or the stack before building the tree: nesting far
-    deeper than the schema, and anchors (``*name``), which let a small file expand hugely."""
-    depth = 0
-    for event in yaml.parse(data, Loader=_LOADER):
-        if isinstance(event, yaml.AliasEvent):
-            raise ContentError(N_("Anchors and aliases (*name) are not allowed."),
-                               line=event.start_mark.line + 1, source=source)
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > DEPTH_LIMIT:
-                raise ContentError(N_("The file is nested too deeply."),
-                                   line=event.start_mark.line + 1, source=source)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
 
 
 class _Reader:
@@ -109,7 +96,7 @@ class _Reader:
             for section, read in readers.items():
                 for n, node in enumerate(self.sequence(fields.get(section), section)):
                     read(node, f"{section}[{n + 1}].")
-        elif "code" in keys:
+        elif "code" in keys or ("id" in keys and "kind" in keys):
             self.document(root, "")
         elif "items" in keys or ("id" in keys and keys & _LIST_ONLY):
             self.item_list(root, "")
@@ -233,12 +220,19 @@ class _Reader:
 
     # ---- entities ----------------------------------------------------------------------
     def document(self, node: Node, path: str) -> None:
-        f = self.mapping(node, path, {"code", "aliases", "kind", "issuer", "date", "title",
-                                      "summary", "cited_in", "lists"}, {"code", "kind", "title"})
-        code = self.text(f["code"], path + "code", NAME_LIMIT)
-        if not any(ch.isalnum() for ch in code):
-            raise self.error(f["code"], N_("{field} needs a letter or a number."),
-                             field=path + "code")
+        allowed = {"code", "id", "aliases", "kind", "issuer", "date", "title", "summary",
+                   "cited_in", "lists"}
+        f = self.mapping(node, path, allowed, {"kind", "title"})
+        if ("code" in f) == ("id" in f):
+            raise self.error(node, N_("{field} needs either a code or, for a document without "
+                                      "one, an id."), field=path or "/")
+        if "id" in f:
+            code = self.slug(f["id"], path + "id")
+        else:
+            code = self.text(f["code"], path + "code", NAME_LIMIT)
+            if not any(ch.isalnum() for ch in code):
+                raise self.error(f["code"], N_("{field} needs a letter or a number."),
+                                 field=path + "code")
         kind = self.text(f["kind"], path + "kind")
         if kind not in KINDS:
             raise self.error(f["kind"], N_("{field} is {value}, but it must be one of: "
@@ -253,6 +247,7 @@ class _Reader:
             aliases=self.names(f.get("aliases"), path + "aliases"),
             cited_in=self.references(f.get("cited_in"), path + "cited_in", "conference"),
             lists=self.references(f.get("lists"), path + "lists", "list"),
+            coded="code" in f,
         ))
 
     def item_list(self, node: Node, path: str) -> None:
@@ -321,3 +316,36 @@ def _line(node: Node) -> int:
 
 def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == _NULL
+
+
+def _check_shape(data: str, source: str) -> None:
+    """Refuse what could exhaust memory or the stack before building the tree: nesting far
+    deeper than the schema, and anchors (``*name``), which let a small file expand hugely.
+
+    libyaml (PyYAML 6.0.4 and later) stops at a nesting limit of its own, in English, before
+    its first event reaches our check. When libyaml fails, the pure-Python parser, which has no
+    such limit, tells a file nested too deeply from a broken one, so the reader always gets our
+    message; well-formed files, the common case, are read once, at libyaml's speed.
+    """
+    try:
+        _check_events(data, _LOADER, source)
+    except yaml.YAMLError:
+        if _LOADER is yaml.SafeLoader:
+            raise
+        _check_events(data, yaml.SafeLoader, source)
+        raise
+
+
+def _check_events(data: str, loader: type, source: str) -> None:
+    depth = 0
+    for event in yaml.parse(data, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ContentError(N_("Anchors and aliases (*name) are not allowed."),
+                               line=event.start_mark.line + 1, source=source)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > DEPTH_LIMIT:
+                raise ContentError(N_("The file is nested too deeply."),
+                                   line=event.start_mark.line + 1, source=source)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1

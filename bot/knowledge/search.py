@@ -63,7 +63,7 @@ def _quoted(term: str) -> str:
 
 # ---- what is indexed ------------------------------------------------------------------
 def document_entries(doc: Document) -> list[IndexEntry]:
-    names = _SEPARATOR.join((doc.code, *doc.aliases))
+    names = _SEPARATOR.join((doc.code, *doc.aliases) if doc.coded else doc.aliases)
     return _entries(lambda lang: ([names, doc.title.get(lang)],
                                   [doc.issuer.get(lang), doc.summary.get(lang)]))
 

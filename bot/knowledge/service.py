@@ -118,6 +118,12 @@ class KnowledgeService:
         ids = best_matches(code, [(name.owner_id, name.key) for name in names])
         return [doc for doc in [await self.repository.document(i) for i in ids] if doc]
 
+    async def official_code(self, tag: str) -> str:
+        """A task's ``#tag`` as the official code of the one document it names, however it
+        was typed (``138-QD/TW``, ``qd138``), else as typed."""
+        docs = await self.find_documents(tag)
+        return docs[0].code if len(docs) == 1 and docs[0].coded else tag
+
     async def document(self, document_id: int) -> DocumentView | None:
         doc = await self.repository.document(document_id)
         if doc is None:

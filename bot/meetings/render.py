@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from zoneinfo import ZoneInfo
 
+from bot import callbacks
 from bot.clock import from_epoch
 from bot.i18n import _, current_language, format_datetime
 from bot.meetings.recurrence import holiday_name
@@ -35,15 +36,15 @@ def moved_note(meeting: Meeting, zone: ZoneInfo) -> str | None:
 
 
 def rsvp_buttons(meeting_id: int) -> tuple[tuple[Button, ...], ...]:
-    return ((Button(_("✅ Attend"), data=f"ma:{meeting_id}"),
-             Button(_("❌ Absent"), data=f"mx:{meeting_id}")),)
+    return ((Button(_("✅ Attend"), data=callbacks.MEETING_ATTEND.pack(meeting_id)),
+             Button(_("❌ Absent"), data=callbacks.MEETING_ABSENT.pack(meeting_id))),)
 
 
 def counts(attendees: list[Attendee]) -> str:
     attend = sum(1 for a in attendees if a.response == "attend")
     absent = sum(1 for a in attendees if a.response == "absent")
     silent = len(attendees) - attend - absent
-    return _("{attend} attend · {absent} absent · {silent} not answered").format(
+    return _("{attend} attending · {absent} absent · {silent} not answered").format(
         attend=attend, absent=absent, silent=silent)
 
 

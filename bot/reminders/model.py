@@ -22,10 +22,19 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file Telegram already holds (a report handed in), sent with the text as caption."""
+
+    kind: str  # document, photo
+    file_id: str
+
+
+@dataclass(frozen=True)
 class Notification:
     text: str  # HTML
     buttons: tuple[tuple[Button, ...], ...] = ()
     fallback_chat_id: int | None = None  # a group to mention the recipient in if unreachable
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -71,9 +71,7 @@ class TelegramSender:
     async def send(self, chat_id: int, notification: Notification) -> Outcome:
         """Send one message and classify what happened, never raising for Telegram errors."""
         try:
-            message = await self.bot.send_message(
-                chat_id, notification.text, reply_markup=keyboard(notification)
-            )
+            message = await self._send(chat_id, notification)
         except Forbidden as exc:
             return Unreachable(_forbidden_reason(exc.message))
         except RetryAfter as exc:
@@ -89,6 +87,18 @@ class TelegramSender:
         except TelegramError as exc:  # anything else Telegram refuses will not change by itself
             return Failed(exc.message)
         return Sent(message.message_id)
+
+
+    async def _send(self, chat_id: int, notification: Notification) -> Message:
+        markup = keyboard(notification)
+        attachment = notification.attachment
+        if attachment is None:
+            return await self.bot.send_message(chat_id, notification.text, reply_markup=markup)
+        if attachment.kind == "photo":
+            return await self.bot.send_photo(chat_id, attachment.file_id,
+                                             caption=notification.text, reply_markup=markup)
+        return await self.bot.send_document(chat_id, attachment.file_id,
+                                            caption=notification.text, reply_markup=markup)
 
 
 class JobQueueScheduler:

@@ -11,9 +11,10 @@ from bot.reminders.model import Notification, RenderContext, Wakeup
 from bot.reminders.planner import notice
 from bot.settings import Settings
 from bot.tasks import render
+from bot.tasks.model import TaskView
 from storage.database import Database
 from storage.reminders import Reminder, ReminderRepository
-from storage.tasks import TaskFilter, TaskRepository
+from storage.tasks import Task, TaskFilter, TaskRepository
 
 CATCH_UP_WINDOW = timedelta(hours=4)
 # Tasks listed per section, so that the digest always fits in one message.
@@ -84,7 +85,8 @@ class DigestRenderer:
 
     async def _digest(self, member_id: int, now: int) -> Notification | None:
         tasks = await self.tasks.open_tasks(TaskFilter(member_id=member_id))
-        if not tasks:
+        created = await self.tasks.created_open(member_id, SECTION_LIMIT + 1)
+        if not tasks and not created:
             return None
         zone = self.settings.zone
         local = datetime.fromtimestamp(now, zone)
@@ -115,4 +117,19 @@ class DigestRenderer:
                 "Later: {count} more open tasks — send /tasks to see all.",
                 later,
             ).format(count=later))
+        lines += await self._progress(created, now)
         return Notification("\n".join(lines))
+
+    async def _progress(self, created: list[Task], now: int) -> list[str]:
+        """How the tasks the member assigned are going: "3/12 done" each, soonest first."""
+        if not created:
+            return []
+        parts = await self.tasks.parts(t.id for t in created[:SECTION_LIMIT])
+        lines = ["", _("<b>Tasks you assigned</b>")]
+        for task in created[:SECTION_LIMIT]:
+            view = TaskView(task, parts.get(task.id, []))
+            lines.append(f"• {render.title(task)} — {render.progress(view)} · "
+                         f"{render.deadline(task, now, self.settings.zone)}")
+        if len(created) > SECTION_LIMIT:
+            lines.append(_("…and more: send /alltasks to see all."))
+        return lines

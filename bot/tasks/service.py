@@ -1,43 +1,50 @@
-"""Tasks: create, close, cancel, reschedule, snooze — each change and its reminders in one
-transaction, then the dispatcher is woken."""
+"""Tasks: who a task is for, each assignee's part, and every change with its reminders and
+notices in one unit of work. Role and unit checks happen here, not in handlers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 
-import aiosqlite
-
+from bot.access import Scope
 from bot.clock import Clock, epoch
 from bot.reminders.model import Wakeup
 from bot.reminders.planner import notice, plan_deadline, plan_escalation
 from bot.settings import Settings
-from storage.audit import AuditRepository
+from bot.tasks.model import Outcome, Result, TaskView
+from bot.work import Change, UnitOfWork
 from storage.database import Database
 from storage.members import Member, MemberRepository
 from storage.reminders import NewReminder, ReminderRepository
-from storage.tasks import Task, TaskFilter, TaskRepository
+from storage.tasks import Report, Task, TaskFilter, TaskRepository
+from storage.units import UnitRepository
 
 SNOOZE = timedelta(hours=1)
+# A priority task gets one more reminder this long before its deadline.
+PRIORITY_REMINDER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
-class TaskView:
-    task: Task
-    assignees: list[Member]
+class TaskRequest:
+    title: str
+    due: datetime
+    usernames: tuple[str, ...] = ()
+    members: tuple[Member, ...] = ()  # people named by replying to their message
+    tag: str | None = None
+    unit_id: int | None = None  # the group it was created in, if that group is a unit
+    meeting_id: int | None = None
+    priority: str | None = None
+    member_ids: tuple[int, ...] = ()  # people already known by id (a series' assignees)
+    series_id: int | None = None  # the repeating task this is an occurrence of
 
-    def is_assignee(self, member: Member) -> bool:
-        return any(a.id == member.id for a in self.assignees)
 
-
-class Change(Enum):
-    DONE = "done"
-    CANCELLED = "cancelled"
-    RESCHEDULED = "rescheduled"
-    NOT_FOUND = "not_found"
-    NOT_OPEN = "not_open"
-    NOT_ALLOWED = "not_allowed"
+@dataclass(frozen=True)
+class TaskEdit:
+    title: str | None = None
+    due: datetime | None = None
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    unit_id: int | None = None  # move the task to this unit
 
 
 class TaskService:
@@ -45,160 +52,336 @@ class TaskService:
         self.db = db
         self.clock = clock
         self.settings = settings
-        self.wakeup = wakeup
+        self.work = UnitOfWork(db, clock, wakeup)
         self.tasks = TaskRepository(db)
         self.members = MemberRepository(db)
+        self.units = UnitRepository(db)
         self.reminders = ReminderRepository(db)
-        self.audit = AuditRepository(db)
 
-    async def create(
-        self,
-        actor: Member,
-        *,
-        title: str,
-        due: datetime,
-        usernames: list[str],
-        members: list[Member],
-        tag: str | None,
-        group_chat_id: int | None,
-        meeting_id: int | None = None,
-    ) -> TaskView:
-        """Store a task with its assignees and reminders; unknown usernames are kept as
-        placeholders and linked when those people start the bot."""
-        now = epoch(self.clock.now())
-        async with self.db.transaction() as conn:
-            assignees = {m.id: m for m in members}
-            for username in usernames:
-                placeholder = await self.members.placeholder(conn, username, now)
-                assignees.setdefault(placeholder.id, placeholder)
+    # ---- reading -------------------------------------------------------------------------
+    async def view(self, task_id: int) -> TaskView | None:
+        task = await self.tasks.get(task_id)
+        if task is None:
+            return None
+        return TaskView(task, (await self.tasks.parts([task_id])).get(task_id, []))
+
+    async def views(self, tasks: list[Task]) -> list[TaskView]:
+        parts = await self.tasks.parts(t.id for t in tasks)
+        return [TaskView(t, parts.get(t.id, [])) for t in tasks]
+
+    async def open_for(self, member: Member) -> list[TaskView]:
+        """The tasks in which the member's own part is open."""
+        return await self.views(await self.tasks.open_tasks(TaskFilter(member_id=member.id)))
+
+    async def open_matching(self, scope: Scope, where: TaskFilter) -> list[TaskView]:
+        """Open tasks the asker manages, narrowed by the filter."""
+        if not scope.org_admin:
+            assert scope.member is not None
+            where = TaskFilter(**{**where.__dict__, "unit_ids": scope.unit_filter,
+                                  "creator": scope.member.id})
+        return await self.views(await self.tasks.open_tasks(where))
+
+    async def unreachable(self) -> list[tuple[Member, int | None]]:
+        return await self.tasks.unreachable_assignees()
+
+    @staticmethod
+    def manages(scope: Scope, task: Task) -> bool:
+        """Admins of the task's unit, organisation admins, and whoever created it."""
+        creator = scope.member is not None and task.created_by == scope.member.id
+        return scope.manages(task.group_chat_id) or (creator and scope.is_admin)
+
+    def may_see(self, scope: Scope, view: TaskView, chat_id: int | None) -> bool:
+        """Its assignees, those who manage it, and its own group (in that group)."""
+        member = scope.member
+        if member is None:
+            return False
+        in_its_group = chat_id is not None and chat_id == view.task.group_chat_id
+        return self.manages(scope, view.task) or view.is_assignee(member) or in_its_group
+
+    # ---- creating ------------------------------------------------------------------------
+    async def create(self, actor: Member, scope: Scope, new: TaskRequest) -> Result:
+        """Store a task for the people named, or for the unit's whole roster when nobody is
+        named in a unit's group. Unknown usernames are kept as placeholders."""
+        if new.unit_id is not None and not scope.manages(new.unit_id):
+            return Result(Outcome.NOT_ALLOWED)
+        if not scope.is_admin:
+            return Result(Outcome.NOT_ALLOWED)
+        named = bool(new.usernames or new.members or new.member_ids)
+        if not named and new.unit_id is None:
+            return Result(Outcome.NEED_ASSIGNEE)
+        return await self.insert(actor, new)
+
+    async def insert(self, actor: Member, new: TaskRequest) -> Result:
+        """Store a task whose asker's rights are settled (a series' occurrence, say)."""
+        try:
+            task_id = await self._insert(actor, new)
+        except _Abort as abort:
+            return Result(abort.outcome)
+        view = await self.view(task_id)
+        assert view is not None
+        return Result(Outcome.CREATED, view)
+
+    async def _insert(self, actor: Member, new: TaskRequest) -> int:
+        async with self.work.change(actor, "task.create", "task:new") as change:
+            assignees = await self._assignees(change, new)
+            if not assignees:
+                raise _Abort(Outcome.EMPTY_ROSTER)
             task_id = await self.tasks.insert(
-                conn, title=title, tag=tag, due_at=epoch(due), group_chat_id=group_chat_id,
-                created_by=actor.id, now=now, meeting_id=meeting_id,
+                change.conn, title=new.title, tag=new.tag, due_at=epoch(new.due),
+                group_chat_id=new.unit_id, created_by=actor.id, now=change.now,
+                meeting_id=new.meeting_id, priority=new.priority, series_id=new.series_id,
             )
-            await self.tasks.add_assignees(conn, task_id, assignees)
-            task = Task(task_id, title, tag, epoch(due), "open", group_chat_id, actor.id, now,
-                        None, None, meeting_id)
-            await self.reminders.add(conn, self._plan(task, list(assignees), now))
-            await self.reminders.add(conn, [
-                notice(event_kind="task", event_id=task_id, kind="assigned", event_at=task.due_at,
-                       now=now, member_id=member_id)
-                for member_id in assignees if member_id != actor.id
-            ])
-            await self._audit(conn, actor, "task.create", task_id, f"due={task.due_at}")
-        await self.wakeup()
-        return TaskView(task, sorted(assignees.values(), key=lambda m: m.id))
+            if task_id is None:
+                raise _Abort(Outcome.ALREADY_DONE)  # this occurrence exists already
+            await self.tasks.add_assignees(change.conn, task_id, assignees)
+            task = Task(task_id, new.title, new.tag, epoch(new.due), "open", new.unit_id,
+                        actor.id, change.now, None, None, new.meeting_id, new.priority,
+                        new.series_id)
+            change.plan(self._plan(task, assignees, change.now))
+            change.plan(self._notices(task, "assigned", [m for m in assignees if m != actor.id],
+                                      change.now, group=False))
+            change.target = f"task:{task_id}"
+            change.details = f"due={task.due_at} parts={len(assignees)}"
+        return task_id
+
+    async def _assignees(self, change: Change, new: TaskRequest) -> list[int]:
+        """The named people in the order named, or else the unit's roster."""
+        found = [*new.member_ids, *(m.id for m in new.members if m.id not in new.member_ids)]
+        for username in new.usernames:
+            placeholder = await self.members.placeholder(change.conn, username, change.now)
+            if placeholder.id not in found:
+                found.append(placeholder.id)
+        if not found and new.unit_id is not None:
+            found = await self.units.roster_ids(change.conn, new.unit_id)
+        return found
 
     def _plan(self, task: Task, member_ids: list[int], now: int) -> list[NewReminder]:
+        offsets = list(self.settings.task_reminder_offsets)
+        if task.priority is not None:
+            offsets.append(PRIORITY_REMINDER)
         return plan_deadline(
             event_kind="task", event_id=task.id, event_at=task.due_at, now=now,
-            offsets=self.settings.task_reminder_offsets, member_ids=member_ids,
+            offsets=sorted(set(offsets), reverse=True), member_ids=member_ids,
             group_chat_id=task.group_chat_id,
         ) + plan_escalation(
             event_kind="task", event_id=task.id, event_at=task.due_at,
             after=self.settings.escalate_after, member_id=task.created_by,
         )
 
-    async def view(self, task_id: int) -> TaskView | None:
-        task = await self.tasks.get(task_id)
-        if task is None:
-            return None
-        assignees = await self.tasks.assignees([task_id])
-        return TaskView(task, assignees.get(task_id, []))
+    @staticmethod
+    def _notices(
+        task: Task, kind: str, member_ids: list[int], now: int, *, group: bool,
+        subject_id: int | None = None,
+    ) -> list[NewReminder]:
+        rows = [NewReminder("task", task.id, kind, member_id, None, task.due_at, now, subject_id)
+                for member_id in member_ids]
+        if group and task.group_chat_id is not None:
+            rows.append(notice(event_kind="task", event_id=task.id, kind=kind,
+                               event_at=task.due_at, now=now, chat_id=task.group_chat_id))
+        return rows
 
-    async def views(self, tasks: list[Task]) -> list[TaskView]:
-        assignees = await self.tasks.assignees(t.id for t in tasks)
-        return [TaskView(t, assignees.get(t.id, [])) for t in tasks]
-
-    async def open_for(self, member: Member) -> list[TaskView]:
-        return await self.views(await self.tasks.open_tasks(TaskFilter(member_id=member.id)))
-
-    async def open_matching(self, where: TaskFilter) -> list[TaskView]:
-        return await self.views(await self.tasks.open_tasks(where))
-
-    async def complete(self, actor: Member, task_id: int, is_admin: bool) -> Change:
-        """Close a task: an assignee or an admin may; the group is told."""
+    # ---- parts ---------------------------------------------------------------------------
+    async def complete(
+        self, actor: Member, scope: Scope, task_id: int, *, others: tuple[Member, ...] = (),
+        everyone: bool = False, report: Report | None = None,
+    ) -> Result:
+        """Close the sender's own part, or (admins) named parts or every open part."""
         view = await self.view(task_id)
-        if view is None:
-            return Change.NOT_FOUND
-        if not (is_admin or view.is_assignee(actor)):
-            return Change.NOT_ALLOWED
-        return await self._close(actor, view.task, "done")
+        refused = self._refuse_change(view)
+        if refused is not None:
+            return refused
+        assert view is not None
+        if others or everyone:
+            if not self.manages(scope, view.task):
+                return Result(Outcome.NOT_ALLOWED)
+            strangers = tuple(m for m in others if not view.is_assignee(m))
+            if strangers:
+                return Result(Outcome.NOT_ASSIGNEE, view, names=strangers)
+            targets = [p.member for p in view.parts if p.is_open] if everyone else list(others)
+        else:
+            part = view.part_of(actor)
+            if part is None:
+                return Result(Outcome.NOT_ASSIGNEE, view)
+            if not part.is_open:
+                return Result(Outcome.ALREADY_DONE, view)
+            targets = [actor]
+        return await self._close_parts(actor, view, targets, "done", report=report)
 
-    async def cancel(self, actor: Member, task_id: int) -> Change:
-        task = await self.tasks.get(task_id)
-        if task is None:
-            return Change.NOT_FOUND
-        return await self._close(actor, task, "cancelled")
-
-    async def _close(self, actor: Member, task: Task, status: str) -> Change:
-        if not task.is_open:
-            return Change.NOT_OPEN
-        now = epoch(self.clock.now())
-        async with self.db.transaction() as conn:
-            await self.tasks.set_status(conn, task.id, status, actor.id, now)
-            await self.reminders.cancel_pending(conn, "task", task.id)
-            if task.group_chat_id is not None:
-                await self.reminders.add(conn, [notice(
-                    event_kind="task", event_id=task.id, kind=f"notice_{status}",
-                    event_at=task.due_at, now=now, chat_id=task.group_chat_id,
-                )])
-            await self._audit(conn, actor, f"task.{status}", task.id)
-        await self.wakeup()
-        return Change.DONE if status == "done" else Change.CANCELLED
-
-    async def reschedule(self, actor: Member, task_id: int, due: datetime) -> Change:
-        """Move the deadline and re-plan every reminder for it."""
+    async def excuse(self, actor: Member, scope: Scope, task_id: int, member: Member,
+                     reason: str) -> Result:
+        """An admin releases one assignee from their part, with a reason."""
         view = await self.view(task_id)
+        refused = self._refuse_change(view)
+        if refused is not None:
+            return refused
+        assert view is not None
+        if not self.manages(scope, view.task):
+            return Result(Outcome.NOT_ALLOWED)
+        if not view.is_assignee(member):
+            return Result(Outcome.NOT_ASSIGNEE, view, names=(member,))
+        return await self._close_parts(actor, view, [member], "excused", reason=reason)
+
+    async def _close_parts(
+        self, actor: Member, view: TaskView, targets: list[Member], status: str, *,
+        report: Report | None = None, reason: str | None = None,
+    ) -> Result:
+        task = view.task
+        async with self.work.change(actor, f"task.part.{status}", f"task:{task.id}") as change:
+            closed = 0
+            for member in targets:
+                if await self.tasks.close_part(change.conn, task.id, member.id, status=status,
+                                               by=actor.id, now=change.now, report=report,
+                                               reason=reason):
+                    closed += 1
+                    await self.reminders.cancel_pending_for(change.conn, "task", task.id,
+                                                            member_id=member.id)
+            if report is not None and task.created_by not in (None, actor.id):
+                change.plan(self._notices(task, "report", [task.created_by], change.now,
+                                          group=False, subject_id=actor.id))
+            remaining = await self.tasks.open_part_ids(change.conn, task.id)
+            if not remaining:
+                await self.tasks.set_status(change.conn, task.id, "done", actor.id, change.now)
+                await self.reminders.cancel_pending(change.conn, "task", task.id)
+                creator = [task.created_by] if task.created_by not in (None, actor.id) else []
+                change.plan(self._notices(task, "notice_all_done", creator, change.now,
+                                          group=True))
+            change.details = f"{status}={closed} open={len(remaining)}"
+        if closed == 0:
+            return Result(Outcome.ALREADY_DONE, await self.view(task.id))
+        outcome = Outcome.TASK_DONE if not remaining else (
+            Outcome.EXCUSED if status == "excused" else Outcome.PART_DONE)
+        return Result(outcome, await self.view(task.id), count=closed)
+
+    @staticmethod
+    def _refuse_change(view: TaskView | None) -> Result | None:
         if view is None:
-            return Change.NOT_FOUND
+            return Result(Outcome.NOT_FOUND)
+        if view.task.status == "cancelled":
+            return Result(Outcome.WAS_CANCELLED, view)
         if not view.task.is_open:
-            return Change.NOT_OPEN
-        now = epoch(self.clock.now())
-        moved = Task(**{**view.task.__dict__, "due_at": epoch(due)})
-        async with self.db.transaction() as conn:
-            await self.tasks.set_due(conn, task_id, moved.due_at, now)
-            await self.reminders.cancel_pending(conn, "task", task_id)
-            await self.reminders.add(conn, self._plan(moved, [m.id for m in view.assignees], now))
-            notices = [notice(event_kind="task", event_id=task_id, kind="notice_edited",
-                              event_at=moved.due_at, now=now, member_id=m.id)
-                       for m in view.assignees if m.id != actor.id]
-            if moved.group_chat_id is not None:
-                notices.append(notice(event_kind="task", event_id=task_id, kind="notice_edited",
-                                      event_at=moved.due_at, now=now,
-                                      chat_id=moved.group_chat_id))
-            await self.reminders.add(conn, notices)
-            await self._audit(conn, actor, "task.edit", task_id, f"due={moved.due_at}")
-        await self.wakeup()
-        return Change.RESCHEDULED
+            return Result(Outcome.NOT_OPEN, view)
+        return None
 
-    async def snooze(
-        self, actor: Member, task_id: int, chat_id: int | None, is_admin: bool
-    ) -> Change:
-        """Remind again in an hour, in the chat where the button was pressed."""
+    # ---- changing the task ---------------------------------------------------------------
+    async def cancel(self, actor: Member, scope: Scope, task_id: int) -> Result:
+        """Cancel a task: every assignee whose part was open, and its group, are told."""
         view = await self.view(task_id)
-        if view is None:
-            return Change.NOT_FOUND
-        if not (is_admin or view.is_assignee(actor)):
-            return Change.NOT_ALLOWED
-        if not view.task.is_open:
-            return Change.NOT_OPEN
-        now = epoch(self.clock.now())
-        fire_at = now + int(SNOOZE.total_seconds())
-        async with self.db.transaction() as conn:
-            await self.reminders.add(conn, [NewReminder(
-                "task", task_id, "snooze", None if chat_id else actor.id, chat_id,
-                view.task.due_at, fire_at,
-            )])
-            await self._audit(conn, actor, "task.snooze", task_id, f"until={fire_at}")
-        await self.wakeup()
-        return Change.RESCHEDULED
+        refused = self._refuse_change(view)
+        if refused is not None:
+            return refused
+        assert view is not None
+        task = view.task
+        if not self.manages(scope, task):
+            return Result(Outcome.NOT_ALLOWED)
+        told = [p.member.id for p in view.parts if p.is_open and p.member.id != actor.id]
+        async with self.work.change(actor, "task.cancelled", f"task:{task.id}") as change:
+            await self.tasks.set_status(change.conn, task.id, "cancelled", actor.id, change.now)
+            await self.reminders.cancel_pending(change.conn, "task", task.id)
+            change.plan(self._notices(task, "notice_cancelled", told, change.now, group=True))
+        return Result(Outcome.CANCELLED, await self.view(task_id), count=len(told))
 
-    async def unreachable(self) -> list[tuple[Member, int | None]]:
-        return await self.tasks.unreachable_assignees()
+    async def edit(self, actor: Member, scope: Scope, task_id: int, edit: TaskEdit) -> Result:
+        """Change title, deadline, assignees or unit; reminders are re-planned and everyone
+        concerned is told, in the same transaction."""
+        view = await self.view(task_id)
+        refused = self._refuse_change(view)
+        if refused is not None:
+            return refused
+        assert view is not None
+        if not self.manages(scope, view.task) or (
+                edit.unit_id is not None and not scope.manages(edit.unit_id)):
+            return Result(Outcome.NOT_ALLOWED)
+        try:
+            await self._apply_edit(actor, view.task, edit)
+        except _Abort as abort:
+            return Result(abort.outcome, view)
+        return Result(Outcome.EDITED, await self.view(task_id))
 
-    async def _audit(
-        self, conn: aiosqlite.Connection, actor: Member, action: str, task_id: int,
-        details: str = "",
-    ) -> None:
-        await self.audit.record(conn, at=epoch(self.clock.now()), actor_id=actor.telegram_id,
-                                action=action, target=f"task:{task_id}", details=details)
+    async def _apply_edit(self, actor: Member, old: Task, edit: TaskEdit) -> None:
+        async with self.work.change(actor, "task.edit", f"task:{old.id}") as change:
+            task = Task(**{**old.__dict__,
+                           "title": edit.title or old.title,
+                           "due_at": epoch(edit.due) if edit.due else old.due_at,
+                           "group_chat_id": edit.unit_id or old.group_chat_id})
+            await self.tasks.update(change.conn, task.id, title=task.title, due_at=task.due_at,
+                                    group_chat_id=task.group_chat_id, now=change.now)
+            removed = await self._remove(change, task, edit.remove)
+            added = await self._add(change, task, edit.add)
+            open_ids = await self.tasks.open_part_ids(change.conn, task.id)
+            if not open_ids:
+                raise _Abort(Outcome.NEED_ASSIGNEE)
+            await self.reminders.cancel_pending(change.conn, "task", task.id)
+            change.plan(self._plan(task, open_ids, change.now))
+            kept = [m for m in open_ids if m not in added and m != actor.id]
+            change.plan(self._notices(task, "notice_edited", kept, change.now, group=True))
+            change.plan(self._notices(task, "assigned", [m for m in added if m != actor.id],
+                                      change.now, group=False))
+            change.plan(self._notices(task, "notice_unassigned",
+                                      [m for m in removed if m != actor.id], change.now,
+                                      group=False))
+            change.details = f"due={task.due_at} added={len(added)} removed={len(removed)}"
+
+    async def _remove(self, change: Change, task: Task, usernames: tuple[str, ...]) -> list[int]:
+        removed = []
+        for username in usernames:
+            member = await self.members.by_username(username)
+            if member is not None and await self.tasks.remove_assignee(change.conn, task.id,
+                                                                       member.id):
+                removed.append(member.id)
+        return removed
+
+    async def _add(self, change: Change, task: Task, usernames: tuple[str, ...]) -> list[int]:
+        added = []
+        for username in usernames:
+            member = await self.members.placeholder(change.conn, username, change.now)
+            if await self.tasks.part(change.conn, task.id, member.id) is None:
+                await self.tasks.add_assignees(change.conn, task.id, [member.id])
+                added.append(member.id)
+        return added
+
+    async def snooze(self, actor: Member, scope: Scope, task_id: int,
+                     chat_id: int | None) -> Result:
+        """Remind again in an hour, in the chat where the button was pressed; pressing again
+        moves the one pending snooze instead of adding another."""
+        view = await self.view(task_id)
+        refused = self._refuse_change(view)
+        if refused is not None:
+            return refused
+        assert view is not None
+        if not (self.manages(scope, view.task) or view.is_assignee(actor)):
+            return Result(Outcome.NOT_ASSIGNEE, view)
+        member_id = None if chat_id else actor.id
+        async with self.work.change(actor, "task.snooze", f"task:{task_id}") as change:
+            await self.reminders.cancel_pending_for(change.conn, "task", task_id,
+                                                    member_id=member_id, chat_id=chat_id,
+                                                    kind="snooze")
+            fire_at = change.now + int(SNOOZE.total_seconds())
+            change.plan([NewReminder("task", task_id, "snooze", member_id, chat_id,
+                                     view.task.due_at, fire_at)])
+            change.details = f"until={fire_at}"
+        return Result(Outcome.SNOOZED, view)
+
+    async def remind_open(self, actor: Member, scope: Scope, task_id: int) -> Result:
+        """Remind, privately, only those whose part is still open."""
+        view = await self.view(task_id)
+        refused = self._refuse_change(view)
+        if refused is not None:
+            return refused
+        assert view is not None
+        if not self.manages(scope, view.task):
+            return Result(Outcome.NOT_ALLOWED)
+        open_ids = [p.member.id for p in view.parts if p.is_open]
+        async with self.work.change(actor, "task.nudge", f"task:{task_id}") as change:
+            change.plan(self._notices(view.task, "nudge", open_ids, change.now, group=False))
+            change.details = f"count={len(open_ids)}"
+        return Result(Outcome.SNOOZED, view, count=len(open_ids))
+
+
+class _Abort(Exception):
+    """Leave a unit of work without writing anything, with the outcome to report."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.value)
+        self.outcome = outcome
+
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from types import TracebackType
 
 from . import inject
@@ -165,6 +166,41 @@ class BotApiDouble(Observer):
         sender = self._state.user(user)
         fields = inject.document_fields(self._state, filename, content, caption, mime_type)
         return await inject.inject_message(self._state, sender, chat, fields, reply_to)
+
+    async def member_joined(
+        self, chat: JSON | int, user: JSON | int, *, service_message: bool = True
+    ) -> None:
+        """Someone joins a group: a chat_member update (sent to a bot that is a group admin
+        and asks for them) and, unless hidden, the "joined the group" service message."""
+        await self._membership(chat, user, "member", service_message)
+
+    async def member_left(
+        self, chat: JSON | int, user: JSON | int, *, service_message: bool = True
+    ) -> None:
+        """Someone leaves a group: the chat_member update and the service message."""
+        await self._membership(chat, user, "left", service_message)
+
+    async def _membership(
+        self, chat: JSON | int, user: JSON | int, status: str, service_message: bool
+    ) -> None:
+        state = self._state
+        chat_id = chat["id"] if isinstance(chat, dict) else chat
+        member = state.user(user)
+        state.member_status[(chat_id, int(member["id"]))] = status
+        before = "left" if status == "member" else "member"
+        await state.push_update("chat_member", {
+            "chat": copy.deepcopy(state.chats[chat_id]),
+            "from": copy.deepcopy(member),
+            "date": int(time.time()),
+            "old_chat_member": {"status": before, "user": copy.deepcopy(member)},
+            "new_chat_member": {"status": status, "user": copy.deepcopy(member)},
+        })
+        if service_message:
+            field = ({"new_chat_members": [copy.deepcopy(member)]} if status == "member"
+                     else {"left_chat_member": copy.deepcopy(member)})
+            stored = state.new_message(chat_id, member, field, from_bot=False)
+            await state.push_update("message", stored.message)
+        state.touch()
 
     async def press(
         self,

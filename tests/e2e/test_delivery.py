@@ -105,7 +105,7 @@ async def test_admins_are_told_once_when_the_api_is_back(double, people, app, cl
 @pytest.mark.usefixtures("task_for_two")
 async def test_status_is_for_admins_only(double, people, app) -> None:
     refusal = await ask(double, people.binh, "/status")
-    assert refusal["text"].startswith("Sorry, only committee admins can use this command.")
+    assert refusal["text"].startswith("Sorry, this command is for the organisation's admins")
 
 
 @pytest.mark.usefixtures("task_for_two")

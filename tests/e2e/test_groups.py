@@ -28,15 +28,16 @@ async def test_commands_for_another_bot_are_ignored(double, people) -> None:
 
 
 async def test_subscribe_and_unsubscribe_a_group(double, people, app: Application) -> None:
-    groups = app.bot_data["services"].groups
+    units = app.bot_data["services"].units
     on = await ask(double, people.admin, f"/subscribe@{BOT_USERNAME}", chat=people.group)
-    assert on["text"] == "Từ nay nhóm này sẽ nhận thông báo của cấp ủy."
-    assert [c.id for c in await groups.subscribed()] == [people.group["id"]]
+    assert on["text"].startswith("Nhóm này nay là đơn vị “Chi bộ Văn phòng” và sẽ nhận thông "
+                                 "báo của cấp ủy.")
+    assert [u.id for u in await units.all()] == [people.group["id"]]
     twice = await ask(double, people.admin, "/subscribe", chat=people.group)
-    assert twice["text"] == "Nhóm này đã đang nhận thông báo của cấp ủy."
+    assert twice["text"] == "Nhóm này đã đăng ký nhận thông báo của cấp ủy từ trước."
     off = await ask(double, people.admin, "/unsubscribe", chat=people.group)
     assert off["text"] == "Nhóm này sẽ không nhận thông báo của cấp ủy nữa."
-    assert await groups.subscribed() == []
+    assert await units.all() == []
     log = await app.bot_data["services"].db.fetchall(
         "SELECT action, target FROM audit_log WHERE action LIKE '%subscribe' ORDER BY id"
     )
@@ -48,7 +49,7 @@ async def test_subscribe_and_unsubscribe_a_group(double, people, app: Applicatio
 
 async def test_subscribe_is_refused_to_members_and_explained_in_private(double, people) -> None:
     refused = await ask(double, people.binh, "/subscribe", chat=people.group)
-    assert refused["text"].startswith("Sorry, only committee admins can use this command.")
+    assert refused["text"].startswith("Sorry, only the organisation's admins can do this")
     private = await ask(double, people.admin, "/subscribe")
     assert f"/subscribe@{BOT_USERNAME}" in private["text"]
 
@@ -81,6 +82,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_reminders(double, peop
     from tests.e2e.test_tasks import add_task
 
     await ask(double, people.admin, "/subscribe", chat=people.group)
+    await ask(double, people.chi, "/whoami", chat=people.group)  # on the roster now
     await add_task(double, people.admin, "/addtask 31/12/2026 17:00 Việc của nhóm",
                    chat=people.group)
     new = double.migrate_group(people.group["id"], -1009999, people.group["title"])
@@ -89,5 +91,5 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_reminders(double, peop
     await dispatcher_of(app).run()  # the retry, now addressed to the new id
     reminder = await double.wait_for_message(new["id"], contains="Nhắc việc")
     assert "Việc của nhóm" in reminder["text"]
-    groups = app.bot_data["services"].groups
-    assert [c.id for c in await groups.subscribed()] == [new["id"]]
+    units = app.bot_data["services"].units
+    assert [u.id for u in await units.all()] == [new["id"]]

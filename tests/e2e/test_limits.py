@@ -12,7 +12,7 @@ from bot.app import build_application, dispatcher_of, running, services_of
 from bot.members import Person
 from bot.ratelimit import SlidingWindow
 from bot.settings import Settings
-from tests.conftest import advance
+from tests.conftest import advance, create_task
 
 CADRES = 45
 
@@ -35,12 +35,9 @@ async def test_a_burst_keeps_every_limit_and_gets_no_429(double, people, limited
                 Person(user["id"], None, f"Cadre {n}", "vi"), started=True))
         # One "new task" notice per cadre at once, and three for the first cadre in a row.
         for extra in range(3):
-            await services.tasks.create(
-                admin, title=f"Extra {extra}", due=clock.now() + timedelta(days=9),
-                usernames=[], members=[members[0]], tag=None, group_chat_id=None)
-        await services.tasks.create(
-            admin, title="Burst", due=clock.now() + timedelta(days=9), usernames=[],
-            members=members, tag=None, group_chat_id=None)
+            await create_task(services, admin, f"Extra {extra}",
+                              clock.now() + timedelta(days=9), [members[0]])
+        await create_task(services, admin, "Burst", clock.now() + timedelta(days=9), members)
         await dispatcher_of(app).run()
         # The first cadre's extra messages are held back by their chat's 1/s window, which
         # runs on real time; the dispatcher picks them up again on later runs.
@@ -62,9 +59,7 @@ async def test_retry_after_pauses_and_retries(double, people, limited, clock) ->
         binh = await services.members.seen(Person(1002, "binh_le", "Binh Le", "en"),
                                            started=True)
         double.fail_next("sendMessage", chat_id=1002, error_code=429, retry_after=1)
-        await services.tasks.create(
-            admin, title="Báo cáo", due=clock.now() + timedelta(days=9), usernames=[],
-            members=[binh], tag=None, group_chat_id=None)
+        await create_task(services, admin, "Báo cáo", clock.now() + timedelta(days=9), [binh])
         await dispatcher_of(app).run()
         notice = await double.wait_for_message(1002, timeout=10)
     assert notice["text"].startswith("📌 You have a new task #1 “Báo cáo”")
@@ -98,18 +93,19 @@ async def test_a_full_group_window_does_not_hold_up_other_chats(
         services = services_of(app)
         admin = await services.members.seen(Person(1001, "hung_tran", "Hùng", "vi"))
         await services.groups.seen(group, "supergroup", people.group["title"])
+        scope = await services.access.scope(admin)
+        await services.units.subscribe(admin, scope, group, None)
+        await services.units.joined(group, admin, "admin")
         due = clock.now() + timedelta(days=9)
         for n in range(22):  # one more group reminder than a group may get in a minute
-            await services.tasks.create(admin, title=f"Group {n}", due=due, usernames=[],
-                                        members=[], tag=None, group_chat_id=group)
+            await create_task(services, admin, f"Group {n}", due, [], unit_id=group)
         cadres = []
         for n in range(10):
             double.add_user(8000 + n, f"Cadre {n}", language_code="vi")
             double.mark_started(8000 + n)
             cadres.append(await services.members.seen(
                 Person(8000 + n, None, f"Cadre {n}", "vi"), started=True))
-            await services.tasks.create(admin, title=f"Own {n}", due=due, usernames=[],
-                                        members=[cadres[-1]], tag=None, group_chat_id=None)
+            await create_task(services, admin, f"Own {n}", due, [cadres[-1]])
         await dispatcher_of(app).run()  # the "new task" notices
         await double.idle(quiet=0.3, timeout=30)
         clock.advance(days=6)  # every 3-days-before reminder is due at once

@@ -87,7 +87,8 @@ async def test_bad_addmeeting_input_explains_and_stores_nothing(
 
 async def test_members_cannot_schedule(double, people, app) -> None:
     reply = await ask(double, people.binh, MEETING)
-    assert reply["text"].startswith("Sorry, only committee admins can use this command.")
+    assert reply["text"].startswith(
+        "Sorry, this command is for the organisation's admins and unit admins.")
 
 
 async def test_a_weekly_meeting_moves_off_new_year(double, people, app) -> None:
@@ -273,10 +274,11 @@ async def test_minutes_and_tasks_from_a_meeting(double, people, app) -> None:
     await ask(double, people.admin, "/addtask @binh_le 20/12/2026 Chuẩn bị báo cáo meeting:1")
     await double.wait_for_message(people.binh["id"], contains="new task")
     await ask(double, people.binh, "/done 1")
+    await double.wait_for_message(people.admin["id"], contains="đã hoàn thành")
     details = await ask(double, people.binh, "/meeting 1")
     assert "Conclusions\nThống nhất giao Văn phòng chuẩn bị báo cáo trước 20/12" in details["text"]
     assert "Tasks from this meeting\n• #1 “Chuẩn bị báo cáo” — ✅ done" in details["text"]
-    assert "Attendance: 0 attend · 0 absent · 3 not answered" in details["text"]
+    assert "Attendance: 0 attending · 0 absent · 3 not answered" in details["text"]
     missing = await ask(double, people.admin, "/addtask @binh_le 20/12/2026 Việc meeting:9")
     assert missing["text"] == "Không có cuộc họp #9. Gửi /meetings để xem lịch họp."
 
@@ -317,7 +319,7 @@ async def test_recent_attendance_rates(double, people, app, clock) -> None:
     assert lines[1] == "• #1 “Hội nghị kiểm điểm năm 2026”, 15/12/2026: 1/3 (33%)"
     assert "• Binh Le: 1/1 (100%)" in lines
     assert "• Chi Phạm: 0/1 (0%)" in lines
-    assert lines[-1] == "Chung: 1/3 (33%)"
+    assert lines[-1] == "Tính chung: 1/3 (33%)"
 
 
 async def test_meeting_details_are_private_to_attendees(double, people, app: Application) -> None:
@@ -361,3 +363,47 @@ async def test_a_repeating_meeting_can_be_stopped(double, people, app) -> None:
     assert await services.meetings.upcoming(None, people.group["id"]) == []
     await services.meetings.extend_series()
     assert await services.meetings.upcoming(None, people.group["id"]) == []
+
+
+@pytest.mark.parametrize("words", ["tất cả", "TẤT CẢ", "all"])
+async def test_tat_ca_stops_a_series_like_all(double, people, app, words: str) -> None:
+    await in_group(double, people)
+    await ask(double, people.admin, "/addmeeting every friday 08:00 | Phòng 2 | Giao ban",
+              chat=people.group)
+    for chat in (people.admin, people.binh, people.chi, people.group):
+        await double.wait_for_message(chat["id"], contains="📣")
+    stopped = await ask(double, people.admin, f"/cancelmeeting 1 {words}", chat=people.group)
+    assert stopped["text"] == "Đã dừng cuộc họp định kỳ của #1; đã báo cho những người tham dự."
+    assert await services_of(app).meetings.upcoming(None, people.group["id"]) == []
+
+
+async def test_a_member_the_bot_never_saw_answers_from_the_group(double, people, app) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    announcement = double.messages(people.group["id"])[-1]
+    newcomer = double.add_user(1009, "Lan", last_name="Nguyễn", username="lan_nguyen",
+                               language_code="vi")
+    answer = await press(double, announcement, newcomer, "mx:1")
+    assert answer["text"] == "Đã ghi nhận: đồng chí vắng mặt tại cuộc họp #1."
+    asked = await double.wait_for_message(people.group["id"], contains="Lan Nguyễn")
+    await double.send_text(newcomer, "Đi công tác tỉnh", chat=people.group, reply_to=asked)
+    await double.wait_for_message(people.group["id"], contains="lý do")
+    report = await ask(double, people.admin, "/attendance 1", chat=people.group)
+    assert report["text"] == "Đã gửi riêng báo cáo tham dự cho đồng chí."
+    private = await double.wait_for_message(people.admin["id"], contains="Tham dự")
+    assert "Lan Nguyễn (Đi công tác tỉnh)" in private["text"]
+    assert "Đi công tác" not in "".join(m["text"] for m in double.messages(people.group["id"]))
+    judged = await press(double, private, people.admin, f"me:1:{await _member_id(app, 1009)}")
+    assert judged["text"] == "Đã ghi nhận."
+    await double.wait_for_call("editMessageText")
+    [redrawn] = [m for m in double.messages(people.admin["id"])
+                 if m["message_id"] == private["message_id"]]
+    assert "Lan Nguyễn (Đi công tác tỉnh) — có lý do" in redrawn["text"]
+    assert "Vắng mặt: 1 có lý do, 0 không lý do, 0 chưa xét." in redrawn["text"]
+    roster = await ask(double, people.admin, "/members", chat=people.group)
+    assert "Lan Nguyễn" in roster["text"]
+
+
+async def _member_id(app, telegram_id: int) -> int:
+    member = await services_of(app).members.members.by_telegram_id(telegram_id)
+    return member.id

@@ -8,6 +8,7 @@ import pytest
 from telegram.ext import Application
 
 from tests.double import BotApiDouble
+from tests.e2e.test_help import open_topic
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -37,12 +38,14 @@ async def test_start_registers_the_member(double, people, app: Application) -> N
 async def test_help_lists_only_what_the_user_may_use_with_examples(double, people) -> None:
     member_help = await ask(double, people.binh, "/help")
     assert "/whoami" in member_help["text"]
-    assert "Example: <code>/lang en</code>" not in member_help["text"]  # rendered as HTML
-    assert "Example: /lang en" in member_help["text"]
     assert "/grant" not in member_help["text"]
+    general = await open_topic(double, member_help, people.binh, "⚙️ General")
+    assert "Example: <code>/lang en</code>" not in general["text"]  # rendered as HTML
+    assert "Example: /lang en" in general["text"]
     admin_help = await ask(double, people.admin, "/help")
     assert "/grant" in admin_help["text"]
-    assert "Ví dụ: /grant @tên_người_dùng" in admin_help["text"]
+    members = await open_topic(double, admin_help, people.admin, "👥 Thành viên và nhóm")
+    assert "Ví dụ: /grant @tên_người_dùng" in members["text"]
 
 
 async def test_lang_switches_and_later_replies_follow(double, people) -> None:
@@ -51,7 +54,7 @@ async def test_lang_switches_and_later_replies_follow(double, people) -> None:
     whoami = await ask(double, people.chi, "/whoami")
     assert "Language: English" in whoami["text"]
     back = await ask(double, people.chi, "/lang vi")
-    assert back["text"] == "Đã chuyển ngôn ngữ sang Tiếng Việt."
+    assert back["text"] == "Đã chuyển ngôn ngữ sang tiếng Việt."
 
 
 @pytest.mark.parametrize("text", ["/lang", "/lang fr", "/lang english please"])
@@ -74,11 +77,11 @@ async def test_whoami_shows_role_language_and_id(double, people) -> None:
 async def test_an_admin_grants_and_revokes_by_username(double, people, app) -> None:
     await ask(double, people.binh, "/start")
     granted = await ask(double, people.admin, "/grant @binh_le")
-    assert granted["text"] == "Binh Le đã được cấp quyền quản trị."
+    assert granted["text"] == "Binh Le (ID 1002) đã được cấp quyền quản trị."
     assert "Role: admin" in (await ask(double, people.binh, "/whoami"))["text"]
     assert "/grant" in (await ask(double, people.binh, "/help"))["text"]
     revoked = await ask(double, people.admin, "/revoke @BINH_LE")
-    assert revoked["text"] == "Binh Le không còn quyền quản trị."
+    assert revoked["text"] == "Binh Le (ID 1002) không còn quyền quản trị."
     assert "Role: member" in (await ask(double, people.binh, "/whoami"))["text"]
     log = await app.bot_data["services"].db.fetchall(
         "SELECT actor_id, action, target FROM audit_log WHERE action IN ('grant', 'revoke')"
@@ -93,20 +96,27 @@ async def test_a_granted_admin_may_grant_in_turn(double, people) -> None:
     await ask(double, people.chi, "/start")
     await ask(double, people.admin, "/grant @binh_le")
     reply = await ask(double, people.binh, "/grant @chi_pham")
-    assert reply["text"] == "Chi Phạm is now an admin."
+    assert reply["text"] == "Chi Phạm (id 1003) is now an admin."
 
 
-async def test_grant_by_replying_to_the_member_in_a_group(double, people) -> None:
+async def test_grant_in_a_units_group_makes_a_unit_admin(double, people) -> None:
     said = await double.send_text(people.chi, "Xin chào cả nhóm", chat=people.group)
+    plain = await ask(double, people.admin, "/grant @chi_pham", chat=people.group)
+    assert plain["text"].startswith("Nhóm này chưa là đơn vị")
+    await ask(double, people.admin, "/subscribe", chat=people.group)
     reply = await ask(double, people.admin, "/grant", chat=people.group, reply_to=said)
-    assert reply["text"] == "Chi Phạm đã được cấp quyền quản trị."
+    assert reply["text"] == "Đồng chí Chi Phạm (1003) nay là quản trị viên của đơn vị này."
     again = await ask(double, people.admin, "/grant", chat=people.group, reply_to=said)
-    assert again["text"] == "Chi Phạm đã có quyền quản trị."
+    assert again["text"] == "Đồng chí Chi Phạm (1003) đã là quản trị viên của đơn vị này."
+    whoami = await ask(double, people.chi, "/whoami")
+    assert "Vai trò: thành viên" in whoami["text"]
+    assert "Đơn vị: Chi bộ Văn phòng (quản trị viên đơn vị)" in whoami["text"]
 
 
 async def test_grant_refusals_and_bad_input(double, people) -> None:
     refused = await ask(double, people.binh, "/grant @chi_pham")
-    assert refused["text"].startswith("Sorry, only committee admins can use this command.")
+    assert refused["text"].startswith("Sorry, this command is for the organisation's admins "
+                                      "and unit admins.")
     unknown = await ask(double, people.admin, "/grant @nobody_here")
     assert "Tôi chưa biết @nobody_here." in unknown["text"]
     missing = await ask(double, people.admin, "/grant")
@@ -114,13 +124,14 @@ async def test_grant_refusals_and_bad_input(double, people) -> None:
     configured = await ask(double, people.admin, "/revoke @hung_tran")
     assert "cấu hình ADMIN_IDS" in configured["text"]
     not_admin = await ask(double, people.binh, "/revoke @hung_tran")
-    assert not_admin["text"].startswith("Sorry, only committee admins")
+    assert not_admin["text"].startswith("Sorry, this command is for the organisation's admins")
 
 
 async def test_the_anonymous_group_admin_is_never_an_admin(double, people) -> None:
     anonymous = double.add_user(1087968824, "Group", username="GroupAnonymousBot", is_bot=True)
     reply = await ask(double, anonymous, "/subscribe", chat=people.group)
-    assert reply["text"].startswith("Xin lỗi, chỉ quản trị viên của cấp ủy mới được dùng")
+    assert reply["text"].startswith("Đề nghị đồng chí dùng tài khoản của mình, không nhân danh "
+                                    "nhóm hay kênh")
 
 
 async def test_html_in_names_is_escaped(double) -> None:
@@ -143,7 +154,7 @@ async def test_people_seen_only_in_a_group_are_known_for_grant(
     await double.send_text(people.binh, "hello", chat=people.group)
     await double.idle(quiet=0.2, timeout=3)
     reply = await ask(double, people.admin, "/grant @binh_le")
-    assert reply["text"] == "Binh Le đã được cấp quyền quản trị."
+    assert reply["text"] == "Binh Le (ID 1002) đã được cấp quyền quản trị."
 
 
 async def test_admins_get_every_command_in_their_own_menu(double, people) -> None:

@@ -48,23 +48,25 @@ async def test_each_offset_reminds_assignees_privately_and_the_group(
     binh = await double.wait_for_message(people.binh["id"])
     assert binh["text"] == (
         "⏰ Reminder: task #1 “Báo cáo quý” is due Thursday 31 December 2026, 17:00 "
-        "(in 3 days).\nAssigned to: Binh Le, Chi Phạm"
+        "(in 3 days)."
     )
-    assert [b["text"] for b in buttons(binh)] == ["✅ Done", "⏰ Snooze 1h"]
+    assert [b["text"] for b in buttons(binh)] == [
+        "✅ Done", "⏰ Snooze 1h", "📅 Ask for more time"]
     chi = await double.wait_for_message(people.chi["id"])
     assert chi["text"].startswith(
         "⏰ Nhắc việc: nhiệm vụ #1 “Báo cáo quý” đến hạn lúc 17:00, "
-        "Thứ Năm 31/12/2026 (sau 3 ngày nữa)."
+        "Thứ Năm 31/12/2026 (còn 3 ngày)."
     )
     group = await double.wait_for_message(people.group["id"])
     assert group["text"].startswith("⏰ Nhắc việc: nhiệm vụ #1")
+    assert group["text"].endswith("Còn 2/2 người chưa xong. Binh Le, Chi Phạm")
     await advance(app, clock, days=2)  # 1d before
     assert "(in 24 hours)" in (await double.wait_for_message(people.binh["id"]))["text"]
     await advance(app, clock, hours=22)  # 2h before
     assert "(in 2 hours)" in (await double.wait_for_message(people.binh["id"]))["text"]
     await advance(app, clock, hours=2)  # the deadline
     due = await double.wait_for_message(people.binh["id"])
-    assert due["text"] == "⌛ Task #1 “Báo cáo quý” is due now.\nAssigned to: Binh Le, Chi Phạm"
+    assert due["text"] == "⌛ Task #1 “Báo cáo quý” is due now."
     assert "Sent late" not in due["text"]
     assert len(double.messages(people.binh["id"])) == 1 + 1 + 4  # /start, notice, 4 reminders
 
@@ -78,21 +80,27 @@ async def test_only_assignees_and_admins_may_press_done(double, people, app, clo
     answer = await double.wait_for_call(
         "answerCallbackQuery", predicate=lambda c: c["callback_query_id"] == query
     )
-    assert answer["text"] == "Only an assignee of task #1 or an admin can do that."
+    assert answer["text"] == "Task #1 is not assigned to you. Send /tasks to see yours."
     assert answer["show_alert"] is True
     query = await double.press(reminder, people.chi, data="td:1")
     answer = await double.wait_for_call(
         "answerCallbackQuery", predicate=lambda c: c["callback_query_id"] == query
     )
-    assert answer["text"] == "Nhiệm vụ #1 đã hoàn thành. Cảm ơn đồng chí!"
+    assert answer["text"] == ("Phần việc của đồng chí trong nhiệm vụ #1 đã xong (1/2 đã xong). "
+                              "Cảm ơn đồng chí!")
     edit = await double.wait_for_call("editMessageText")
     assert edit["message_id"] == reminder["message_id"]
     [edited] = [
         m for m in double.messages(people.group["id"]) if m["message_id"] == reminder["message_id"]
     ]
-    assert edited["text"].endswith("✅ Chi Phạm đã báo hoàn thành.")
-    notice = await double.wait_for_message(people.group["id"], contains="đã hoàn thành.")
-    assert notice["text"] == "✅ Nhiệm vụ #1 “Báo cáo quý” đã hoàn thành."
+    assert edited["text"].endswith("✅ Đồng chí Chi Phạm đã xong phần việc (1/2 đã xong).")
+    query = await double.press(reminder, people.binh, data="td:1")
+    await double.wait_for_call(
+        "answerCallbackQuery", predicate=lambda c: c["callback_query_id"] == query
+    )
+    notice = await double.wait_for_message(people.group["id"], contains="đã hoàn thành")
+    assert notice["text"] == ("✅ Nhiệm vụ #1 “Báo cáo quý” đã hoàn thành: mọi người đều đã xong "
+                              "phần việc của mình (2/2 đã xong).")
     assert (await statuses(app)).get("pending", 0) == 0
 
 
@@ -121,8 +129,8 @@ async def test_an_overdue_task_is_escalated_to_its_creator(double, people, app, 
     await advance(app, clock, minutes=1)
     escalation = await double.wait_for_message(people.admin["id"], contains="🚨")
     assert escalation["text"] == (
-        "🚨 Nhiệm vụ #1 “Báo cáo quý” giao cho Binh Le, Chi Phạm vẫn chưa hoàn thành: hạn chót "
-        "là 17:00, Thứ Năm 31/12/2026 (24 giờ trước)."
+        "🚨 Nhiệm vụ #1 “Báo cáo quý” vẫn chưa hoàn thành: hạn chót là 17:00, Thứ Năm 31/12/2026 "
+        "(24 giờ trước).\nCòn 2/2 người chưa xong. Binh Le, Chi Phạm"
     )
 
 
@@ -172,7 +180,7 @@ async def test_a_member_who_never_started_is_reminded_in_the_group(
     fallback = await double.wait_for_message(people.group["id"], contains="nhắn riêng")
     assert fallback["text"].startswith("@dung_vo, tôi chưa nhắn riêng được")
     listing = await ask(double, people.admin, "/unreachable")
-    assert "• @dung_vo — chưa bấm Bắt đầu (Start) với bot" in listing["text"]
+    assert "• @dung_vo — chưa bấm Bắt đầu với bot" in listing["text"]
 
 
 @pytest.mark.usefixtures("task_in_group")
@@ -223,7 +231,7 @@ async def test_an_overdue_task_gets_one_notice_after_downtime(
         received = double.messages(people.binh["id"])[2:]
         assert [m["text"] for m in received] == [
             "⚠️ Task #1 “Báo cáo” is overdue: the deadline was Thursday 31 December 2026, "
-            "17:00 (10 hours ago).\nAssigned to: Binh Le"
+            "17:00 (10 hours ago)."
         ]
 
 
@@ -251,9 +259,11 @@ async def test_the_morning_digest(double, people, app, clock) -> None:
     chi = [m["text"] for m in double.messages(people.chi["id"]) if "☀️" in m["text"]]
     assert chi == [
         "☀️ Nhiệm vụ của đồng chí ngày 24/11/2026\n\nĐến hạn hôm nay\n"
-        "• #4 “Việc của Chi” — 10:00, Thứ Ba 24/11/2026 (sau 3 giờ nữa)"
+        "• #4 “Việc của Chi” — 10:00, Thứ Ba 24/11/2026 (còn 3 giờ)"
     ]
-    assert [m for m in double.messages(people.admin["id"]) if "☀️" in m["text"]] == []
+    [admin] = [m["text"] for m in double.messages(people.admin["id"]) if "☀️" in m["text"]]
+    assert "Nhiệm vụ đồng chí đã giao\n• #1 “Việc ngày mai” — 0/1 đã xong" in admin
+    assert "\n• #4 “Việc của Chi” — 0/1 đã xong · 10:00, Thứ Ba 24/11/2026" in admin
 
 
 async def test_the_digest_job_runs_daily_at_the_configured_local_time(app) -> None:
