@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import errno
 import logging
+import socket
 import sqlite3
 import sys
 from collections.abc import AsyncIterator
@@ -99,8 +100,19 @@ async def _check_can_start(settings: Settings, token: str) -> None:
         raise _bot_api_error(exc, settings, token) from None
     finally:
         ptb.setLevel(level)
+    if settings.listen_port is not None:
+        _probe_port(settings)
     async with _database(settings.database_path):
         pass
+
+
+def _probe_port(settings: Settings) -> None:
+    """Fail before the database is touched if the web server could not listen."""
+    try:
+        with socket.create_server((settings.web_host, settings.listen_port or 0)):
+            pass
+    except OSError as exc:
+        raise _listen_error(settings, exc) from None
 
 
 def _api_urls(settings: Settings) -> dict[str, str]:

@@ -3,7 +3,11 @@ does behind a reverse proxy, with the right, a wrong and a missing secret; /heal
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import socket
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,6 +28,7 @@ from tests.double import BotApiDouble
 PUBLIC_URL = "https://bot.example.org/telegram/updates"
 SECRET = "Q7x-secret_token-9f3a"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -179,3 +184,36 @@ async def test_polling_with_web_port_serves_healthz(double, tmp_path, clock) -> 
     assert answer.status == 200, body
     assert body["updates"]["mode"] == "polling"
     assert not [name for name, _ in double.calls if name == "setWebhook"]
+
+
+async def test_the_service_runs_in_webhook_mode_and_stops_on_sigterm(
+    double, people, tmp_path: Path
+) -> None:
+    """`committee-bot run` as systemd starts it, with WEBHOOK_URL: no polling, SIGTERM ends it."""
+    port = free_port()
+    double.route_webhook(f"http://127.0.0.1:{port}")
+    env = {**os.environ, "BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": double.base_url,
+           "DATABASE_PATH": str(tmp_path / "committee.sqlite3"), "RATE_LIMIT": "false",
+           "WEBHOOK_URL": PUBLIC_URL, "WEBHOOK_SECRET": SECRET, "WEB_PORT": str(port),
+           "LOG_LEVEL": "INFO", "PYTHONPATH": str(ROOT)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await double.wait_for_call("setWebhook", timeout=30)
+        await double.send_text(people.chi, "/start")
+        assert await double.wait_for_message(people.chi["id"], timeout=10)
+        async with aiohttp.ClientSession() as session, session.get(
+            f"http://127.0.0.1:{port}/healthz"
+        ) as answer:
+            assert answer.status == 200
+        process.send_signal(signal.SIGTERM)
+        _, log = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, log.decode()
+    assert SECRET not in log.decode()
+    assert not [name for name, _ in double.calls if name in ("getUpdates", "deleteWebhook")]
