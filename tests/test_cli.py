@@ -107,7 +107,8 @@ async def test_a_database_that_cannot_be_opened_is_named(tmp_path: Path, kind: s
 @pytest.mark.parametrize(
     "message",
     ["BOT_TOKEN is not set", "is not a bot token", "rejected BOT_TOKEN",
-     "Cannot reach the Bot API", "Cannot open the database", "Invalid settings"],
+     "Cannot reach the Bot API", "Cannot open the database", "Invalid settings",
+     "Telegram refused WEBHOOK_URL", "Cannot listen on", "DATABASE_URL is set"],
 )
 def test_the_readme_explains_every_start_up_message(message: str) -> None:
     assert message in README
