@@ -31,6 +31,7 @@ from bot.logs import configure_logging, redact
 from bot.runner import serve
 from bot.service_unit import render_unit
 from bot.settings import Settings, SettingsError, load_settings
+from bot.web.server import ListenError
 from storage.backup import BackupError
 from storage.database import Database, DatabaseTooNewError
 
@@ -83,7 +84,7 @@ def _run() -> None:
         ) from None
     except TelegramError as exc:  # the Bot API went away between the check and the start
         raise _bot_api_error(exc, settings, token) from None
-    except OSError as exc:  # the web server could not listen
+    except ListenError as exc:  # the port was taken after the probe
         raise _listen_error(settings, exc) from None
 
 

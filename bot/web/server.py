@@ -23,6 +23,10 @@ FEATURES: tuple[Feature, ...] = (health.register, webhook.register)
 MAX_BODY = 1024 * 1024
 
 
+class ListenError(OSError):
+    """The server could not listen on WEB_HOST:WEB_PORT (taken, or not this machine's)."""
+
+
 def build_web_app(app: Application, settings: Settings) -> web.Application:
     web_app = web.Application(client_max_size=MAX_BODY)
     for register in FEATURES:
@@ -31,7 +35,7 @@ def build_web_app(app: Application, settings: Settings) -> web.Application:
 
 
 class WebServer:
-    """Listens on WEB_HOST:WEB_PORT; ``start`` raises OSError when the port is taken."""
+    """Listens on WEB_HOST:WEB_PORT; ``start`` raises ListenError when it cannot."""
 
     def __init__(self, web_app: web.Application) -> None:
         self._runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=5.0)
@@ -44,6 +48,9 @@ class WebServer:
         try:
             site = web.TCPSite(self._runner, host, port)
             await site.start()
+        except OSError as exc:
+            await self.stop()
+            raise ListenError(exc.errno, exc.strerror or str(exc)) from exc
         except BaseException:
             await self.stop()
             raise

@@ -4,6 +4,7 @@ does behind a reverse proxy, with the right, a wrong and a missing secret; /heal
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import signal
 import socket
@@ -20,7 +21,7 @@ from telegram.ext import Application
 from bot.app import build_application, running
 from bot.runner import running_with_web
 from bot.settings import Settings, load_settings
-from bot.web.server import WebServer, build_web_app
+from bot.web.server import ListenError, WebServer, build_web_app
 from storage.migrations import latest_version
 from tests.conftest import ADMIN_ID, TOKEN, FakeClock
 from tests.double import BotApiDouble
@@ -217,3 +218,16 @@ async def test_the_service_runs_in_webhook_mode_and_stops_on_sigterm(
     assert process.returncode == 0, log.decode()
     assert SECRET not in log.decode()
     assert not [name for name, _ in double.calls if name in ("getUpdates", "deleteWebhook")]
+
+
+async def test_a_taken_port_is_a_listen_error(double, hook_settings) -> None:
+    app = build_application(hook_settings)
+    first = WebServer(build_web_app(app, hook_settings))
+    await first.start("127.0.0.1", 0)
+    try:
+        second = WebServer(build_web_app(app, hook_settings))
+        with pytest.raises(ListenError) as error:
+            await second.start("127.0.0.1", first.port)
+        assert error.value.errno == errno.EADDRINUSE
+    finally:
+        await first.stop()
