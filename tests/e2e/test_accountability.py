@@ -223,6 +223,8 @@ async def test_an_extension_request_is_approved(double, people, app) -> None:
     await start_all(double, people)
     await ask(double, people.admin, f"/addtask @binh_le {DUE} Báo cáo số liệu")
     notice = await double.wait_for_message(people.binh["id"], contains="new task")
+    labels = [b["text"] for row in notice["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["✅ Done", "📅 Ask for more time"]  # no snooze on a task weeks ahead
     await press(double, notice, people.binh, "tx:1")
     asked = await double.wait_for_message(people.binh["id"], contains="Until when")
     assert "task #1" in asked["text"]
