@@ -17,6 +17,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
+from bot.backups import DailyBackup
 from bot.clock import Clock, SystemClock
 from bot.i18n import load_catalogues
 from bot.ratelimit import TelegramRateLimiter
@@ -29,6 +30,7 @@ from handlers import menu
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
+BACKUP_TIME = time(3, 0)  # local: a quiet hour, before the morning digest
 
 
 class CommitteeApplication(Application):
@@ -92,6 +94,7 @@ async def _on_startup(app: Application) -> None:
     await services.knowledge.load_builtin()
     await publish_menus(app, services)
     await _start_reminders(app, services)
+    _start_backups(app, services)
     log.info("Bot @%s is ready", app.bot.username)
 
 
@@ -128,6 +131,25 @@ async def _start_reminders(app: Application, services: Services) -> None:
     await services.digest.catch_up()
     await services.meetings.extend_series()
     await services.task_series.extend()
+
+
+def _start_backups(app: Application, services: Services) -> None:
+    """The daily backup at 03:00 local time, and today's at once if it is missing."""
+    settings = services.settings
+    if settings.backup_dir is None:
+        return
+    assert app.job_queue is not None
+    app.bot_data["backup"] = DailyBackup(
+        settings.database_path, settings.backup_dir, settings.backup_keep, services.clock,
+        settings.zone,
+    )
+    app.job_queue.run_daily(_backup_job, BACKUP_TIME.replace(tzinfo=settings.zone),
+                            name="backup")
+    app.job_queue.run_once(_backup_job, 0, name="backup-at-start")
+
+
+async def _backup_job(context: BotContext) -> None:
+    await context.bot_data["backup"].run()
 
 
 async def _digest_job(context: BotContext) -> None:

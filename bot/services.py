@@ -16,6 +16,7 @@ from bot.reminders.model import Renderer, Wakeup
 from bot.reminders.status import DeliveryStatusService
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
+from bot.tasks.edits import TaskEditor
 from bot.tasks.extensions import ExtensionService
 from bot.tasks.notify import TaskRenderer
 from bot.tasks.series import TaskSeriesService
@@ -41,6 +42,7 @@ class Services:
     units: UnitService
     access: AccessService
     tasks: TaskService
+    task_edits: TaskEditor
     extensions: ExtensionService
     task_series: TaskSeriesService
     digest: DigestService
@@ -61,6 +63,7 @@ class Services:
         member_repository = MemberRepository(db)
         members = MemberService(db, clock, settings.admin_ids)
         tasks = TaskService(db, clock, settings, wakeup)
+        editor = TaskEditor(tasks)
         return cls(
             settings=settings,
             clock=clock,
@@ -70,7 +73,8 @@ class Services:
             units=UnitService(db, clock, wakeup),
             access=AccessService(db, members),
             tasks=tasks,
-            extensions=ExtensionService(tasks),
+            task_edits=editor,
+            extensions=ExtensionService(tasks, editor),
             task_series=TaskSeriesService(tasks),
             digest=DigestService(db, clock, settings, wakeup),
             meetings=MeetingService(db, clock, settings, wakeup),

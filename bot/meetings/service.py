@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from bot.access import Scope
 from bot.clock import Clock, epoch, from_epoch
 from bot.meetings.model import MeetingView, Outcome
 from bot.meetings.recurrence import Recurrence, occurrences
@@ -17,7 +18,7 @@ from bot.settings import Settings
 from bot.work import Change, UnitOfWork
 from storage.database import Database
 from storage.meetings import Meeting, MeetingRepository, NewMeeting
-from storage.members import Member
+from storage.members import Member, MemberRepository
 from storage.reminders import NewReminder, ReminderRepository
 from storage.tasks import Task, TaskRepository
 from storage.units import UnitRepository
@@ -37,6 +38,7 @@ class MeetingService:
         self.reminders = ReminderRepository(db)
         self.tasks = TaskRepository(db)
         self.units = UnitRepository(db)
+        self.members = MemberRepository(db)
         self.work = UnitOfWork(db, clock, wakeup)
 
     def _now(self) -> int:
@@ -49,11 +51,24 @@ class MeetingService:
             found |= set(await self.units.roster_ids(None, group_chat_id))
         return sorted(found)
 
+    @staticmethod
+    def may_schedule(scope: Scope, group_chat_id: int | None) -> bool:
+        """A unit's admins schedule its meetings; outside a unit, any admin for named people."""
+        return scope.manages(group_chat_id) if group_chat_id is not None else scope.is_admin
+
+    async def _named(self, usernames: list[str]) -> list[int]:
+        """The members behind @usernames; people never seen are kept as placeholders."""
+        async with self.db.transaction() as conn:
+            now = self._now()
+            return [(await self.members.placeholder(conn, name, now)).id for name in usernames]
+
     async def create(
-        self, actor: Member, *, title: str, place: str, agenda: str, starts_at: datetime,
-        group_chat_id: int | None, member_ids: list[int],
-    ) -> MeetingView:
-        attendees = await self.attendee_ids(group_chat_id, member_ids)
+        self, actor: Member, scope: Scope, *, title: str, place: str, agenda: str,
+        starts_at: datetime, group_chat_id: int | None, usernames: list[str],
+    ) -> MeetingView | Outcome:
+        if not self.may_schedule(scope, group_chat_id):
+            return Outcome.NOT_ALLOWED
+        attendees = await self.attendee_ids(group_chat_id, await self._named(usernames))
         async with self.work.change(actor, "meeting.create", "meeting:new") as change:
             meeting_id = await self._add(change, NewMeeting(
                 title, place, agenda, epoch(starts_at), None, group_chat_id, actor.id), attendees)
@@ -64,10 +79,13 @@ class MeetingService:
         return view
 
     async def create_series(
-        self, actor: Member, recurrence: Recurrence, *, title: str, place: str, agenda: str,
-        group_chat_id: int | None, member_ids: list[int],
-    ) -> list[MeetingView]:
+        self, actor: Member, scope: Scope, recurrence: Recurrence, *, title: str, place: str,
+        agenda: str, group_chat_id: int | None, usernames: list[str],
+    ) -> list[MeetingView] | Outcome:
         """Store the rule and its occurrences within the horizon."""
+        if not self.may_schedule(scope, group_chat_id):
+            return Outcome.NOT_ALLOWED
+        member_ids = await self._named(usernames)
         async with self.work.change(actor, "meeting.series", "meeting-series:new") as change:
             series_id = await self.meetings.insert_series(
                 change.conn, rule=recurrence.rule,
@@ -150,15 +168,23 @@ class MeetingService:
             limit=limit)
         return await self._views(meetings)
 
+    async def clashes(self, meeting: Meeting) -> list[Meeting]:
+        """Meetings that overlap this one for someone invited to both."""
+        window = int(self.settings.meeting_duration.total_seconds())
+        return await self.meetings.clashes(meeting.id, meeting.starts_at, window)
+
     async def tasks_of(self, meeting_id: int) -> list[Task]:
         return await self.tasks.for_meeting(meeting_id)
 
-    async def edit(self, actor: Member, meeting_id: int, *, starts_at: datetime | None,
-                   place: str | None, title: str | None) -> Outcome:
+    async def edit(self, actor: Member, scope: Scope, meeting_id: int, *,
+                   starts_at: datetime | None, place: str | None,
+                   title: str | None) -> Outcome:
         """Change time, place or title; attendees are told and reminders re-planned."""
         view = await self.view(meeting_id)
         if view is None:
             return Outcome.NOT_FOUND
+        if not scope.manages(view.meeting.group_chat_id):
+            return Outcome.NOT_ALLOWED
         meeting = view.meeting
         if not meeting.is_scheduled:
             return Outcome.CLOSED
@@ -175,10 +201,12 @@ class MeetingService:
                                       "notice_edited", change.now))
         return Outcome.DONE
 
-    async def cancel(self, actor: Member, meeting_id: int) -> Outcome:
+    async def cancel(self, actor: Member, scope: Scope, meeting_id: int) -> Outcome:
         view = await self.view(meeting_id)
         if view is None:
             return Outcome.NOT_FOUND
+        if not scope.manages(view.meeting.group_chat_id):
+            return Outcome.NOT_ALLOWED
         if not view.meeting.is_scheduled:
             return Outcome.CLOSED
         async with self.work.change(actor, "meeting.cancel", f"meeting:{meeting_id}") as change:
@@ -189,11 +217,13 @@ class MeetingService:
                 [a.member.id for a in view.attendees], "notice_cancelled", change.now))
         return Outcome.DONE
 
-    async def stop_series(self, actor: Member, meeting_id: int) -> Outcome:
+    async def stop_series(self, actor: Member, scope: Scope, meeting_id: int) -> Outcome:
         """End the repeating meeting this occurrence belongs to; its attendees are told once."""
         view = await self.view(meeting_id)
         if view is None:
             return Outcome.NOT_FOUND
+        if not scope.manages(view.meeting.group_chat_id):
+            return Outcome.NOT_ALLOWED
         if view.meeting.series_id is None:
             return Outcome.NOT_REPEATING
         meeting = view.meeting
@@ -237,12 +267,14 @@ class MeetingService:
                                         change.now, awaiting_reason=absent)
         return Outcome.ASK_REASON if absent else Outcome.DONE
 
-    async def judge_absence(self, actor: Member, meeting_id: int, member_id: int,
-                            excused: bool) -> Outcome:
+    async def judge_absence(self, actor: Member, scope: Scope, meeting_id: int,
+                            member_id: int, excused: bool) -> Outcome:
         """An admin marks an absence as excused (có lý do) or not (không lý do)."""
         view = await self.view(meeting_id)
         if view is None:
             return Outcome.NOT_FOUND
+        if not scope.manages(view.meeting.group_chat_id):
+            return Outcome.NOT_ALLOWED
         if not any(a.member.id == member_id and a.response == "absent" for a in view.attendees):
             return Outcome.NOT_INVITED
         async with self.work.change(actor, "meeting.absence", f"meeting:{meeting_id}") as change:
@@ -270,9 +302,13 @@ class MeetingService:
             change.details = f"count={len(silent)}"
         return len(silent)
 
-    async def set_minutes(self, actor: Member, meeting_id: int, text: str) -> Outcome:
-        if await self.meetings.get(meeting_id) is None:
+    async def set_minutes(self, actor: Member, scope: Scope, meeting_id: int,
+                          text: str) -> Outcome:
+        meeting = await self.meetings.get(meeting_id)
+        if meeting is None:
             return Outcome.NOT_FOUND
+        if not scope.manages(meeting.group_chat_id):
+            return Outcome.NOT_ALLOWED
         async with self.work.change(actor, "meeting.minutes", f"meeting:{meeting_id}") as change:
             await self.meetings.set_minutes(change.conn, meeting_id, text, actor.id, change.now)
         return Outcome.DONE

@@ -44,6 +44,7 @@ from storage.reminders import Delivery, NewReminder, Reminder, ReminderRepositor
 log = logging.getLogger(__name__)
 
 SWEEP_INTERVAL = 60.0
+SWEEP_JOB = "reminders-sweep"  # scheduled from start() on: /healthz looks for it
 CLAIM_SIZE = 64  # rows claimed (and rendered) at a time; they are sent one slot at a time
 # Sends in flight at once; well inside PTB's HTTP connection pool (see bot/app.py).
 IN_FLIGHT = 8  # more only adds HTTP-pool overhead: see bench/reminders.py
@@ -161,7 +162,7 @@ class Dispatcher:
         if recovered:
             log.warning("Re-queued %d reminders that were being sent when the bot stopped",
                         recovered)
-        self.scheduler.repeat("reminders-sweep", SWEEP_INTERVAL, self.sweep)
+        self.scheduler.repeat(SWEEP_JOB, SWEEP_INTERVAL, self.sweep)
         await self.arm()
 
     async def arm(self) -> None:

@@ -169,6 +169,11 @@ async def test_a_unit_admin_manages_their_unit_and_is_refused_elsewhere(double, 
     assert cancel["text"].startswith("Xin lỗi, việc này cần quản trị viên")
     subscribe = await ask(double, people.chi, "/subscribe Tên mới", chat=people.group)
     assert subscribe["text"].startswith("Xin lỗi, chỉ quản trị viên của tổ chức")
+    # Even an organisation admin does not see one unit's task in another unit's group.
+    leak = await ask(double, people.admin, "/task 1", chat=other)
+    assert leak["text"].startswith("Không có nhiệm vụ #1 mà đồng chí được xem.")
+    here = await ask(double, people.admin, "/task 1", chat=people.group)
+    assert "Họp chi bộ tháng 12" in here["text"]
 
 
 async def test_the_roster_follows_joins_leaves_rollcall_and_an_import(double, people,
@@ -218,6 +223,8 @@ async def test_an_extension_request_is_approved(double, people, app) -> None:
     await start_all(double, people)
     await ask(double, people.admin, f"/addtask @binh_le {DUE} Báo cáo số liệu")
     notice = await double.wait_for_message(people.binh["id"], contains="new task")
+    labels = [b["text"] for row in notice["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["✅ Done", "📅 Ask for more time"]  # no snooze on a task weeks ahead
     await press(double, notice, people.binh, "tx:1")
     asked = await double.wait_for_message(people.binh["id"], contains="Until when")
     assert "task #1" in asked["text"]
