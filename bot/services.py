@@ -11,7 +11,9 @@ from bot.knowledge.service import KnowledgeService
 from bot.meetings.notify import MeetingRenderer
 from bot.meetings.service import MeetingService
 from bot.members import MemberService
+from bot.reminders.health import DeliveryHealth
 from bot.reminders.model import Renderer, Wakeup
+from bot.reminders.status import DeliveryStatusService
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
 from bot.tasks.edits import TaskEditor
@@ -20,6 +22,7 @@ from bot.tasks.lists import TaskLists
 from bot.tasks.notify import TaskRenderer
 from bot.tasks.series import TaskSeriesService
 from bot.tasks.service import TaskService
+from bot.throttle import SenderThrottle
 from bot.units import UnitService
 from bot.units_notify import ExtensionRenderer, UnitRenderer
 from storage.database import Database
@@ -48,6 +51,9 @@ class Services:
     meetings: MeetingService
     knowledge: KnowledgeService
     wakeup: Wakeup
+    health: DeliveryHealth
+    delivery: DeliveryStatusService
+    throttle: SenderThrottle
     renderers: dict[str, Renderer] = field(default_factory=dict)
 
     @classmethod
@@ -55,6 +61,7 @@ class Services:
         db = Database(settings.database_path)
         wakeup = Wakeup()
         task_repository = TaskRepository(db)
+        health = DeliveryHealth(clock)
         member_repository = MemberRepository(db)
         members = MemberService(db, clock, settings.admin_ids)
         tasks = TaskService(db, clock, settings, wakeup)
@@ -76,6 +83,9 @@ class Services:
             meetings=MeetingService(db, clock, settings, wakeup),
             knowledge=KnowledgeService(db, clock),
             wakeup=wakeup,
+            health=health,
+            delivery=DeliveryStatusService(db, clock, health),
+            throttle=SenderThrottle(clock, settings.commands_per_minute),
             renderers={
                 "task": TaskRenderer(task_repository, member_repository, settings),
                 "digest": DigestRenderer(task_repository, settings),
