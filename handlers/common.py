@@ -16,11 +16,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot import callbacks
 from bot.clock import from_epoch
 from bot.i18n import LANGUAGES, _, format_date, set_language
 from handlers import menu
-from handlers.context import BotContext, reply
-from handlers.paging import NOOP
+from handlers.context import BotContext, out_of_date, reply
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,15 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 async def noop(update: Update, context: BotContext) -> None:
     """Answer a press on a label-only button (a page counter) so the spinner stops."""
     assert update.callback_query is not None
+    if callbacks.NOOP.parse(update.callback_query.data) is None:
+        await out_of_date(update)
+        return
     await update.callback_query.answer()
+
+
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """Answer a press no handler took (an old kind of button, or made-up data)."""
+    await out_of_date(update)
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -131,9 +139,10 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("lang", lang))
     app.add_handler(CommandHandler("whoami", whoami))
-    app.add_handler(CallbackQueryHandler(noop, pattern=f"^{NOOP}$"))
+    app.add_handler(CallbackQueryHandler(noop, pattern=callbacks.NOOP.matches))
     app.add_error_handler(on_error)
 
 
 def register_fallback(app: Application) -> None:
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_handler(CallbackQueryHandler(unknown_button))

@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks
+from bot import callbacks, limits
 from bot.clock import from_epoch
 from bot.i18n import N_, _, format_date, ngettext
 from bot.meetings import render
@@ -19,6 +19,7 @@ from bot.numbers import parse_id
 from bot.text import pack_pages, shorten
 from handlers.context import NEEDS_UNIT_ADMIN, BotContext, admin_only, reply
 from handlers.task_parts import take_extension_answer
+from handlers.usage import too_long
 from storage.meetings import Attendee
 
 OUT_OF_DATE = N_("This button is out of date.")
@@ -96,6 +97,9 @@ async def on_reason(update: Update, context: BotContext) -> None:
     meetings = context.services.meetings
     meeting_id = await meetings.awaiting_reason(context.member)
     if meeting_id is None:
+        return
+    if len(message.text.strip()) > limits.NOTE:
+        await reply(update, too_long(limits.TooLong("note", limits.NOTE)))
         return
     await meetings.give_reason(context.member, meeting_id, message.text.strip())
     await reply(update, _("Thank you, the reason is noted for meeting #{id}.").format(

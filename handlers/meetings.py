@@ -7,8 +7,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
-from bot.dates import DateProblem
 from bot.i18n import N_, _
+from bot.limits import MINUTES, TooLong
 from bot.meetings import render
 from bot.meetings.calendar import meetings_calendar
 from bot.meetings.command import MeetingInputError, parse_meeting_edit, parse_new_meeting
@@ -17,12 +17,21 @@ from bot.meetings.recurrence import holiday_name
 from bot.numbers import parse_id
 from bot.text import pack_pages
 from handlers.context import NEEDS_UNIT_ADMIN, BotContext, admin_only, reply, unit_here
-from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, after_first_word, arguments
+from handlers.usage import (
+    DATE_FORMS,
+    DATE_PROBLEMS,
+    NO_MEETING,
+    after_first_word,
+    arguments,
+    too_long,
+)
 
 _MEETING_PROBLEMS = {
     **DATE_PROBLEMS,
     "format": N_("Separate the time, the place and the title with “|”."),
     "rule": N_("I could not read that repeat rule."),
+    "often": N_("Meetings can repeat daily at most: use a daily, weekly, monthly or yearly "
+                "rule without hours or minutes."),
     "title": N_("The meeting needs a title."),
 }
 # "/cancelmeeting N tất cả" (or "all") stops the whole repeating meeting.
@@ -35,8 +44,14 @@ _OUTCOMES = {
 }
 
 
-def _usage(problem: DateProblem | str | None) -> str:
-    lines = [_(_MEETING_PROBLEMS[problem])] if problem is not None else []
+def _problem(error: MeetingInputError) -> str:
+    if isinstance(error.detail, TooLong):
+        return too_long(error.detail)
+    return _(_MEETING_PROBLEMS[error.problem])
+
+
+def _usage(error: MeetingInputError | None) -> str:
+    lines = [_problem(error)] if error is not None else []
     lines.append(_("Usage: <code>/addmeeting 15/12/2026 14:00 | Hội trường tầng 3 | Hội nghị "
                    "kiểm điểm công tác xây dựng Đảng năm 2026</code>, with the agenda on the "
                    "following lines."))
@@ -79,7 +94,7 @@ async def addmeeting(update: Update, context: BotContext) -> None:
         request = parse_new_meeting(arguments(message), services.clock.now(), settings.zone,
                                     settings.task_default_time)
     except MeetingInputError as exc:
-        await reply(update, _usage(exc.problem))
+        await reply(update, _usage(exc))
         return
     group_id = await unit_here(update, context)
     if group_id is not None and not context.scope.manages(group_id):
@@ -181,7 +196,7 @@ async def editmeeting(update: Update, context: BotContext) -> None:
         edit = parse_meeting_edit(text, services.clock.now(), services.settings.zone,
                                   services.settings.task_default_time)
     except MeetingInputError as exc:
-        await reply(update, _(_MEETING_PROBLEMS[exc.problem]) + "\n" + example)
+        await reply(update, _problem(exc) + "\n" + example)
         return
     assert context.member is not None
     if not await _managed(update, context, number):
@@ -223,6 +238,9 @@ async def minutes(update: Update, context: BotContext) -> None:
     if number is None or not text:
         await reply(update, _("Example: <code>/minutes 3 Thống nhất giao Văn phòng chuẩn bị "
                               "báo cáo trước 20/12</code>"))
+        return
+    if len(text) > MINUTES:
+        await reply(update, too_long(TooLong("minutes", MINUTES)))
         return
     assert context.member is not None
     if not await _managed(update, context, number):

@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot import callbacks, limits
 from bot.i18n import N_, _, ngettext
 from bot.roster_import import ImportError_, read_roster
 from bot.text import pack_pages
@@ -29,7 +29,7 @@ from handlers.context import (
     person_from,
     reply,
 )
-from handlers.usage import arguments
+from handlers.usage import arguments, too_long
 
 _NOT_A_UNIT = N_("This group is not a unit yet: an organisation admin makes it one with "
                  "<code>/subscribe Chi bộ Văn phòng</code>.")
@@ -126,6 +126,9 @@ async def members(update: Update, context: BotContext) -> None:
         await _roster(update, context, unit_id)
         return
     action, names = words[0].lower(), [w for w in words[1:] if w.startswith("@")]
+    if len(names) > limits.PEOPLE:
+        await reply(update, too_long(limits.TooLong("people", limits.PEOPLE)))
+        return
     if action in ("add", "thêm", "them") and names and len(names) == len(words) - 1:
         _outcome, added = await context.services.units.add(context.member, context.scope,
                                                            unit_id, names)

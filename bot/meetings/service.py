@@ -6,13 +6,14 @@ reminders table and dispatcher as tasks.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, time, timedelta
 
 import aiosqlite
 
 from bot.clock import Clock, epoch, from_epoch
 from bot.meetings.model import MeetingView, Outcome
-from bot.meetings.recurrence import Recurrence, occurrences
+from bot.meetings.recurrence import PER_PLAN, Recurrence, occurrences
 from bot.reminders.model import Wakeup
 from bot.reminders.planner import notice, plan_deadline
 from bot.settings import Settings
@@ -26,6 +27,7 @@ from storage.units import UnitRepository
 
 # Occurrences of a series exist this far ahead; a daily job extends them.
 HORIZON = timedelta(days=62)
+CHUNK = 20  # occurrences per transaction
 # A series' occurrence is announced this long before it, not all at once when planned.
 ANNOUNCE_AHEAD = timedelta(days=7)
 
@@ -86,7 +88,8 @@ class MeetingService:
         return await self._views(await self.meetings.of_series(series_id, now, limit=100))
 
     async def extend_series(self) -> None:
-        """Materialise every active series' occurrences up to the horizon (idempotent)."""
+        """Materialise every active series' occurrences up to the horizon (idempotent), at
+        most PER_PLAN at a time, a chunk per transaction so other updates get their turn."""
         now = self.clock.now()
         until = now + HORIZON
         for series in await self.meetings.active_series():
@@ -95,14 +98,21 @@ class MeetingService:
             found = occurrences(recurrence, from_epoch(series.created_at), after, until,
                                 self.settings.zone)
             attendees = await self.attendee_ids(series.group_chat_id, series.member_ids)
-            async with self.db.transaction() as conn:
-                for occurrence in found:
-                    moved = occurrence.moved_from
-                    await self._add(conn, NewMeeting(
-                        series.title, series.place, series.agenda, epoch(occurrence.starts_at),
-                        epoch(moved) if moved else None, series.group_chat_id,
-                        series.created_by, series.id), attendees, epoch(now))
-                await self.meetings.series_planned(conn, series.id, epoch(until))
+            for start in range(0, max(len(found), 1), CHUNK):
+                chunk = found[start:start + CHUNK]
+                last = start + CHUNK >= len(found)
+                # A series cut short by PER_PLAN resumes after its last planned occurrence.
+                planned = until if last and len(found) < PER_PLAN else chunk[-1].by_rule
+                async with self.db.transaction() as conn:
+                    for occurrence in chunk:
+                        moved = occurrence.moved_from
+                        await self._add(conn, NewMeeting(
+                            series.title, series.place, series.agenda,
+                            epoch(occurrence.starts_at), epoch(moved) if moved else None,
+                            series.group_chat_id, series.created_by, series.id), attendees,
+                            epoch(now))
+                    await self.meetings.series_planned(conn, series.id, epoch(planned))
+                await asyncio.sleep(0)
         await self.wakeup()
 
     async def _add(
