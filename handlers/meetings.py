@@ -256,6 +256,10 @@ async def ics(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     number = _number(context)
+    if context.args and number is None:
+        await reply(update, _("Which meeting? Example: <code>/ics 3</code>, or <code>/ics"
+                              "</code> alone for all of yours ahead."))
+        return
     if number is not None:
         view = await _visible(update, context, number)
         if view is None:
