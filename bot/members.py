@@ -43,7 +43,13 @@ class MemberService:
         self.audit = AuditRepository(db)
 
     async def seen(self, person: Person, *, started: bool = False) -> Member:
-        """Record a person the bot has just heard from; /start also marks them reachable."""
+        """Record a person the bot has just heard from; /start also marks them reachable.
+
+        Every update passes here, so a person already known as they are is only read: reads
+        keep working while the database cannot be written (a full disk, a held lock)."""
+        known = await self.members.by_telegram_id(person.telegram_id)
+        if known is not None and _unchanged(known, person, started):
+            return known
         async with self.db.transaction() as conn:
             return await self.members.record_seen(
                 conn,
@@ -127,3 +133,11 @@ def _member_ref(member: Member) -> str:
     """How the audit log names a member: stable id first, username for humans."""
     name = f" @{member.username}" if member.username else ""
     return f"member:{member.id} tg:{member.telegram_id}{name}"
+
+
+def _unchanged(known: Member, person: Person, started: bool) -> bool:
+    """Would recording ``person`` change nothing? (A username already held cannot be a
+    placeholder's or another member's: it was taken from them when it was recorded.)"""
+    reachable = known.started_at is not None and known.unreachable is None
+    return (known.username == person.username and known.full_name == person.full_name
+            and (reachable or not started))
