@@ -307,9 +307,10 @@ class MeetingService:
         return Outcome.DONE
 
     async def recent(self, group_chat_id: int | None, limit: int = 5) -> list[MeetingView]:
-        return await self._views(await self.meetings.past(self._now(),
-                                                          group_chat_id=group_chat_id,
-                                                          limit=limit))
+        """The last meetings of a group, or of every group (the asker's scope narrows them)."""
+        return await self._views(await self.meetings.past(
+            self._now(), group_chat_id=group_chat_id, everywhere=group_chat_id is None,
+            limit=limit))
 
     async def member_rates(self, meetings: list[MeetingView]) -> list[tuple[Member, int, int]]:
         return await self.meetings.rates_by_member([v.meeting.id for v in meetings])
