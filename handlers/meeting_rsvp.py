@@ -205,11 +205,15 @@ async def _privately(update: Update, context: BotContext, text: str,
     """Answer in the private chat; in a group, say there that the answer went privately."""
     chat = update.effective_chat
     assert context.member is not None and context.member.telegram_id is not None
+    pages = pack_pages(text.split("\n"), separator="\n")  # a large roster: several messages
     if chat is not None and chat.type == ChatType.PRIVATE:
-        await reply(update, text, reply_markup=markup)
+        for number, page in enumerate(pages, 1):
+            await reply(update, page, reply_markup=markup if number == len(pages) else None)
         return
     try:
-        await context.bot.send_message(context.member.telegram_id, text, reply_markup=markup)
+        for number, page in enumerate(pages, 1):
+            await context.bot.send_message(context.member.telegram_id, page,
+                                           reply_markup=markup if number == len(pages) else None)
     except Forbidden:
         await reply(update, _("Attendance shows absence reasons, so I send it privately: open "
                               "@{bot} and press Start, then ask again.").format(

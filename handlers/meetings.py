@@ -176,8 +176,10 @@ async def meeting(update: Update, context: BotContext) -> None:
         await reply(update, _(_OUTCOMES[Outcome.NOT_FOUND]).format(id=number))
         return
     tasks = await context.services.meetings.tasks_of(number)
-    await reply(update, render.details(view.meeting, view.attendees, tasks, _now(context),
-                                       context.services.settings.zone))
+    text = render.details(view.meeting, view.attendees, tasks, _now(context),
+                          context.services.settings.zone)
+    for page in pack_pages(text.split("\n"), separator="\n"):  # many tasks: several messages
+        await reply(update, page)
 
 
 @admin_only
