@@ -111,6 +111,7 @@ async def _start_reminders(app: Application, services: Services) -> None:
     )
     await services.digest.catch_up()
     await services.meetings.extend_series()
+    await services.task_series.extend()
 
 
 async def _digest_job(context: BotContext) -> None:
@@ -118,8 +119,10 @@ async def _digest_job(context: BotContext) -> None:
 
 
 async def _series_job(context: BotContext) -> None:
-    """Keep each repeating meeting's occurrences planned two months ahead."""
+    """Keep each repeating meeting's occurrences planned two months ahead, and each
+    repeating task's a month ahead."""
     await context.services.meetings.extend_series()
+    await context.services.task_series.extend()
 
 
 async def _on_shutdown(app: Application) -> None:

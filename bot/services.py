@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
 from bot.tasks.extensions import ExtensionService
 from bot.tasks.notify import TaskRenderer
+from bot.tasks.series import TaskSeriesService
 from bot.tasks.service import TaskService
 from bot.units import UnitService
 from bot.units_notify import ExtensionRenderer, UnitRenderer
@@ -38,6 +39,7 @@ class Services:
     access: AccessService
     tasks: TaskService
     extensions: ExtensionService
+    task_series: TaskSeriesService
     digest: DigestService
     meetings: MeetingService
     knowledge: KnowledgeService
@@ -62,6 +64,7 @@ class Services:
             access=AccessService(db, members),
             tasks=tasks,
             extensions=ExtensionService(tasks),
+            task_series=TaskSeriesService(tasks),
             digest=DigestService(db, clock, settings, wakeup),
             meetings=MeetingService(db, clock, settings, wakeup),
             knowledge=KnowledgeService(db, clock),

@@ -18,7 +18,12 @@ DATE_PROBLEMS: dict[DateProblem | str, str] = {
     DateProblem.TOO_FAR: N_("That date is too far ahead: at most 10 years from today."),
     "title": N_("The task needs a title."),
     "meeting": N_("A meeting is named by its number, for example <code>meeting:3</code>."),
+    "rule": N_("I could not read that repeat rule."),
+    "often": N_("It can repeat daily at most: use a daily, weekly, monthly or yearly rule "
+                "without hours or minutes."),
 }
+# "/cancelmeeting N tất cả" (or "all") stops a whole repeating meeting or task.
+WHOLE_SERIES = ("all", "tất cả", "tat ca", "hết", "het", "cả chuỗi", "ca chuoi")
 DATE_FORMS = N_(
     "Dates can be written 31/12/2026 17:00, 31/12 17h, 17 giờ ngày 31/12, ngày 31 tháng 12 "
     "năm 2026, ngày mai 8h, sáng thứ 2 (08:00), thứ sáu tuần sau, cuối tuần (Friday), "

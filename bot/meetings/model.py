@@ -28,3 +28,4 @@ class Outcome(Enum):
     NOT_INVITED = "not_invited"
     CLOSED = "closed"  # cancelled, or already started
     NOT_REPEATING = "not_repeating"
+    NOT_ALLOWED = "not_allowed"  # needs an admin of the meeting's unit

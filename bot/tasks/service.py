@@ -34,6 +34,8 @@ class TaskRequest:
     unit_id: int | None = None  # the group it was created in, if that group is a unit
     meeting_id: int | None = None
     priority: str | None = None
+    member_ids: tuple[int, ...] = ()  # people already known by id (a series' assignees)
+    series_id: int | None = None  # the repeating task this is an occurrence of
 
 
 @dataclass(frozen=True)
@@ -89,13 +91,15 @@ class TaskService:
         creator = scope.member is not None and task.created_by == scope.member.id
         return scope.manages(task.group_chat_id) or (creator and scope.is_admin)
 
-    def may_see(self, scope: Scope, view: TaskView, chat_id: int | None) -> bool:
-        """Its assignees, those who manage it, and its own group (in that group)."""
+    def may_see(self, scope: Scope, view: TaskView, group_id: int | None) -> bool:
+        """Its assignees, those who manage it, and its own group; asked in a group, only that
+        group's own tasks, so nothing of one unit shows in another's group."""
         member = scope.member
         if member is None:
             return False
-        in_its_group = chat_id is not None and chat_id == view.task.group_chat_id
-        return self.manages(scope, view.task) or view.is_assignee(member) or in_its_group
+        if group_id is not None:
+            return group_id == view.task.group_chat_id
+        return self.manages(scope, view.task) or view.is_assignee(member)
 
     # ---- creating ------------------------------------------------------------------------
     async def create(self, actor: Member, scope: Scope, new: TaskRequest) -> Result:
@@ -105,9 +109,13 @@ class TaskService:
             return Result(Outcome.NOT_ALLOWED)
         if not scope.is_admin:
             return Result(Outcome.NOT_ALLOWED)
-        named = bool(new.usernames or new.members)
+        named = bool(new.usernames or new.members or new.member_ids)
         if not named and new.unit_id is None:
             return Result(Outcome.NEED_ASSIGNEE)
+        return await self.insert(actor, new)
+
+    async def insert(self, actor: Member, new: TaskRequest) -> Result:
+        """Store a task whose asker's rights are settled (a series' occurrence, say)."""
         try:
             task_id = await self._insert(actor, new)
         except _Abort as abort:
@@ -124,12 +132,14 @@ class TaskService:
             task_id = await self.tasks.insert(
                 change.conn, title=new.title, tag=new.tag, due_at=epoch(new.due),
                 group_chat_id=new.unit_id, created_by=actor.id, now=change.now,
-                meeting_id=new.meeting_id, priority=new.priority,
+                meeting_id=new.meeting_id, priority=new.priority, series_id=new.series_id,
             )
-            assert task_id is not None
+            if task_id is None:
+                raise _Abort(Outcome.ALREADY_DONE)  # this occurrence exists already
             await self.tasks.add_assignees(change.conn, task_id, assignees)
             task = Task(task_id, new.title, new.tag, epoch(new.due), "open", new.unit_id,
-                        actor.id, change.now, None, None, new.meeting_id, new.priority)
+                        actor.id, change.now, None, None, new.meeting_id, new.priority,
+                        new.series_id)
             change.plan(self._plan(task, assignees, change.now))
             change.plan(self._notices(task, "assigned", [m for m in assignees if m != actor.id],
                                       change.now, group=False))
@@ -139,7 +149,7 @@ class TaskService:
 
     async def _assignees(self, change: Change, new: TaskRequest) -> list[int]:
         """The named people in the order named, or else the unit's roster."""
-        found = [m.id for m in new.members]
+        found = [*new.member_ids, *(m.id for m in new.members if m.id not in new.member_ids)]
         for username in new.usernames:
             placeholder = await self.members.placeholder(change.conn, username, change.now)
             if placeholder.id not in found:

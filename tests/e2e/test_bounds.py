@@ -55,7 +55,7 @@ async def test_a_rule_more_often_than_daily_is_refused(
 ) -> None:
     await english_admin(double, people)
     reply = await ask(double, people.admin, f"/addmeeting @binh_le {rule} 08:00 | P | Giao ban")
-    assert reply["text"].startswith("Meetings can repeat daily at most")
+    assert reply["text"].startswith("It can repeat daily at most")
     assert await count(app, "SELECT COUNT(*) FROM meetings") == 0
     assert await count(app, "SELECT COUNT(*) FROM meeting_series") == 0
 
