@@ -87,6 +87,7 @@ MEETING_SKIP_REASON = Callback("mk")
 MEETING_NUDGE = Callback("mn")
 MEETING_EXCUSED = Callback("me", 2)  # meeting, member: the absence has a reason
 MEETING_UNEXCUSED = Callback("mu", 2)  # meeting, member: the absence has none
+CLAIM_UNDO = Callback("cu")  # give a claimed placeholder's work back
 NOOP = Callback("noop", 0)  # a label-only button (a page counter)
 HELP_TOPIC = Named("help", frozenset([HOME, *(topic.key for topic in TOPICS)]))
 # Pages are numbered from 1 in buttons (ids are positive).

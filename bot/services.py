@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.access import AccessService
+from bot.claims import ClaimRenderer, ClaimService
 from bot.clock import Clock
 from bot.groups import GroupService
 from bot.knowledge.service import KnowledgeService
@@ -20,6 +21,7 @@ from bot.tasks.series import TaskSeriesService
 from bot.tasks.service import TaskService
 from bot.units import UnitService
 from bot.units_notify import ExtensionRenderer, UnitRenderer
+from storage.claims import ClaimRepository
 from storage.database import Database
 from storage.extensions import ExtensionRepository
 from storage.meetings import MeetingRepository
@@ -43,6 +45,7 @@ class Services:
     digest: DigestService
     meetings: MeetingService
     knowledge: KnowledgeService
+    claims: ClaimService
     wakeup: Wakeup
     renderers: dict[str, Renderer] = field(default_factory=dict)
 
@@ -52,7 +55,7 @@ class Services:
         wakeup = Wakeup()
         task_repository = TaskRepository(db)
         member_repository = MemberRepository(db)
-        members = MemberService(db, clock, settings.admin_ids)
+        members = MemberService(db, clock, settings.admin_ids, wakeup)
         tasks = TaskService(db, clock, settings, wakeup)
         return cls(
             settings=settings,
@@ -68,6 +71,7 @@ class Services:
             digest=DigestService(db, clock, settings, wakeup),
             meetings=MeetingService(db, clock, settings, wakeup),
             knowledge=KnowledgeService(db, clock),
+            claims=ClaimService(db, clock, wakeup),
             wakeup=wakeup,
             renderers={
                 "task": TaskRenderer(task_repository, member_repository, settings),
@@ -76,5 +80,6 @@ class Services:
                 "extension": ExtensionRenderer(ExtensionRepository(db), task_repository,
                                                member_repository, settings),
                 "meeting": MeetingRenderer(MeetingRepository(db), settings),
+                "claim": ClaimRenderer(ClaimRepository(db), member_repository),
             },
         )

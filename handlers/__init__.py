@@ -6,6 +6,7 @@ from telegram.ext import Application
 
 from handlers import (
     admin,
+    claims,
     common,
     context,
     help_menu,
@@ -27,6 +28,7 @@ def register(app: Application) -> None:
     common.register(app)
     help_menu.register(app)
     admin.register(app)
+    claims.register(app)
     units.register(app)
     tasks.register(app)
     task_parts.register(app)

@@ -57,11 +57,11 @@ async def test_a_meeting_with_legacy_long_fields_is_shown_and_announced(
     await ask(double, people.binh, "/start")
     services = services_of(app)
     admin = await services.members.by_id(1)
-    binh = await services.members.find("binh_le")
+    others = [m.username for m in await many_members(app, 300)]
     view = await services.meetings.create(
-        admin, title="T" * 5000, place="P" * 5000, agenda="A" * 5000,
-        starts_at=datetime(2026, 12, 15, 7, 0, tzinfo=UTC), group_chat_id=None,
-        member_ids=[binh.id] + [m.id for m in await many_members(app, 300)])
+        admin, await services.access.scope(admin), title="T" * 5000, place="P" * 5000,
+        agenda="A" * 5000, starts_at=datetime(2026, 12, 15, 7, 0, tzinfo=UTC),
+        group_chat_id=None, usernames=["binh_le", *others])
     async with services.db.transaction() as conn:  # conclusions stored before the limits
         await conn.execute("UPDATE meetings SET minutes = ? WHERE id = ?",
                            ("M" * 9000, view.meeting.id))
