@@ -9,7 +9,8 @@ TITLE = 200  # a task's or a meeting's title
 PLACE = 200
 AGENDA = 1500
 MINUTES = 2500
-NOTE = 500  # a report's note, a reason for an absence, an excuse or a request
+NOTE = 1000  # a report's note
+REASON = 500  # why someone is absent, excused, or asks for more time
 UNIT_NAME = 128  # as long as a Telegram group's title
 PEOPLE = 50  # @usernames one command may name
 

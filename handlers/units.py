@@ -26,6 +26,7 @@ from handlers.context import (
     BotContext,
     admin_only,
     org_admin_only,
+    out_of_date,
     person_from,
     reply,
 )
@@ -228,7 +229,7 @@ async def on_rollcall(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert query is not None
     if context.member is None or chat is None or callbacks.ROLL_CALL.parse(query.data) is None:
-        await query.answer(_("This button is out of date."), show_alert=True)
+        await out_of_date(update)
         return
     unit = await context.services.units.get(chat.id)
     if unit is None:

@@ -127,3 +127,13 @@ async def test_a_locked_database_still_answers_reads_and_says_a_write_changed_no
         other.close()
     assert await count(app, "SELECT COUNT(*) FROM members WHERE telegram_id = 1001"
                             " AND language = 'en'") == 1
+
+
+@pytest.mark.usefixtures("task_in_group")
+async def test_a_note_or_reason_over_its_limit_is_refused(double, people, app) -> None:
+    note = await ask(double, people.binh, "/done 1 " + "n" * 1001)
+    assert note["text"] == "That text is too long: at most 1000 characters."
+    await ask(double, people.admin, "/lang en")
+    excuse = await ask(double, people.admin, "/excuse 1 @binh_le " + "r" * 501)
+    assert excuse["text"] == "That text is too long: at most 500 characters."
+    assert await count(app, "SELECT COUNT(*) FROM task_assignees WHERE status = 'open'") == 2
