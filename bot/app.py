@@ -17,6 +17,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
+from bot.backups import DailyBackup
 from bot.clock import Clock, SystemClock
 from bot.i18n import load_catalogues
 from bot.ratelimit import TelegramRateLimiter
@@ -24,10 +25,23 @@ from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.telegram_io import JobQueueScheduler, TelegramSender
 from bot.services import Services
 from bot.settings import Settings
+from bot.updates import ChatOrderedUpdateProcessor
 from handlers import menu
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
+BACKUP_TIME = time(3, 0)  # local: a quiet hour, before the morning digest
+
+
+class CommitteeApplication(Application):
+    """PTB's Application, stopping the reminder dispatcher first: without this, stopping
+    would wait for the whole backlog (the JobQueue waits for its running job)."""
+
+    async def stop(self) -> None:
+        dispatcher = self.bot_data.get("dispatcher")
+        if dispatcher is not None:
+            await dispatcher.stop()
+        await super().stop()
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
@@ -37,6 +51,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     token = settings.require_token()
     builder = (
         ApplicationBuilder()
+        .application_class(CommitteeApplication)
         .token(token)
         .context_types(ContextTypes(context=BotContext))
         .defaults(
@@ -49,6 +64,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         # The dispatcher keeps at most 8 sends in flight, well inside this pool, so a slow
         # answer never turns into a pool time-out for the handlers' own replies.
         .connection_pool_size(64)
+        .concurrent_updates(ChatOrderedUpdateProcessor())
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
     )
@@ -78,6 +94,7 @@ async def _on_startup(app: Application) -> None:
     await services.knowledge.load_builtin()
     await publish_menus(app, services)
     await _start_reminders(app, services)
+    _start_backups(app, services)
     log.info("Bot @%s is ready", app.bot.username)
 
 
@@ -98,6 +115,8 @@ async def _start_reminders(app: Application, services: Services) -> None:
         TelegramSender(app.bot),
         JobQueueScheduler(app.job_queue),
         default_language=services.settings.default_language,
+        health=services.health,
+        admins=services.members.known_admins,
     )
     app.bot_data["dispatcher"] = dispatcher
     services.wakeup.connect(dispatcher.arm)
@@ -112,6 +131,25 @@ async def _start_reminders(app: Application, services: Services) -> None:
     await services.digest.catch_up()
     await services.meetings.extend_series()
     await services.task_series.extend()
+
+
+def _start_backups(app: Application, services: Services) -> None:
+    """The daily backup at 03:00 local time, and today's at once if it is missing."""
+    settings = services.settings
+    if settings.backup_dir is None:
+        return
+    assert app.job_queue is not None
+    app.bot_data["backup"] = DailyBackup(
+        settings.database_path, settings.backup_dir, settings.backup_keep, services.clock,
+        settings.zone,
+    )
+    app.job_queue.run_daily(_backup_job, BACKUP_TIME.replace(tzinfo=settings.zone),
+                            name="backup")
+    app.job_queue.run_once(_backup_job, 0, name="backup-at-start")
+
+
+async def _backup_job(context: BotContext) -> None:
+    await context.bot_data["backup"].run()
 
 
 async def _digest_job(context: BotContext) -> None:

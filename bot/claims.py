@@ -10,8 +10,8 @@ from enum import Enum
 from bot import callbacks
 from bot.access import Scope
 from bot.clock import Clock
-from bot.i18n import _, ngettext, use_language
-from bot.reminders.model import Button, Notification, RenderContext, Wakeup
+from bot.i18n import _, ngettext
+from bot.reminders.model import Button, Notification, RenderContext, Wakeup, render_each
 from bot.work import UnitOfWork
 from storage.claims import Claim, ClaimRepository
 from storage.database import Database
@@ -69,11 +69,7 @@ class ClaimRenderer:
     async def render(
         self, reminders: Sequence[Reminder], context: RenderContext
     ) -> dict[int, Notification | None]:
-        notes: dict[int, Notification | None] = {}
-        for reminder in reminders:
-            with use_language(context.language(reminder)):
-                notes[reminder.id] = await self._one(reminder)
-        return notes
+        return await render_each(reminders, context, self._one)
 
     async def _one(self, reminder: Reminder) -> Notification | None:
         claim = await self.claims.get(reminder.event_id)

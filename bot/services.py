@@ -12,13 +12,17 @@ from bot.knowledge.service import KnowledgeService
 from bot.meetings.notify import MeetingRenderer
 from bot.meetings.service import MeetingService
 from bot.members import MemberService
+from bot.reminders.health import DeliveryHealth
 from bot.reminders.model import Renderer, Wakeup
+from bot.reminders.status import DeliveryStatusService
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
+from bot.tasks.edits import TaskEditor
 from bot.tasks.extensions import ExtensionService
 from bot.tasks.notify import TaskRenderer
 from bot.tasks.series import TaskSeriesService
 from bot.tasks.service import TaskService
+from bot.throttle import SenderThrottle
 from bot.units import UnitService
 from bot.units_notify import ExtensionRenderer, UnitRenderer
 from storage.claims import ClaimRepository
@@ -40,6 +44,7 @@ class Services:
     units: UnitService
     access: AccessService
     tasks: TaskService
+    task_edits: TaskEditor
     extensions: ExtensionService
     task_series: TaskSeriesService
     digest: DigestService
@@ -47,6 +52,9 @@ class Services:
     knowledge: KnowledgeService
     claims: ClaimService
     wakeup: Wakeup
+    health: DeliveryHealth
+    delivery: DeliveryStatusService
+    throttle: SenderThrottle
     renderers: dict[str, Renderer] = field(default_factory=dict)
 
     @classmethod
@@ -54,9 +62,11 @@ class Services:
         db = Database(settings.database_path)
         wakeup = Wakeup()
         task_repository = TaskRepository(db)
+        health = DeliveryHealth(clock)
         member_repository = MemberRepository(db)
         members = MemberService(db, clock, settings.admin_ids, wakeup)
         tasks = TaskService(db, clock, settings, wakeup)
+        editor = TaskEditor(tasks)
         return cls(
             settings=settings,
             clock=clock,
@@ -66,13 +76,17 @@ class Services:
             units=UnitService(db, clock, wakeup),
             access=AccessService(db, members),
             tasks=tasks,
-            extensions=ExtensionService(tasks),
+            task_edits=editor,
+            extensions=ExtensionService(tasks, editor),
             task_series=TaskSeriesService(tasks),
             digest=DigestService(db, clock, settings, wakeup),
             meetings=MeetingService(db, clock, settings, wakeup),
             knowledge=KnowledgeService(db, clock),
             claims=ClaimService(db, clock, wakeup),
             wakeup=wakeup,
+            health=health,
+            delivery=DeliveryStatusService(db, clock, health),
+            throttle=SenderThrottle(clock, settings.commands_per_minute),
             renderers={
                 "task": TaskRenderer(task_repository, member_repository, settings),
                 "digest": DigestRenderer(task_repository, settings),

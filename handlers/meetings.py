@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.limits import MINUTES, TooLong
 from bot.meetings import render
 from bot.meetings.calendar import meetings_calendar
@@ -101,14 +103,35 @@ async def addmeeting(update: Update, context: BotContext) -> None:
     if isinstance(view, Outcome):
         await reply(update, _(NEEDS_UNIT_ADMIN))
         return
-    text = _("✅ Meeting stored; attendees are invited.") + "\n" + render.summary(
-        view.meeting, settings.zone)
+    lines = [_("✅ Meeting stored.") + " " + _invited(view), render.summary(view.meeting,
+                                                                         settings.zone)]
     local_day = request.starts_at.astimezone(settings.zone).date()
     holiday = holiday_name(local_day, "vi" if context.member.language == "vi" else "en_US")
     if holiday:
-        text += "\n" + _("⚠️ Note: that day is a public holiday ({holiday}).").format(
-            holiday=holiday)
-    await reply(update, text)
+        lines.append(_("⚠️ Note: that day is a public holiday ({holiday}).").format(
+            holiday=holiday))
+    elif local_day.weekday() == SUNDAY:
+        lines.append(_("⚠️ Note: that day is a Sunday."))
+    for other in await services.meetings.clashes(view.meeting):
+        lines.append(_("⚠️ It overlaps meeting {title} ({when}) for some of the same "
+                       "people.").format(title=render.title(other),
+                                          when=render.when(other, settings.zone)))
+    await reply(update, "\n".join(lines))
+
+
+# Names listed in the reply to /addmeeting; the rest are counted.
+INVITED_NAMES = 10
+SUNDAY = 6
+
+
+def _invited(view: MeetingView) -> str:
+    """How many are invited, and who."""
+    people = [a.member for a in view.attendees]
+    names = ", ".join(html.escape(m.display_name) for m in people[:INVITED_NAMES])
+    if len(people) > INVITED_NAMES:
+        names += " " + _("and {count} more").format(count=len(people) - INVITED_NAMES)
+    return ngettext("{count} person invited: {names}.", "{count} people invited: {names}.",
+                    len(people)).format(count=len(people), names=names)
 
 
 def _series_created(views: list[MeetingView], context: BotContext) -> str:

@@ -19,8 +19,9 @@ from bot.tasks.command import (
     parse_repeating_task,
     parse_task_edit,
 )
+from bot.tasks.edits import TaskEdit
 from bot.tasks.model import Outcome, Result
-from bot.tasks.service import TaskEdit, TaskRequest
+from bot.tasks.service import TaskRequest
 from handlers.context import (
     NEEDS_UNIT_ADMIN,
     BotContext,
@@ -215,7 +216,7 @@ async def edittask(update: Update, context: BotContext) -> None:
             return
         unit_id = units[0].id
     assert context.member is not None
-    result = await services.tasks.edit(context.member, context.scope, number, TaskEdit(
+    result = await services.task_edits.edit(context.member, context.scope, number, TaskEdit(
         title=edit.title, due=edit.due, add=edit.add, remove=edit.remove, unit_id=unit_id))
     text = answer(result, number)
     if result.outcome is Outcome.EDITED and edit.due is not None:

@@ -177,6 +177,11 @@ class MeetingService:
             limit=limit)
         return await self._views(meetings)
 
+    async def clashes(self, meeting: Meeting) -> list[Meeting]:
+        """Meetings that overlap this one for someone invited to both."""
+        window = int(self.settings.meeting_duration.total_seconds())
+        return await self.meetings.clashes(meeting.id, meeting.starts_at, window)
+
     async def tasks_of(self, meeting_id: int) -> list[Task]:
         return await self.tasks.for_meeting(meeting_id)
 

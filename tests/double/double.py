@@ -10,6 +10,7 @@ from . import inject
 from .observe import Observer
 from .server import ApiServer
 from .state import GROUP_TYPES, JSON, State
+from .webhook import GENUINE
 
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 
@@ -155,6 +156,16 @@ class BotApiDouble(Observer):
             fields["sender_chat"] = copy.deepcopy(self._state.chat(sender_chat))
         return await inject.inject_message(self._state, sender, chat, fields, reply_to)
 
+    async def edit_text(
+        self, user: JSON | int, message: JSON | int, text: str, chat: JSON | int | None = None
+    ) -> JSON:
+        """The user edits a text message they sent (an edited_message Update); returns it."""
+        sender = self._state.user(user)
+        if isinstance(message, dict):
+            chat = message["chat"]["id"] if chat is None else chat
+            message = message["message_id"]
+        return await inject.inject_edit(self._state, sender, chat, int(message), text)
+
     async def send_document(
         self,
         user: JSON | int,
@@ -253,11 +264,30 @@ class BotApiDouble(Observer):
             times=times,
         )
 
+    def clear_failures(self) -> None:
+        """Forget injected failures not used yet (an outage ends)."""
+        self._server.failures.pending.clear()
+
     def migrate_group(self, old_id: int, new_id: int, title: str) -> JSON:
         """Upgrade a group to a supergroup: the old id answers 400 with migrate_to_chat_id."""
         chat = self.add_group(new_id, title, kind="supergroup")
         self._server.migrated[old_id] = new_id
         return chat
+
+    # ---- webhooks ----------------------------------------------------------------------
+    def route_webhook(self, local_root: str) -> None:
+        """Deliver webhook posts to ``local_root`` (http://127.0.0.1:PORT) plus the path of
+        the URL the bot set: the reverse proxy between Telegram and the bot."""
+        self._server.webhook.route = local_root.rstrip("/")
+
+    def forge_webhook_secret(self, secret: str | None) -> None:
+        """Post with this X-Telegram-Bot-Api-Secret-Token instead of the bot's (None: without
+        the header), as someone who is not Telegram would."""
+        self._server.webhook.forged = secret
+
+    def stop_forging(self) -> None:
+        """Post with the secret_token given to setWebhook again."""
+        self._server.webhook.forged = GENUINE
 
     def set_latency(self, seconds: float) -> None:
         """Fixed delay added to every sending call (benchmarks)."""

@@ -14,6 +14,7 @@ from .errors import ApiError, bad_request, upgraded_to_supergroup
 from .limits import COUNTED_METHODS, FailureInjector, RateLimiter
 from .methods import MESSAGE_METHODS, Handler
 from .state import JSON, State, Upload
+from .webhook import WebhookDelivery
 
 METHODS: dict[str, tuple[str, Handler]] = {
     name.lower(): (name, handler) for name, handler in {**BOT_METHODS, **MESSAGE_METHODS}.items()
@@ -116,6 +117,7 @@ class ApiServer:
         self.throttled = 0
         self.call_log: list[JSON] = []
         self._runner: web.AppRunner | None = None
+        self.webhook = WebhookDelivery(state)
         self.port = 0
 
     def app(self) -> web.Application:
@@ -132,12 +134,14 @@ class ApiServer:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
+        self.webhook.start()
         return self.port
 
     async def stop(self) -> None:
         """End pending long polls first so the graceful shutdown does not wait for them."""
         self.state.closing = True
         await self.state.notify()
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -1,0 +1,1 @@
+"""The bot's own web server (aiohttp): Telegram's webhook, /healthz, and later the dashboard."""
