@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.access import AccessService
+from bot.claims import ClaimRenderer, ClaimService
 from bot.clock import Clock
 from bot.groups import GroupService
 from bot.knowledge.service import KnowledgeService
@@ -25,6 +26,7 @@ from bot.tasks.service import TaskService
 from bot.throttle import SenderThrottle
 from bot.units import UnitService
 from bot.units_notify import ExtensionRenderer, UnitRenderer
+from storage.claims import ClaimRepository
 from storage.database import Database
 from storage.extensions import ExtensionRepository
 from storage.meetings import MeetingRepository
@@ -50,6 +52,7 @@ class Services:
     digest: DigestService
     meetings: MeetingService
     knowledge: KnowledgeService
+    claims: ClaimService
     wakeup: Wakeup
     health: DeliveryHealth
     delivery: DeliveryStatusService
@@ -63,7 +66,7 @@ class Services:
         task_repository = TaskRepository(db)
         health = DeliveryHealth(clock)
         member_repository = MemberRepository(db)
-        members = MemberService(db, clock, settings.admin_ids)
+        members = MemberService(db, clock, settings.admin_ids, wakeup)
         tasks = TaskService(db, clock, settings, wakeup)
         editor = TaskEditor(tasks)
         return cls(
@@ -82,6 +85,7 @@ class Services:
             digest=DigestService(db, clock, settings, wakeup),
             meetings=MeetingService(db, clock, settings, wakeup),
             knowledge=KnowledgeService(db, clock),
+            claims=ClaimService(db, clock, wakeup),
             wakeup=wakeup,
             health=health,
             delivery=DeliveryStatusService(db, clock, health),
@@ -93,5 +97,6 @@ class Services:
                 "extension": ExtensionRenderer(ExtensionRepository(db), task_repository,
                                                member_repository, settings),
                 "meeting": MeetingRenderer(MeetingRepository(db), settings),
+                "claim": ClaimRenderer(ClaimRepository(db), member_repository),
             },
         )

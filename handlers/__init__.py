@@ -6,6 +6,7 @@ from telegram.ext import Application
 
 from handlers import (
     admin,
+    claims,
     common,
     context,
     guard,
@@ -31,6 +32,7 @@ def register(app: Application) -> None:
     common.register(app)
     help_menu.register(app)
     admin.register(app)
+    claims.register(app)
     status.register(app)
     units.register(app)
     roster.register(app)

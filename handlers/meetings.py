@@ -10,8 +10,8 @@ from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
-from bot.dates import DateProblem
 from bot.i18n import N_, _, ngettext
+from bot.limits import MINUTES, TooLong
 from bot.meetings import render
 from bot.meetings.calendar import meetings_calendar
 from bot.meetings.command import MeetingInputError, parse_meeting_edit, parse_new_meeting
@@ -19,7 +19,14 @@ from bot.meetings.model import MeetingView, Outcome
 from bot.meetings.recurrence import holiday_name
 from bot.numbers import parse_id
 from bot.text import pack_pages
-from handlers.context import NEEDS_UNIT_ADMIN, BotContext, admin_only, reply, unit_here
+from handlers.context import (
+    NEEDS_UNIT_ADMIN,
+    BotContext,
+    admin_only,
+    out_of_date,
+    reply,
+    unit_here,
+)
 from handlers.paging import Shown, cursor_keyboard, show_page
 from handlers.usage import (
     DATE_FORMS,
@@ -28,6 +35,7 @@ from handlers.usage import (
     WHOLE_SERIES,
     after_first_word,
     arguments,
+    too_long,
 )
 from storage.paging import Cursor
 
@@ -46,8 +54,14 @@ _OUTCOMES = {
 }
 
 
-def _usage(problem: DateProblem | str | None) -> str:
-    lines = [_(_MEETING_PROBLEMS[problem])] if problem is not None else []
+def _problem(error: MeetingInputError) -> str:
+    if isinstance(error.detail, TooLong):
+        return too_long(error.detail)
+    return _(_MEETING_PROBLEMS[error.problem])
+
+
+def _usage(error: MeetingInputError | None) -> str:
+    lines = [_problem(error)] if error is not None else []
     lines.append(_("Usage: <code>/addmeeting 15/12/2026 14:00 | Hội trường tầng 3 | Hội nghị "
                    "kiểm điểm công tác xây dựng Đảng năm 2026</code>, with the agenda on the "
                    "following lines."))
@@ -78,7 +92,7 @@ async def addmeeting(update: Update, context: BotContext) -> None:
         request = parse_new_meeting(arguments(message), services.clock.now(), settings.zone,
                                     settings.task_default_time)
     except MeetingInputError as exc:
-        await reply(update, _usage(exc.problem))
+        await reply(update, _usage(exc))
         return
     group_id = await unit_here(update, context)
     if group_id is None and not request.usernames:
@@ -165,7 +179,7 @@ async def on_meetings_page(update: Update, context: BotContext) -> None:
     assert update.callback_query is not None
     turn = callbacks.MEETINGS_PAGE.parse(update.callback_query.data)
     if turn is None:
-        await update.callback_query.answer()
+        await out_of_date(update)
         return
     await meetings(update, context, turn[0], turn[1])
 
@@ -194,8 +208,10 @@ async def meeting(update: Update, context: BotContext) -> None:
         await reply(update, _(_OUTCOMES[Outcome.NOT_FOUND]).format(id=number))
         return
     tasks = await context.services.meetings.tasks_of(number)
-    await reply(update, render.details(view.meeting, view.attendees, tasks, _now(context),
-                                       context.services.settings.zone))
+    text = render.details(view.meeting, view.attendees, tasks, _now(context),
+                          context.services.settings.zone)
+    for page in pack_pages(text.split("\n"), separator="\n"):  # many tasks: several messages
+        await reply(update, page)
 
 
 @admin_only
@@ -214,7 +230,7 @@ async def editmeeting(update: Update, context: BotContext) -> None:
         edit = parse_meeting_edit(text, services.clock.now(), services.settings.zone,
                                   services.settings.task_default_time)
     except MeetingInputError as exc:
-        await reply(update, _(_MEETING_PROBLEMS[exc.problem]) + "\n" + example)
+        await reply(update, _problem(exc) + "\n" + example)
         return
     assert context.member is not None
     outcome = await services.meetings.edit(context.member, context.scope, number,
@@ -254,6 +270,9 @@ async def minutes(update: Update, context: BotContext) -> None:
         await reply(update, _("Example: <code>/minutes 3 Thống nhất giao Văn phòng chuẩn bị "
                               "báo cáo trước 20/12</code>"))
         return
+    if len(text) > MINUTES:
+        await reply(update, too_long(TooLong("minutes", MINUTES)))
+        return
     assert context.member is not None
     outcome = await context.services.meetings.set_minutes(context.member, context.scope,
                                                           number, text)
@@ -267,6 +286,10 @@ async def ics(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     number = _number(context)
+    if context.args and number is None:
+        await reply(update, _("Which meeting? Example: <code>/ics 3</code>, or <code>/ics"
+                              "</code> alone for all of yours ahead."))
+        return
     if number is not None:
         view = await _visible(update, context, number)
         if view is None:

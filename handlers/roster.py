@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import html
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot import callbacks
 from bot.i18n import N_, _, ngettext
-from handlers.context import NEEDS_UNIT_ADMIN, BotContext
-from handlers.paging import NOOP, show_page
+from handlers.context import NEEDS_UNIT_ADMIN, BotContext, out_of_date
+from handlers.paging import page_keyboard, show_page
 from storage.units import RosterEntry
 
 PAGE_SIZE = 30  # one line each, well inside a message
@@ -31,20 +31,6 @@ def _line(entry: RosterEntry, bot: str | None) -> str:
     return line
 
 
-def _keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
-    if pages <= 1:
-        return None
-    row = []
-    if page > 1:
-        row.append(InlineKeyboardButton(_("‹ Previous"),
-                                        callback_data=callbacks.ROSTER_PAGE.pack(page - 1)))
-    row.append(InlineKeyboardButton(f"{page}/{pages}", callback_data=NOOP))
-    if page < pages:
-        row.append(InlineKeyboardButton(_("Next ›"),
-                                        callback_data=callbacks.ROSTER_PAGE.pack(page + 1)))
-    return InlineKeyboardMarkup([row])
-
-
 async def show_roster(update: Update, context: BotContext, unit_id: int, page: int = 1) -> None:
     """Send (or, from a page button, turn to) one page of the unit's roster."""
     entries, total, page = await context.services.units.roster(unit_id, page, PAGE_SIZE)
@@ -54,7 +40,9 @@ async def show_roster(update: Update, context: BotContext, unit_id: int, page: i
     lines = [ngettext("<b>Roster</b> ({count} person)", "<b>Roster</b> ({count} people)",
                       total).format(count=total)]
     lines += [_line(entry, context.bot.username) for entry in entries]
-    await show_page(update, "\n".join(lines), _keyboard(page, -(-total // PAGE_SIZE)))
+    pages = -(-total // PAGE_SIZE)
+    await show_page(update, "\n".join(lines), page_keyboard(
+        lambda n: callbacks.ROSTER_PAGE.pack(n + 1), page - 1, pages))
 
 
 async def on_roster_page(update: Update, context: BotContext) -> None:
@@ -64,7 +52,7 @@ async def on_roster_page(update: Update, context: BotContext) -> None:
     assert query is not None and chat is not None
     values = callbacks.ROSTER_PAGE.parse(query.data)
     if values is None:
-        await query.answer()
+        await out_of_date(update)
     elif not context.scope.manages(chat.id):
         await query.answer(_(NEEDS_UNIT_ADMIN), show_alert=True)
     else:

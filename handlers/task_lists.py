@@ -16,7 +16,7 @@ from bot.numbers import parse_id
 from bot.tasks import render
 from bot.tasks.lists import COUNT_CAP, TaskPage
 from bot.text import pack_pages
-from handlers.context import BotContext, admin_only, reply
+from handlers.context import BotContext, admin_only, out_of_date, reply
 from handlers.paging import Shown, cursor_keyboard, show_page
 from storage.paging import Cursor
 from storage.tasks import TaskFilter
@@ -122,7 +122,7 @@ async def on_my_page(update: Update, context: BotContext) -> None:
     assert update.callback_query is not None
     turn = callbacks.TASKS_PAGE.parse(update.callback_query.data)
     if turn is None:
-        await update.callback_query.answer()
+        await out_of_date(update)
         return
     await my_tasks(update, context, turn[0], turn[1])
 
@@ -133,7 +133,7 @@ async def on_all_page(update: Update, context: BotContext) -> None:
     assert query is not None
     turn = callbacks.ALL_TASKS_PAGE.parse(query.data)
     if turn is None:
-        await query.answer()
+        await out_of_date(update)
     elif not context.is_admin:
         await query.answer(_("Only admins can see all tasks."), show_alert=True)
     else:

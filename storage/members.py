@@ -121,6 +121,25 @@ class MemberRepository:
             )
         return await self._fetch(conn, member_id)
 
+    async def placeholder_id(self, username: str | None) -> int | None:
+        """The placeholder waiting for this username (named before they wrote), if any."""
+        if not username:
+            return None
+        row = await self.db.fetchone(
+            "SELECT id FROM members WHERE telegram_id IS NULL AND username = ?", (username,))
+        return row[0] if row else None
+
+    @staticmethod
+    async def returned_placeholder(conn: aiosqlite.Connection, username: str, now: int) -> int:
+        """A placeholder for work given back from whoever claimed @username: it shows as that
+        name but holds no username, so no one can claim it again; an admin reassigns it."""
+        cursor = await conn.execute(
+            "INSERT INTO members (full_name, created_at, updated_at) VALUES (?, ?, ?)",
+            (f"@{username}", now, now),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
     async def placeholder(self, conn: aiosqlite.Connection, username: str, now: int) -> Member:
         """The member known by this username, created if the bot has never seen them."""
         username = username.lstrip("@")
@@ -173,9 +192,13 @@ class MemberRepository:
     async def mark_unreachable(
         self, conn: aiosqlite.Connection, member_id: int, reason: str, now: int
     ) -> None:
+        """Record why private messages fail. "Has not started the bot" is not recorded for
+        someone who has started it meanwhile (while their message was being sent)."""
         await conn.execute(
-            "UPDATE members SET unreachable = ?, unreachable_at = ? WHERE id = ?",
-            (reason, now, member_id),
+            "UPDATE members SET unreachable = :reason, unreachable_at = :now WHERE id = :id"
+            " AND NOT (:reason = 'not_started' AND telegram_id IS NOT NULL"
+            "          AND started_at IS NOT NULL)",
+            {"reason": reason, "now": now, "id": member_id},
         )
 
     async def set_language(

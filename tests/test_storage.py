@@ -1,10 +1,13 @@
 """Storage: pragmas, migrations, the newer-schema refusal, transactions and members."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from storage.database import Database, DatabaseTooNewError
+from storage.database import Database, DatabaseTooNewError, WriteFailed
+from storage.meeting_lists import MeetingListRepository
+from storage.meetings import MeetingRepository
 from storage.members import MemberRepository
 from storage.migrations import load_migrations, split_statements
 
@@ -184,8 +187,8 @@ async def test_tasks_of_the_previous_schema_become_parts_with_their_status(
 
     path = tmp_path / "v6.sqlite3"
     migrations = load_migrations()
-    parts = next(n for n, m in enumerate(migrations) if m.name == "units_parts")
-    before = migrations[:parts]
+    parts = next(m.version for m in migrations if m.name == "units_parts")
+    before = [m for m in migrations if m.version < parts]
     monkeypatch.setattr(storage.database, "load_migrations", lambda: before)
     old = Database(path)
     await old.open()
@@ -214,3 +217,45 @@ async def test_tasks_of_the_previous_schema_become_parts_with_their_status(
         (3, "cancelled", 1, "open", None, None), (3, "cancelled", 2, "open", None, None),
     ]
     await new.close()
+
+
+async def test_no_meeting_query_reads_a_missing_member_or_group_as_everyone(db: Database) -> None:
+    meetings = MeetingRepository(db)
+    with pytest.raises(ValueError, match="nobody"):
+        await MeetingListRepository(db).page(0, member_id=None, group_chat_id=None,
+                                             cursor=None, size=5, last_size=5)
+    with pytest.raises(ValueError, match="no group"):
+        await meetings.past(0, group_chat_id=None)
+    assert await meetings.past(0, group_chat_id=None, everywhere=True) == []
+
+
+async def test_a_write_the_database_cannot_take_is_rolled_back_as_write_failed(
+    db: Database,
+) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("PRAGMA busy_timeout=50")
+    other = sqlite3.connect(db.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(WriteFailed):
+            async with db.transaction() as conn:
+                await conn.execute("DELETE FROM schema_migrations")
+        other.rollback()
+    finally:
+        other.close()
+    assert await db.schema_version() == len(load_migrations())
+
+
+async def test_not_started_is_not_recorded_for_someone_who_started_meanwhile(db: Database) -> None:
+    """A placeholder's notice fails as "not started" while its person starts the bot."""
+    members = MemberRepository(db)
+    async with db.transaction() as conn:
+        placeholder = await members.placeholder(conn, "moi_vao", 1)
+        await members.record_seen(conn, telegram_id=77, username="moi_vao", full_name="Mới",
+                                  language="vi", started=True, now=2)
+        await members.mark_unreachable(conn, placeholder.id, "not_started", 3)
+    started = await members.by_telegram_id(77)
+    assert started is not None and started.unreachable is None
+    async with db.transaction() as conn:
+        await members.mark_unreachable(conn, placeholder.id, "blocked", 4)
+    assert (await members.by_telegram_id(77)).unreachable == "blocked"

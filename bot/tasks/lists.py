@@ -42,9 +42,11 @@ class TaskLists:
         return await self._page(TaskFilter(member_id=member.id), cursor)
 
     async def matching(self, scope: Scope, where: TaskFilter, cursor: Cursor | None) -> TaskPage:
-        """A page of the open tasks the asker manages, narrowed by the filter."""
+        """A page of the open tasks the asker manages, narrowed by the filter; none for
+        nobody."""
+        if scope.member is None:
+            return TaskPage([], Page([], False, False), 0)
         if not scope.org_admin:
-            assert scope.member is not None
             where = replace(where, unit_ids=scope.unit_filter, creator=scope.member.id)
         return await self._page(where, cursor)
 

@@ -1,5 +1,5 @@
 -- Indexes for every list filter, so each reply reads one page rather than the table
--- (tests/test_query_plans.py checks the bot's queries against them). Already served by earlier
+-- (tests/e2e/test_query_plans.py checks the bot's queries against them). Already served by earlier
 -- migrations: /alltasks and /alltasks overdue (tasks_open_due), /tasks and /alltasks @member
 -- (task_assignees_open), a unit admin's own tasks (tasks_created_by), rosters
 -- (chat_members_roster), the reminder queue (reminders_pending).
