@@ -12,6 +12,8 @@ from bot.meetings.notify import MeetingRenderer
 from bot.meetings.service import MeetingService
 from bot.members import MemberService
 from bot.reminders.model import Renderer, Wakeup
+from bot.reports.export import ExportService
+from bot.reports.service import ReportService
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
 from bot.tasks.extensions import ExtensionService
@@ -41,6 +43,8 @@ class Services:
     digest: DigestService
     meetings: MeetingService
     knowledge: KnowledgeService
+    reports: ReportService
+    exports: ExportService
     wakeup: Wakeup
     renderers: dict[str, Renderer] = field(default_factory=dict)
 
@@ -52,6 +56,8 @@ class Services:
         member_repository = MemberRepository(db)
         members = MemberService(db, clock, settings.admin_ids)
         tasks = TaskService(db, clock, settings, wakeup)
+        knowledge = KnowledgeService(db, clock)
+        reports = ReportService(db, clock, settings, knowledge)
         return cls(
             settings=settings,
             clock=clock,
@@ -64,7 +70,9 @@ class Services:
             extensions=ExtensionService(tasks),
             digest=DigestService(db, clock, settings, wakeup),
             meetings=MeetingService(db, clock, settings, wakeup),
-            knowledge=KnowledgeService(db, clock),
+            knowledge=knowledge,
+            reports=reports,
+            exports=ExportService(reports),
             wakeup=wakeup,
             renderers={
                 "task": TaskRenderer(task_repository, member_repository, settings),

@@ -12,6 +12,7 @@ from handlers import (
     lookups,
     meeting_rsvp,
     meetings,
+    reports,
     task_lists,
     task_parts,
     tasks,
@@ -33,6 +34,7 @@ def register(app: Application) -> None:
     task_lists.register(app)
     lookups.register(app)
     meetings.register(app)
+    reports.register(app)
     # Last before the fallback: it reads plain text the bot asked for (a new date, an absence
     # reason).
     meeting_rsvp.register(app)

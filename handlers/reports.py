@@ -1,0 +1,101 @@
+"""/report and /export: files an admin hands upward, always sent to the admin privately."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CommandHandler
+
+from bot.i18n import _
+from bot.reports import render
+from bot.reports.document import directive_docx
+from bot.reports.export import KIND_WORDS
+from bot.reports.period import Period, parse_period
+from handlers.context import BotContext, admin_only, reply
+
+XLSX_WORDS = frozenset({"xlsx", "excel"})
+
+
+def _period(words: list[str], context: BotContext) -> Period | None:
+    return parse_period(" ".join(words), context.services.reports.today().date())
+
+
+async def _to_asker(update: Update, context: BotContext) -> int:
+    """Reports name people and reasons: they go to the asker's private chat, and a group
+    only hears that they were sent."""
+    assert update.effective_user is not None
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        await reply(update, _("I have sent it to you in a private message."))
+    return update.effective_user.id
+
+
+async def _send_file(context: BotContext, chat_id: int, name: str, content: bytes,
+                     caption: str | None = None) -> None:
+    await context.bot.send_document(chat_id, InputFile(content, filename=name), caption=caption)
+
+
+@admin_only
+async def report(update: Update, context: BotContext) -> None:
+    """Send a period's report (summary, workbook, chart), or one directive's."""
+    words = list(context.args or [])
+    if words and words[0].startswith("#") and len(words[0]) > 1:
+        await _directive(update, context, words[0][1:])
+        return
+    period = _period(words, context)
+    if period is None:
+        await reply(update, _(
+            "I could not read the period. Examples: <code>/report tháng 11/2026</code>, "
+            "<code>/report quý 4/2026</code>, <code>/report năm 2026</code>, "
+            "<code>/report 01/10/2026-31/12/2026</code>, or <code>/report #39-NQ/TW</code> "
+            "for one directive."))
+        return
+    built = await context.services.reports.period_report(context.scope, period)
+    chat_id = await _to_asker(update, context)
+    await context.bot.send_message(chat_id, render.summary(built.report))
+    assert built.workbook is not None and built.chart is not None
+    stem = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
+    await _send_file(context, chat_id, _("report-{period}.xlsx").format(period=stem),
+                     built.workbook)
+    await context.bot.send_photo(chat_id, InputFile(built.chart, filename="chart.png"),
+                                 caption=built.report.title)
+
+
+async def _directive(update: Update, context: BotContext, tag: str) -> None:
+    services = context.services
+    directive = await services.reports.directive(context.scope, tag)
+    chat_id = await _to_asker(update, context)
+    await context.bot.send_message(chat_id, render.directive_summary(directive))
+    if not directive.built.report.tasks:
+        return
+    stem = directive.code.replace("/", "-")
+    assert directive.built.workbook is not None
+    await _send_file(context, chat_id, _("report-{period}.xlsx").format(period=stem),
+                     directive.built.workbook)
+    document = directive_docx(directive, services.settings.zone, services.reports.now())
+    await _send_file(context, chat_id, _("report-{period}.docx").format(period=stem), document)
+
+
+@admin_only
+async def export(update: Update, context: BotContext) -> None:
+    """Send tasks, meetings, attendance or the rosters as CSV, or XLSX with ``xlsx``."""
+    words = list(context.args or [])
+    kind = KIND_WORDS.get(words[0].lower()) if words else None
+    xlsx = any(w.lower() in XLSX_WORDS for w in words)
+    period = _period([w for w in words[1:] if w.lower() not in XLSX_WORDS], context)
+    if kind is None or period is None:
+        await reply(update, _(
+            "Say what to export: <code>/export tasks</code>, <code>/export meetings</code>, "
+            "<code>/export attendance</code> or <code>/export members</code>, then a period "
+            "(this month if none) and <code>xlsx</code> for an Excel file. Example: "
+            "<code>/export attendance quý 4/2026 xlsx</code>"))
+        return
+    made = await context.services.exports.export(context.scope, kind, period, xlsx)
+    chat_id = await _to_asker(update, context)
+    await _send_file(context, chat_id, made.filename, made.content,
+                     caption=_("{count} rows.").format(count=made.rows))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("report", report))
+    app.add_handler(CommandHandler("export", export))
