@@ -8,6 +8,7 @@ from bot.access import AccessService
 from bot.clock import Clock
 from bot.groups import GroupService
 from bot.knowledge.service import KnowledgeService
+from bot.meetings.checkin import CheckinService
 from bot.meetings.notify import MeetingRenderer
 from bot.meetings.service import MeetingService
 from bot.members import MemberService
@@ -42,6 +43,7 @@ class Services:
     extensions: ExtensionService
     digest: DigestService
     meetings: MeetingService
+    checkins: CheckinService
     knowledge: KnowledgeService
     reports: ReportService
     exports: ExportService
@@ -57,6 +59,7 @@ class Services:
         members = MemberService(db, clock, settings.admin_ids)
         tasks = TaskService(db, clock, settings, wakeup)
         knowledge = KnowledgeService(db, clock)
+        meetings = MeetingService(db, clock, settings, wakeup)
         reports = ReportService(db, clock, settings, knowledge)
         return cls(
             settings=settings,
@@ -69,7 +72,8 @@ class Services:
             tasks=tasks,
             extensions=ExtensionService(tasks),
             digest=DigestService(db, clock, settings, wakeup),
-            meetings=MeetingService(db, clock, settings, wakeup),
+            meetings=meetings,
+            checkins=CheckinService(db, clock, settings, meetings),
             knowledge=knowledge,
             reports=reports,
             exports=ExportService(reports),

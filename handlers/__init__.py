@@ -6,6 +6,7 @@ from telegram.ext import Application
 
 from handlers import (
     admin,
+    checkin,
     common,
     context,
     help_menu,
@@ -34,6 +35,7 @@ def register(app: Application) -> None:
     task_lists.register(app)
     lookups.register(app)
     meetings.register(app)
+    checkin.register(app)
     reports.register(app)
     # Last before the fallback: it reads plain text the bot asked for (a new date, an absence
     # reason).

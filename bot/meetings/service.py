@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 import aiosqlite
 
 from bot.clock import Clock, epoch, from_epoch
-from bot.meetings.model import MeetingView, Outcome
+from bot.meetings.model import MeetingView, Outcome, checkin_reminders
 from bot.meetings.recurrence import Recurrence, occurrences
 from bot.reminders.model import Wakeup
 from bot.reminders.planner import notice, plan_deadline
@@ -127,7 +127,7 @@ class MeetingService:
             event_kind="meeting", event_id=meeting_id, event_at=starts_at, now=now,
             offsets=self.settings.meeting_reminder_offsets, member_ids=attendees,
             group_chat_id=group_chat_id, with_due_notice=False,
-        )
+        ) + checkin_reminders(meeting_id, starts_at, attendees, now)
 
     @staticmethod
     def _notices(meeting_id: int, starts_at: int, group_chat_id: int | None,
