@@ -109,12 +109,21 @@ async def _start_reminders(app: Application, services: Services) -> None:
     app.job_queue.run_daily(
         _series_job, time(0, 5, tzinfo=settings.zone), name="meeting-series"
     )
+    app.job_queue.run_daily(
+        _summaries_job, time(0, 10, tzinfo=settings.zone), name="summaries"
+    )
     await services.digest.catch_up()
+    await services.summaries.plan()
     await services.meetings.extend_series()
 
 
 async def _digest_job(context: BotContext) -> None:
     await context.services.digest.plan_today()
+
+
+async def _summaries_job(context: BotContext) -> None:
+    """Plan this week's summaries and this month's report once their day has come."""
+    await context.services.summaries.plan()
 
 
 async def _series_job(context: BotContext) -> None:

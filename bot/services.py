@@ -14,7 +14,9 @@ from bot.meetings.service import MeetingService
 from bot.members import MemberService
 from bot.reminders.model import Renderer, Wakeup
 from bot.reports.export import ExportService
+from bot.reports.monthly import MonthlyRenderer
 from bot.reports.service import ReportService
+from bot.reports.weekly import MONTHLY, WEEKLY, SummaryService, WeeklyRenderer
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
 from bot.tasks.extensions import ExtensionService
@@ -47,6 +49,7 @@ class Services:
     knowledge: KnowledgeService
     reports: ReportService
     exports: ExportService
+    summaries: SummaryService
     wakeup: Wakeup
     renderers: dict[str, Renderer] = field(default_factory=dict)
 
@@ -77,6 +80,7 @@ class Services:
             knowledge=knowledge,
             reports=reports,
             exports=ExportService(reports),
+            summaries=SummaryService(db, clock, settings, wakeup, members),
             wakeup=wakeup,
             renderers={
                 "task": TaskRenderer(task_repository, member_repository, settings),
@@ -85,5 +89,7 @@ class Services:
                 "extension": ExtensionRenderer(ExtensionRepository(db), task_repository,
                                                member_repository, settings),
                 "meeting": MeetingRenderer(MeetingRepository(db), settings),
+                WEEKLY: WeeklyRenderer(db, settings),
+                MONTHLY: MonthlyRenderer(reports, members),
             },
         )

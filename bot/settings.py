@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -17,6 +18,27 @@ from bot.durations import parse_duration, parse_offsets
 # it identifies nobody and must never hold the admin role.
 ANONYMOUS_ADMIN_ID = 1087968824
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class WeeklySchedule:
+    weekday: int  # Monday is 0
+    at: time
+
+
+def parse_weekly(value: str) -> WeeklySchedule | None:
+    """``mon 07:30`` (a weekday's first three letters or its full name, then HH:MM); ``off``
+    for none."""
+    words = value.lower().split()
+    if words == ["off"]:
+        return None
+    found = re.fullmatch(r"([a-z]+) (\d{1,2}):(\d{2})", " ".join(words))
+    if not found or found[1][:3] not in _WEEKDAYS or int(found[2]) > 23 or int(found[3]) > 59:
+        raise ValueError("is not a weekday and a time")
+    return WeeklySchedule(_WEEKDAYS.index(found[1][:3]), time(int(found[2]), int(found[3])))
 
 
 class SettingsError(RuntimeError):
@@ -60,6 +82,19 @@ class Settings(BaseSettings):
     meeting_duration: Annotated[timedelta, NoDecode] = Field(
         "2h", description="a duration, like 2h or 90m (used in calendar files)"
     )
+    weekly_summary: Annotated[WeeklySchedule | None, NoDecode] = Field(
+        "mon 07:30", description="a weekday and a local time, like mon 07:30, or off"
+    )
+    web_host: str = Field("127.0.0.1", description="the address the dashboard listens on")
+    web_port: int | None = Field(
+        None, ge=0, le=65535, description="a TCP port, like 8080 (empty: no dashboard)"
+    )
+    web_app_url: str | None = Field(
+        None, description="the dashboard's public https:// address, like https://bot.example.org/"
+    )
+    init_data_max_age: Annotated[timedelta, NoDecode] = Field(
+        "1d", description="how old a Mini App's initData may be, like 1d or 1h"
+    )
     rate_limit: bool = Field(
         True, description="true or false (false only for tests and benchmarks)"
     )
@@ -101,7 +136,29 @@ class Settings(BaseSettings):
     def _offsets(cls, value: object) -> object:
         return parse_offsets(value) if isinstance(value, str) else value
 
-    @field_validator("escalate_after", "meeting_duration", mode="before")
+    @field_validator("weekly_summary", mode="before")
+    @classmethod
+    def _weekly(cls, value: object) -> object:
+        return parse_weekly(value) if isinstance(value, str) else value
+
+    @field_validator("web_port", "web_app_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("web_app_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https://[^\s/]+(/\S*)?", value):
+            raise ValueError("is not an https:// URL (Telegram opens Mini Apps over HTTPS only)")
+        return value
+
+    @property
+    def dashboard(self) -> bool:
+        """The dashboard runs when it has a port to listen on and an address to be found at."""
+        return self.web_port is not None and self.web_app_url is not None
+
+    @field_validator("escalate_after", "meeting_duration", "init_data_max_age", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value
