@@ -12,18 +12,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import time
 
-from telegram import LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, MenuButtonWebApp, Update, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 from bot.clock import Clock, SystemClock
-from bot.i18n import load_catalogues
+from bot.i18n import _, load_catalogues, use_language
 from bot.ratelimit import TelegramRateLimiter
 from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.telegram_io import JobQueueScheduler, TelegramSender
 from bot.services import Services
 from bot.settings import Settings
+from bot.web.server import WebServer
 from handlers import menu
 from handlers.context import BotContext
 
@@ -78,7 +79,24 @@ async def _on_startup(app: Application) -> None:
     await services.knowledge.load_builtin()
     await publish_menus(app, services)
     await _start_reminders(app, services)
+    if services.settings.dashboard:
+        await _start_dashboard(app, services)
     log.info("Bot @%s is ready", app.bot.username)
+
+
+async def _start_dashboard(app: Application, services: Services) -> None:
+    """Serve the Mini App and make it every chat's menu button."""
+    server = WebServer(services, services.settings.require_token())
+    await server.start()
+    app.bot_data["web"] = server
+    with use_language(services.settings.default_language):
+        label = _("Dashboard")
+    await app.bot.set_chat_menu_button(menu_button=MenuButtonWebApp(
+        label, WebAppInfo(str(services.settings.web_app_url))))
+
+
+def web_server_of(app: Application) -> WebServer:
+    return app.bot_data["web"]
 
 
 async def publish_menus(app: Application, services: Services) -> None:
@@ -132,6 +150,9 @@ async def _series_job(context: BotContext) -> None:
 
 
 async def _on_shutdown(app: Application) -> None:
+    server = app.bot_data.get("web")
+    if server is not None:
+        await server.stop()
     await services_of(app).db.close()
 
 

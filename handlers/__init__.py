@@ -9,6 +9,7 @@ from handlers import (
     checkin,
     common,
     context,
+    dashboard,
     help_menu,
     lookups,
     meeting_rsvp,
@@ -37,6 +38,7 @@ def register(app: Application) -> None:
     meetings.register(app)
     checkin.register(app)
     reports.register(app)
+    dashboard.register(app)
     # Last before the fallback: it reads plain text the bot asked for (a new date, an absence
     # reason).
     meeting_rsvp.register(app)

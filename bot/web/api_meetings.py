@@ -1,0 +1,123 @@
+"""The dashboard's meeting calls: upcoming meetings with attendance, RSVP with a reason, the
+roster the forms pick from, and creating a meeting (once or repeating)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.i18n import N_, _, ngettext
+from bot.meetings import render
+from bot.meetings.model import MeetingView, Outcome
+from bot.meetings.recurrence import RecurrenceError, parse_recurrence
+from bot.web import forms
+from bot.web.app_keys import member_of, scope_of, services_of
+
+RESPONSES = {"attend": N_("attending"), "absent": N_("absent"), None: N_("not answered")}
+MEETING_REFUSALS = {
+    Outcome.NOT_FOUND: N_("There is no such meeting."),
+    Outcome.NOT_INVITED: N_("You are not invited to this meeting."),
+    Outcome.CLOSED: N_("The meeting has started or was cancelled: answers are closed."),
+}
+
+
+def meeting_json(view: MeetingView, request: web.Request) -> dict:
+    member, scope = member_of(request), scope_of(request)
+    zone = services_of(request).settings.zone
+    meeting = view.meeting
+    mine = next((a for a in view.attendees if a.member.id == member.id), None)
+    data = {"id": meeting.id, "title": render.title(meeting), "when": render.when(meeting, zone),
+            "place": meeting.place, "counts": render.counts(view.attendees),
+            "mine": mine.response if mine else None, "invited": mine is not None,
+            "reason": mine.reason if mine else None}
+    if scope.manages(meeting.group_chat_id):  # reasons: admins and the person only
+        data["attendees"] = [{"name": a.member.display_name, "response": _(RESPONSES[a.response]),
+                              "reason": a.reason or ""} for a in view.attendees]
+    return data
+
+
+async def _managed_units(request: web.Request) -> list:
+    services, scope = services_of(request), scope_of(request)
+    return [unit for unit in await services.units.all() if scope.manages(unit.id)]
+
+
+async def upcoming(request: web.Request) -> web.Response:
+    services = services_of(request)
+    views = {v.meeting.id: v for v in await services.meetings.upcoming(member_of(request), None)}
+    for unit in await _managed_units(request):
+        for view in await services.meetings.upcoming(None, unit.id):
+            views.setdefault(view.meeting.id, view)
+    ordered = sorted(views.values(), key=lambda v: (v.meeting.starts_at, v.meeting.id))
+    return web.json_response({"meetings": [meeting_json(v, request) for v in ordered]})
+
+
+async def rsvp(request: web.Request) -> web.Response:
+    services, member = services_of(request), member_of(request)
+    data = await forms.body(request)
+    response = data.get("response")
+    if response not in ("attend", "absent"):
+        return forms.invalid()
+    number = forms.path_id(request)
+    outcome = await services.meetings.respond(member, number, response)
+    if outcome is Outcome.ASK_REASON:
+        await services.meetings.give_reason(member, number, forms.text(data, "reason", 500))
+    elif outcome is not Outcome.DONE:
+        return web.json_response({"error": _(MEETING_REFUSALS.get(outcome, N_("Not allowed.")))},
+                                 status=400)
+    view = await services.meetings.view(number)
+    assert view is not None
+    return web.json_response({"meeting": meeting_json(view, request)})
+
+
+async def roster(request: web.Request) -> web.Response:
+    """The units the asker manages, each with its roster, for the forms."""
+    if not scope_of(request).is_admin:
+        return web.json_response({"error": _("Not allowed.")}, status=403)
+    services = services_of(request)
+    units = []
+    for unit in await _managed_units(request):
+        people = await services.units.roster(unit.id)
+        units.append({"id": unit.id, "name": unit.name, "members": [
+            {"id": entry.member.id, "name": entry.member.display_name} for entry in people]})
+    return web.json_response({"units": units})
+
+
+async def create(request: web.Request) -> web.Response:
+    services, scope, member = services_of(request), scope_of(request), member_of(request)
+    if not scope.is_admin:
+        return web.json_response({"error": _("Not allowed.")}, status=403)
+    data = await forms.body(request)
+    chosen = await forms.chosen(request, data)
+    title = forms.text(data, "title", 500)
+    try:
+        recurrence = parse_recurrence(forms.text(data, "repeat", 100) or "")
+    except RecurrenceError:
+        recurrence = None
+        data["date"] = None  # an unreadable rule is refused, not ignored
+    starts = forms.moment(request, data) if recurrence is None else None
+    if chosen is None or not title or (recurrence is None and starts is None):
+        return forms.invalid()
+    unit_id, people = chosen
+    if unit_id is None and not people:
+        return forms.invalid()
+    fields = {"title": title, "place": forms.text(data, "place", 200) or "",
+              "agenda": forms.text(data, "agenda", 2000) or "", "group_chat_id": unit_id,
+              "member_ids": [p.id for p in people]}
+    if recurrence is not None:
+        views = await services.meetings.create_series(member, recurrence, **fields)
+    else:
+        assert starts is not None
+        views = [await services.meetings.create(member, starts_at=starts, **fields)]
+    return web.json_response({"message": ngettext_meetings(len(views)),
+                              "meetings": [meeting_json(v, request) for v in views]})
+
+
+def ngettext_meetings(count: int) -> str:
+    return ngettext("{count} meeting stored; attendees are invited.",
+                    "{count} meetings stored; attendees are invited.", count).format(count=count)
+
+
+def register(router: web.UrlDispatcher) -> None:
+    router.add_get("/api/meetings", upcoming)
+    router.add_post("/api/meetings/{id}/rsvp", rsvp)
+    router.add_get("/api/roster", roster)
+    router.add_post("/api/meetings", create)
