@@ -4,12 +4,14 @@ call under the asker's scope."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from aiohttp import web
 
 from bot.clock import epoch, from_epoch
 from bot.i18n import N_, _, format_datetime, ngettext
 from bot.reports.chart import chart_png
-from bot.reports.period import month
+from bot.reports.period import Period
 from bot.reports.render import percent
 from bot.reports.stats import OVERDUE, Tally
 from bot.tasks import render
@@ -82,6 +84,12 @@ async def mark_done(request: web.Request) -> web.Response:
         id=result.view.task.id), "task": task_json(result.view, request)})
 
 
+def this_year(request: web.Request) -> Period:
+    """The committee page's period: the year so far and the deadlines still ahead in it."""
+    year = services_of(request).reports.today().year
+    return Period("year", date(year, 1, 1), date(year, 12, 31))
+
+
 def tally_json(tally: Tally) -> dict:
     return {"name": tally.name or _("(no unit)"), "overdue": tally.parts[OVERDUE],
             "done": tally.done, "assigned": tally.assigned,
@@ -92,9 +100,7 @@ async def committee(request: web.Request) -> web.Response:
     services, scope = services_of(request), scope_of(request)
     if not scope.is_admin:
         return refusal(Outcome.NOT_ALLOWED)
-    today = services.reports.today().date()
-    built = await services.reports.period_report(scope, month(today.year, today.month),
-                                                 files=False)
+    built = await services.reports.period_report(scope, this_year(request), files=False)
     report = built.report
     order = sorted(report.units.values(), key=lambda t: (-t.parts[OVERDUE], t.name))
     people = sorted(report.people.values(), key=lambda t: (-t.parts[OVERDUE], t.name))
@@ -109,9 +115,7 @@ async def chart(request: web.Request) -> web.Response:
     services, scope = services_of(request), scope_of(request)
     if not scope.is_admin:
         return refusal(Outcome.NOT_ALLOWED)
-    today = services.reports.today().date()
-    built = await services.reports.period_report(scope, month(today.year, today.month),
-                                                 files=False)
+    built = await services.reports.period_report(scope, this_year(request), files=False)
     return web.Response(body=chart_png(built.report), content_type="image/png")
 
 

@@ -13,7 +13,7 @@ from bot.i18n import normalize_language, set_language
 from bot.members import Person
 from bot.services import Services
 from bot.web import api_meetings, api_tasks
-from bot.web.app_keys import SERVICES, TOKEN, member_of, scope_of
+from bot.web.app_keys import MEMBER, SCOPE, SERVICES, TOKEN, member_of, scope_of
 from bot.web.auth import validate
 from bot.web.texts import texts
 
@@ -39,8 +39,8 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         telegram_id=user.id, username=user.username, full_name=user.full_name,
         language=normalize_language(user.language_code, default)))
     set_language(member.language)
-    request["member"] = member
-    request["scope"] = await services.access.scope(member)
+    request[MEMBER] = member
+    request[SCOPE] = await services.access.scope(member)
     return await handler(request)
 
 

@@ -11,14 +11,16 @@ from storage.members import Member
 
 SERVICES = web.AppKey("services", Services)
 TOKEN = web.AppKey("token", str)
+MEMBER = web.RequestKey("member", Member)
+SCOPE = web.RequestKey("scope", Scope)
 
 
 def member_of(request: web.Request) -> Member:
-    return request["member"]
+    return request[MEMBER]
 
 
 def scope_of(request: web.Request) -> Scope:
-    return request["scope"]
+    return request[SCOPE]
 
 
 def services_of(request: web.Request) -> Services:

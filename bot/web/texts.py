@@ -53,7 +53,7 @@ TEXTS = {
     "attendance": N_("Attendance"),
     "completion": N_("Completion"),
     "rate": N_("Attendance rate"),
-    "chart": N_("Completion and attendance this month"),
+    "chart": N_("Completion and attendance this year"),
     "error": N_("Something went wrong. Please try again."),
 }
 
