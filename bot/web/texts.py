@@ -11,7 +11,7 @@ TEXTS = {
     "tab_committee": N_("Committee"),
     "tab_new": N_("New"),
     "tab_meetings": N_("Meetings"),
-    "open": N_("Open"),
+    "not_done": N_("Not done yet"),
     "done": N_("Done"),
     "none_open": N_("You have no open tasks."),
     "none_done": N_("Nothing finished yet."),

@@ -11,7 +11,7 @@ function h(tag, attrs, ...children) {
     if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else if (value !== false && value !== null && value !== undefined) node.setAttribute(key, value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined && child !== false) {
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -43,7 +43,7 @@ function toast(text) {
 
 function show(...nodes) {
   const page = document.getElementById("page");
-  page.replaceChildren(...nodes);
+  page.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
 }
 
 function applyTheme() {
@@ -77,7 +77,7 @@ function taskCard(task) {
 const pages = {
   async mine() {
     const data = await api("/api/tasks/mine");
-    show(h("h2", {}, T.open),
+    show(h("h2", {}, T.not_done),
       data.open.length ? data.open.map(taskCard) : h("p", { class: "hint" }, T.none_open),
       h("h2", {}, T.done),
       data.done.length ? data.done.map((part) => h("div", { class: "card", "data-test": "finished-" + part.id },
