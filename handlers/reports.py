@@ -55,7 +55,7 @@ async def report(update: Update, context: BotContext) -> None:
     await context.bot.send_message(chat_id, render.summary(built.report))
     assert built.workbook is not None and built.chart is not None
     stem = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
-    await _send_file(context, chat_id, _("report-{period}.xlsx").format(period=stem),
+    await _send_file(context, chat_id, render.file_name(stem, "xlsx"),
                      built.workbook)
     await context.bot.send_photo(chat_id, InputFile(built.chart, filename="chart.png"),
                                  caption=built.report.title)
@@ -70,10 +70,10 @@ async def _directive(update: Update, context: BotContext, tag: str) -> None:
         return
     stem = directive.code.replace("/", "-")
     assert directive.built.workbook is not None
-    await _send_file(context, chat_id, _("report-{period}.xlsx").format(period=stem),
+    await _send_file(context, chat_id, render.file_name(stem, "xlsx"),
                      directive.built.workbook)
     document = directive_docx(directive, services.settings.zone, services.reports.now())
-    await _send_file(context, chat_id, _("report-{period}.docx").format(period=stem), document)
+    await _send_file(context, chat_id, render.file_name(stem, "docx"), document)
 
 
 @admin_only

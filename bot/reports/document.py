@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from docx import Document
@@ -15,12 +16,18 @@ from bot.i18n import N_, _
 from bot.reports.columns import no_unit, person
 from bot.reports.stats import EXCUSED, LATE, ON_TIME, OPEN, OVERDUE, PART_LABELS, part_outcome
 
+if TYPE_CHECKING:
+    from docx.document import Document as Docx
+
+    from bot.reports.service import Directive
+    from bot.reports.stats import Report
+    from storage.reports import PartRow
+
 TABLE_HEADERS = (N_("Task"), N_("Deadline"), N_("Assignee"), N_("Status"),
                  N_("Report handed in"))
 
 
-def directive_docx(directive, zone: ZoneInfo, now: int) -> bytes:
-    """``directive`` is a bot.reports.service.Directive."""
+def directive_docx(directive: Directive, zone: ZoneInfo, now: int) -> bytes:
     doc = Document()
     doc.styles["Normal"].font.name = "Times New Roman"
     doc.styles["Normal"].font.size = Pt(13)
@@ -48,7 +55,7 @@ def directive_docx(directive, zone: ZoneInfo, now: int) -> bytes:
     return buffer.getvalue()
 
 
-def _summary(doc, report) -> None:
+def _summary(doc: Docx, report: Report) -> None:
     doc.add_heading(_("I. Overview"), level=1)
     parts = report.total.parts
     doc.add_paragraph(_(
@@ -59,7 +66,7 @@ def _summary(doc, report) -> None:
              excused=parts[EXCUSED]))
 
 
-def _table(doc, rows, zone: ZoneInfo, now: int) -> None:
+def _table(doc: Docx, rows: list[PartRow], zone: ZoneInfo, now: int) -> None:
     table = doc.add_table(rows=1, cols=len(TABLE_HEADERS))
     table.style = "Table Grid"
     for cell, header in zip(table.rows[0].cells, TABLE_HEADERS, strict=True):

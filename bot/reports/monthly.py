@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.access import Scope
-from bot.i18n import _, use_language
+from bot.i18n import use_language
 from bot.members import MemberService
 from bot.reminders.model import Attachment, Notification, RenderContext
 from bot.reports import render
@@ -46,8 +46,7 @@ class MonthlyRenderer:
             with use_language(admin.language):
                 built = await self.reports.period_report(Scope(admin, org_admin=True), period)
                 assert built.workbook is not None
-                name = _("report-{period}.xlsx").format(
-                    period=f"{period.first:%Y%m%d}-{period.last:%Y%m%d}")
+                name = render.file_name(f"{period.first:%Y%m%d}-{period.last:%Y%m%d}", "xlsx")
                 notes[reminder.id] = Notification(
                     caption(render.summary(built.report)),
                     attachment=Attachment("document", content=built.workbook, filename=name))

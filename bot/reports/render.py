@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from bot.i18n import _
 from bot.reports.stats import (
@@ -16,6 +17,15 @@ from bot.reports.stats import (
     Report,
     Tally,
 )
+
+if TYPE_CHECKING:
+    from bot.reports.service import Directive
+
+
+def file_name(stem: str, extension: str) -> str:
+    """``bao-cao-20261001-20261231.xlsx``: the word in the reader's language, no spaces."""
+    word = _("report")
+    return f"{word}-{stem}.{extension}"
 
 
 def percent(value: float | None) -> str:
@@ -57,8 +67,8 @@ def summary(report: Report) -> str:
     return "\n".join(lines)
 
 
-def directive_summary(directive) -> str:
-    """``directive`` is a bot.reports.service.Directive: the totals, then unit by unit."""
+def directive_summary(directive: Directive) -> str:
+    """The totals, then unit by unit."""
     report = directive.built.report
     if not report.tasks:
         return _("No task is linked to {code} yet.").format(code=html.escape(directive.code))

@@ -51,6 +51,10 @@ async def test_attendees_check_in_during_the_meeting(double, people, app, clock)
     await double.send_text(people.chi, "/checkin 1")
     late = await double.wait_for_message(people.chi["id"], contains="kết thúc")
     assert late["text"] == "Cuộc họp #1 “Họp chi bộ” đã kết thúc, không thể điểm danh nữa."
+    await double.send_text(people.admin, "/attendance 1")
+    seen = await double.wait_for_message(people.admin["id"], contains="📍")
+    assert seen["text"].endswith("📍 Đã điểm danh có mặt (1/2): Binh Le. Tỷ lệ dự họp tính theo "
+                                 "điểm danh có mặt.")
     rows = await attendance_rows(double, people)
     assert rows["Binh Le"] == ["có mặt", "điểm danh có mặt", "25/11/2026 13:30"]
     assert rows["Chi Phạm"] == ["vắng không lý do", "điểm danh có mặt", ""]
