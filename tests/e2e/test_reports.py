@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from PIL import Image
 
 from bot.app import dispatcher_of
 from tests.e2e.test_accountability import press, start_all
@@ -103,6 +104,9 @@ async def test_a_quarter_report_holds_the_rows_of_the_database(double, people, a
     assert attendance["Chi Phạm"][5] == "chưa trả lời"
     [chart] = double.photos(people.admin["id"])
     assert chart["bytes"].startswith(PNG) and chart["width"] > 300
+    image = Image.open(io.BytesIO(chart["bytes"]))
+    image.verify()  # a whole, valid PNG
+    assert image.format == "PNG"
 
 
 async def test_a_directive_report_names_each_unit_and_task(double, people, app, clock) -> None:
