@@ -1,12 +1,15 @@
 """Command line: ``committee-bot`` runs the bot; ``committee-bot demo`` runs it offline;
 ``committee-bot import FILE`` loads a content file as an admin's /import would;
+``committee-bot backup FILE`` / ``restore FILE`` copy the database out and back;
 ``committee-bot systemd-unit`` prints a unit that runs it as a service."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
+import socket
 import sqlite3
 import sys
 from collections.abc import AsyncIterator
@@ -18,14 +21,18 @@ from telegram import Bot, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application
+from bot.backup_cli import backup_command, restore_command
 from bot.clock import SystemClock
 from bot.i18n import CatalogueMissingError
 from bot.knowledge.content import ContentError
 from bot.knowledge.loader import Stored
 from bot.knowledge.service import KnowledgeService
 from bot.logs import configure_logging, redact
+from bot.runner import serve
 from bot.service_unit import render_unit
 from bot.settings import Settings, SettingsError, load_settings
+from bot.web.server import ListenError
+from storage.backup import BackupError
 from storage.database import Database, DatabaseTooNewError
 
 
@@ -35,6 +42,10 @@ class StartupError(RuntimeError):
 
 class BotApiUnreachableError(StartupError):
     """Telegram (or BOT_API_BASE_URL) did not answer: worth trying again later."""
+
+
+class PortInUseError(StartupError):
+    """WEB_PORT is taken, perhaps by the instance that is stopping: worth trying again."""
 
 
 # Exit statuses: a configuration the user must fix, or a network that may come back (the
@@ -47,15 +58,34 @@ REASON_LIMIT = 100  # characters of the Bot API's own explanation
 def _run() -> None:
     settings = load_settings()
     token = settings.require_token()
-    configure_logging(settings.log_level, secrets=(token,))
+    if settings.database_url is not None:
+        raise StartupError(
+            "DATABASE_URL is set, but this version of committee-bot keeps its data in the "
+            "SQLite file DATABASE_PATH only: remove DATABASE_URL from .env."
+        )
+    secrets = (token, *settings.secret_values())
+    configure_logging(settings.log_level, secrets=secrets)
     # Check what start-up needs before PTB starts: its own failed start logs three tracebacks
     # before the exception we could explain.
     asyncio.run(_check_can_start(settings, token))
     app = build_application(settings)
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        if settings.listen_port is None:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+        else:
+            asyncio.run(serve(app, settings))
+    except BadRequest as exc:
+        if settings.webhook_url is None or "webhook" not in exc.message.lower():
+            raise _bot_api_error(exc, settings, token) from None
+        raise StartupError(
+            f"Telegram refused WEBHOOK_URL={settings.webhook_url} "
+            f"({redact(exc.message, secrets)[:REASON_LIMIT]}). It must be a public https:// "
+            "address with a valid certificate, on port 443, 80, 88 or 8443."
+        ) from None
     except TelegramError as exc:  # the Bot API went away between the check and the start
         raise _bot_api_error(exc, settings, token) from None
+    except ListenError as exc:  # the port was taken after the probe
+        raise _listen_error(settings, exc) from None
 
 
 async def _check_can_start(settings: Settings, token: str) -> None:
@@ -71,8 +101,19 @@ async def _check_can_start(settings: Settings, token: str) -> None:
         raise _bot_api_error(exc, settings, token) from None
     finally:
         ptb.setLevel(level)
+    if settings.listen_port is not None:
+        _probe_port(settings)
     async with _database(settings.database_path):
         pass
+
+
+def _probe_port(settings: Settings) -> None:
+    """Fail before the database is touched if the web server could not listen."""
+    try:
+        with socket.create_server((settings.web_host, settings.listen_port or 0)):
+            pass
+    except OSError as exc:
+        raise _listen_error(settings, exc) from None
 
 
 def _api_urls(settings: Settings) -> dict[str, str]:
@@ -137,6 +178,16 @@ def _database_error(path: Path, exc: OSError | sqlite3.Error) -> StartupError:
     )
 
 
+def _listen_error(settings: Settings, exc: OSError) -> StartupError:
+    where = f"WEB_HOST={settings.web_host} WEB_PORT={settings.listen_port}"
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.EADDRINUSE:
+        return PortInUseError(f"Cannot listen on {where}: {reason}. Another program (or the "
+                              "bot itself, still stopping) uses that port; or set WEB_PORT.")
+    return StartupError(f"Cannot listen on {where}: {reason}. Set WEB_HOST to an address of "
+                        "this machine and WEB_PORT to a free port (above 1023 unless root).")
+
+
 def _demo() -> None:
     try:
         from bot.demo import run_demo
@@ -172,6 +223,13 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("demo", help="chat with the bot in this terminal, without Telegram")
     importer = sub.add_parser("import", help="add or replace directives, lists and conferences")
     importer.add_argument("file", type=Path, help="a YAML file in the schema of bot/content/")
+    saver = sub.add_parser("backup", help="copy the database to FILE, also while the bot runs")
+    saver.add_argument("file", type=Path, help="where to write the copy")
+    saver.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    loader = sub.add_parser("restore", help="put a backup in place of the database (bot stopped)")
+    loader.add_argument("file", type=Path, help="a file written by committee-bot backup")
+    loader.add_argument("--force", action="store_true",
+                        help="replace an existing database (kept as .replaced)")
     unit = sub.add_parser(
         "systemd-unit", help="print a systemd unit that runs the bot from this installation"
     )
@@ -182,15 +240,19 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if args.command == "import":
             _import(args.file)
+        elif args.command == "backup":
+            backup_command(args.file, force=args.force)
+        elif args.command == "restore":
+            restore_command(args.file, force=args.force)
         elif args.command == "systemd-unit":
             print(render_unit(args.user, args.workdir), end="")
         else:
             _demo() if args.command == "demo" else _run()
-    except BotApiUnreachableError as exc:
+    except (BotApiUnreachableError, PortInUseError) as exc:
         _fail(exc, EXIT_UNREACHABLE)
     except (
         SettingsError, CatalogueMissingError, DatabaseTooNewError, ContentError, OSError,
-        StartupError,
+        StartupError, BackupError,
     ) as exc:
         _fail(exc, EXIT_CONFIG)
     except KeyboardInterrupt:  # Ctrl-C while starting

@@ -17,6 +17,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
+from bot.backups import DailyBackup
 from bot.clock import Clock, SystemClock
 from bot.i18n import _, load_catalogues, use_language
 from bot.ratelimit import TelegramRateLimiter
@@ -24,11 +25,11 @@ from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.telegram_io import JobQueueScheduler, TelegramSender
 from bot.services import Services
 from bot.settings import Settings
-from bot.web.server import WebServer
 from handlers import menu
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
+BACKUP_TIME = time(3, 0)  # local: a quiet hour, before the morning digest
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
@@ -79,24 +80,18 @@ async def _on_startup(app: Application) -> None:
     await services.knowledge.load_builtin()
     await publish_menus(app, services)
     await _start_reminders(app, services)
-    if services.settings.dashboard:
-        await _start_dashboard(app, services)
+    _start_backups(app, services)
+    if services.settings.web_app_url is not None:
+        await _menu_button(app, services)
     log.info("Bot @%s is ready", app.bot.username)
 
 
-async def _start_dashboard(app: Application, services: Services) -> None:
-    """Serve the Mini App and make it every chat's menu button."""
-    server = WebServer(services, services.settings.require_token())
-    await server.start()
-    app.bot_data["web"] = server
+async def _menu_button(app: Application, services: Services) -> None:
+    """Make the dashboard (served by bot/web/dashboard.py) every chat's menu button."""
     with use_language(services.settings.default_language):
         label = _("Dashboard")
     await app.bot.set_chat_menu_button(menu_button=MenuButtonWebApp(
         label, WebAppInfo(str(services.settings.web_app_url))))
-
-
-def web_server_of(app: Application) -> WebServer:
-    return app.bot_data["web"]
 
 
 async def publish_menus(app: Application, services: Services) -> None:
@@ -133,6 +128,26 @@ async def _start_reminders(app: Application, services: Services) -> None:
     await services.digest.catch_up()
     await services.summaries.plan()
     await services.meetings.extend_series()
+    await services.task_series.extend()
+
+
+def _start_backups(app: Application, services: Services) -> None:
+    """The daily backup at 03:00 local time, and today's at once if it is missing."""
+    settings = services.settings
+    if settings.backup_dir is None:
+        return
+    assert app.job_queue is not None
+    app.bot_data["backup"] = DailyBackup(
+        settings.database_path, settings.backup_dir, settings.backup_keep, services.clock,
+        settings.zone,
+    )
+    app.job_queue.run_daily(_backup_job, BACKUP_TIME.replace(tzinfo=settings.zone),
+                            name="backup")
+    app.job_queue.run_once(_backup_job, 0, name="backup-at-start")
+
+
+async def _backup_job(context: BotContext) -> None:
+    await context.bot_data["backup"].run()
 
 
 async def _digest_job(context: BotContext) -> None:
@@ -145,14 +160,13 @@ async def _summaries_job(context: BotContext) -> None:
 
 
 async def _series_job(context: BotContext) -> None:
-    """Keep each repeating meeting's occurrences planned two months ahead."""
+    """Keep each repeating meeting's occurrences planned two months ahead, and each
+    repeating task's a month ahead."""
     await context.services.meetings.extend_series()
+    await context.services.task_series.extend()
 
 
 async def _on_shutdown(app: Application) -> None:
-    server = app.bot_data.get("web")
-    if server is not None:
-        await server.stop()
     await services_of(app).db.close()
 
 

@@ -58,12 +58,6 @@ class MemberService:
     async def find(self, username: str) -> Member | None:
         return await self.members.by_username(username)
 
-    async def named(self, usernames: list[str]) -> list[Member]:
-        """The members behind @usernames; people never seen are kept as placeholders."""
-        now = epoch(self.clock.now())
-        async with self.db.transaction() as conn:
-            return [await self.members.placeholder(conn, name, now) for name in usernames]
-
     async def known_admins(self) -> list[Member]:
         """Admins the bot has met: granted ones, and configured ones who wrote to it."""
         found = {m.id: m for m in await self.members.admins() if self.is_admin(m)}

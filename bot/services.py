@@ -19,8 +19,10 @@ from bot.reports.service import ReportService
 from bot.reports.weekly import MONTHLY, WEEKLY, SummaryService, WeeklyRenderer
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
+from bot.tasks.edits import TaskEditor
 from bot.tasks.extensions import ExtensionService
 from bot.tasks.notify import TaskRenderer
+from bot.tasks.series import TaskSeriesService
 from bot.tasks.service import TaskService
 from bot.units import UnitService
 from bot.units_notify import ExtensionRenderer, UnitRenderer
@@ -42,7 +44,9 @@ class Services:
     units: UnitService
     access: AccessService
     tasks: TaskService
+    task_edits: TaskEditor
     extensions: ExtensionService
+    task_series: TaskSeriesService
     digest: DigestService
     meetings: MeetingService
     checkins: CheckinService
@@ -64,6 +68,7 @@ class Services:
         knowledge = KnowledgeService(db, clock)
         meetings = MeetingService(db, clock, settings, wakeup)
         reports = ReportService(db, clock, settings, knowledge)
+        editor = TaskEditor(tasks)
         return cls(
             settings=settings,
             clock=clock,
@@ -73,7 +78,9 @@ class Services:
             units=UnitService(db, clock, wakeup),
             access=AccessService(db, members),
             tasks=tasks,
-            extensions=ExtensionService(tasks),
+            task_edits=editor,
+            extensions=ExtensionService(tasks, editor),
+            task_series=TaskSeriesService(tasks),
             digest=DigestService(db, clock, settings, wakeup),
             meetings=meetings,
             checkins=CheckinService(db, clock, settings, meetings),

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.durations import parse_duration, parse_offsets
@@ -18,6 +19,10 @@ from bot.durations import parse_duration, parse_offsets
 # it identifies nobody and must never hold the admin role.
 ANONYMOUS_ADMIN_ID = 1087968824
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# The only ports Telegram delivers webhooks to.
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+DEFAULT_WEB_PORT = 8080
 
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -85,12 +90,9 @@ class Settings(BaseSettings):
     weekly_summary: Annotated[WeeklySchedule | None, NoDecode] = Field(
         "mon 07:30", description="a weekday and a local time, like mon 07:30, or off"
     )
-    web_host: str = Field("127.0.0.1", description="the address the dashboard listens on")
-    web_port: int | None = Field(
-        None, ge=0, le=65535, description="a TCP port, like 8080 (empty: no dashboard)"
-    )
     web_app_url: str | None = Field(
-        None, description="the dashboard's public https:// address, like https://bot.example.org/"
+        None, description="empty (no dashboard), or its public https:// address, like "
+        "https://bot.example.org/app/"
     )
     init_data_max_age: Annotated[timedelta, NoDecode] = Field(
         "1d", description="how old a Mini App's initData may be, like 1d or 1h"
@@ -98,6 +100,32 @@ class Settings(BaseSettings):
     rate_limit: bool = Field(
         True, description="true or false (false only for tests and benchmarks)"
     )
+    database_url: str | None = Field(
+        None, description="empty (the SQLite file DATABASE_PATH), or postgresql://user@host/db "
+        "(not supported yet)", repr=False
+    )
+    webhook_url: str | None = Field(
+        None, description="empty (polling), or the public https:// address Telegram posts "
+        "updates to, like https://bot.example.org/telegram (port 443, 80, 88 or 8443)"
+    )
+    webhook_secret: SecretStr | None = Field(
+        None, description="1-256 characters of A-Z, a-z, 0-9, _ and -, like the output of "
+        "`openssl rand -hex 32`", repr=False
+    )
+    webhook_max_connections: int = Field(
+        40, ge=1, le=100, description="a whole number from 1 to 100, like 40"
+    )
+    web_host: str = Field(
+        "127.0.0.1", min_length=1, description="an address to listen on, like 127.0.0.1"
+    )
+    web_port: int | None = Field(
+        None, ge=1, le=65535,
+        description=f"a TCP port from 1 to 65535 (default {DEFAULT_WEB_PORT} with WEBHOOK_URL)"
+    )
+    backup_dir: Path | None = Field(
+        None, description="empty (no daily backup), or a folder, like data/backups"
+    )
+    backup_keep: int = Field(7, ge=1, description="a whole number of daily backups, like 7")
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -111,6 +139,55 @@ class Settings(BaseSettings):
         if value is not None and not _TOKEN.match(value.get_secret_value()):
             raise ValueError("is not a bot token")
         return value
+
+    @field_validator(
+        "webhook_secret", "webhook_url", "web_port", "backup_dir", "database_url", "web_app_url",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``WEBHOOK_URL=`` as .env.example has it means the feature is off."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram's own rule for secret_token; the value is never repeated in the error."""
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters, only A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            parts = urlsplit(value.strip())
+            port = parts.port
+        except ValueError as exc:
+            raise ValueError("is not a URL") from exc
+        if parts.scheme != "https" or not parts.hostname or parts.fragment:
+            raise ValueError("must be a public https:// address (Telegram requires HTTPS)")
+        if port is not None and port not in WEBHOOK_PORTS:
+            raise ValueError("has a port Telegram does not deliver to")
+        return value.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("postgresql", "postgres"):
+            raise ValueError("is not a postgresql:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET is required with WEBHOOK_URL, so that only Telegram can post "
+                "updates"
+            )
+        return self
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -141,22 +218,18 @@ class Settings(BaseSettings):
     def _weekly(cls, value: object) -> object:
         return parse_weekly(value) if isinstance(value, str) else value
 
-    @field_validator("web_port", "web_app_url", mode="before")
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
     @field_validator("web_app_url")
     @classmethod
     def _https(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"https://[^\s/]+(/\S*)?", value):
+        if value is not None and not re.fullmatch(r"https://[^\s/?#]+(/[^\s?#]*)?", value):
             raise ValueError("is not an https:// URL (Telegram opens Mini Apps over HTTPS only)")
         return value
 
     @property
-    def dashboard(self) -> bool:
-        """The dashboard runs when it has a port to listen on and an address to be found at."""
-        return self.web_port is not None and self.web_app_url is not None
+    def web_app_path(self) -> str:
+        """The dashboard's path, which the reverse proxy forwards unchanged, without the
+        trailing slash ("" for the root)."""
+        return urlsplit(self.web_app_url or "").path.rstrip("/")
 
     @field_validator("escalate_after", "meeting_duration", "init_data_max_age", mode="before")
     @classmethod
@@ -185,6 +258,24 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def secret_values(self) -> tuple[str, ...]:
+        """Secrets besides the token, for the log's redaction."""
+        secret = self.webhook_secret
+        return (secret.get_secret_value(),) if secret is not None else ()
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the reverse proxy forwards unchanged to the bot's web server."""
+        return urlsplit(self.webhook_url or "").path or "/"
+
+    @property
+    def listen_port(self) -> int | None:
+        """The web server's port: WEB_PORT, else the default with a webhook or a dashboard,
+        else none."""
+        if self.web_port is None and (self.webhook_url or self.web_app_url) is not None:
+            return DEFAULT_WEB_PORT
+        return self.web_port
+
     def require_token(self) -> str:
         """Return the token, or explain how to get one."""
         if self.bot_token is None or not self.bot_token.get_secret_value():
@@ -207,7 +298,10 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "?"
+            if not error["loc"]:  # a rule across variables names them itself
+                lines.append(error["msg"].removeprefix("Value error, "))
+                continue
+            field = str(error["loc"][0])
             info = Settings.model_fields.get(field)
             expected = info.description if info else ""
             message = error["msg"].removeprefix("Value error, ")

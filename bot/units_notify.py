@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from bot import callbacks
 from bot.clock import from_epoch
-from bot.i18n import _, format_datetime, use_language
-from bot.reminders.model import Button, Notification, RenderContext
+from bot.i18n import _, format_datetime
+from bot.reminders.model import Button, Notification, RenderContext, render_each
 from bot.settings import Settings
 from bot.tasks import render
 from storage.extensions import ExtensionRepository
@@ -32,11 +32,7 @@ class UnitRenderer:
     async def render(
         self, reminders: Sequence[Reminder], context: RenderContext
     ) -> dict[int, Notification | None]:
-        notes: dict[int, Notification | None] = {}
-        for reminder in reminders:
-            with use_language(context.language(reminder)):
-                notes[reminder.id] = await self._left(reminder)
-        return notes
+        return await render_each(reminders, context, self._left)
 
     async def _left(self, reminder: Reminder) -> Notification | None:
         unit = await self.units.get(reminder.event_id)
@@ -67,11 +63,7 @@ class ExtensionRenderer:
     async def render(
         self, reminders: Sequence[Reminder], context: RenderContext
     ) -> dict[int, Notification | None]:
-        notes: dict[int, Notification | None] = {}
-        for reminder in reminders:
-            with use_language(context.language(reminder)):
-                notes[reminder.id] = await self._one(reminder)
-        return notes
+        return await render_each(reminders, context, self._one)
 
     async def _one(self, reminder: Reminder) -> Notification | None:
         request = await self.requests.get(reminder.event_id)

@@ -276,11 +276,11 @@ async def on_judge(update: Update, context: BotContext) -> None:
         await query.answer(_(OUT_OF_DATE), show_alert=True)
         return
     meetings = context.services.meetings
-    view = await meetings.view(values[0])
-    if view is None or not context.scope.manages(view.meeting.group_chat_id):
+    outcome = await meetings.judge_absence(context.member, context.scope, values[0], values[1],
+                                           bool(excused))
+    if outcome is Outcome.NOT_ALLOWED:
         await query.answer(_(NEEDS_UNIT_ADMIN), show_alert=True)
         return
-    outcome = await meetings.judge_absence(context.member, values[0], values[1], bool(excused))
     if outcome is not Outcome.DONE:
         await query.answer(_(OUT_OF_DATE), show_alert=True)
         return

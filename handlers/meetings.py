@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
 from bot.dates import DateProblem
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.meetings import render
 from bot.meetings.calendar import meetings_calendar
 from bot.meetings.command import MeetingInputError, parse_meeting_edit, parse_new_meeting
@@ -17,7 +19,14 @@ from bot.meetings.recurrence import holiday_name
 from bot.numbers import parse_id
 from bot.text import pack_pages
 from handlers.context import NEEDS_UNIT_ADMIN, BotContext, admin_only, reply, unit_here
-from handlers.usage import DATE_FORMS, DATE_PROBLEMS, NO_MEETING, after_first_word, arguments
+from handlers.usage import (
+    DATE_FORMS,
+    DATE_PROBLEMS,
+    NO_MEETING,
+    WHOLE_SERIES,
+    after_first_word,
+    arguments,
+)
 
 _MEETING_PROBLEMS = {
     **DATE_PROBLEMS,
@@ -25,13 +34,12 @@ _MEETING_PROBLEMS = {
     "rule": N_("I could not read that repeat rule."),
     "title": N_("The meeting needs a title."),
 }
-# "/cancelmeeting N tất cả" (or "all") stops the whole repeating meeting.
-_WHOLE_SERIES = ("all", "tất cả", "tat ca", "hết", "het", "cả chuỗi", "ca chuoi")
 _OUTCOMES = {
     Outcome.DONE: N_("Meeting #{id} is updated; attendees are told."),
     Outcome.NOT_FOUND: NO_MEETING,
     Outcome.CLOSED: N_("Meeting #{id} is cancelled or over; it cannot change."),
     Outcome.NOT_REPEATING: N_("Meeting #{id} is not a repeating meeting."),
+    Outcome.NOT_ALLOWED: NEEDS_UNIT_ADMIN,
 }
 
 
@@ -56,18 +64,6 @@ def _number(context: BotContext) -> int | None:
     return parse_id(context.args[0]) if context.args else None
 
 
-async def _managed(update: Update, context: BotContext, number: int) -> bool:
-    """Whether the asker may change this meeting; answers the refusal itself."""
-    view = await context.services.meetings.view(number)
-    if view is None:
-        await reply(update, _(_OUTCOMES[Outcome.NOT_FOUND]).format(id=number))
-        return False
-    if not context.scope.manages(view.meeting.group_chat_id):
-        await reply(update, _(NEEDS_UNIT_ADMIN))
-        return False
-    return True
-
-
 @admin_only
 async def addmeeting(update: Update, context: BotContext) -> None:
     """Schedule a meeting, once or repeating."""
@@ -82,32 +78,53 @@ async def addmeeting(update: Update, context: BotContext) -> None:
         await reply(update, _usage(exc.problem))
         return
     group_id = await unit_here(update, context)
-    if group_id is not None and not context.scope.manages(group_id):
-        await reply(update, _(NEEDS_UNIT_ADMIN))
-        return
     if group_id is None and not request.usernames:
         await reply(update, _("Who should attend? Name them with @username, or use the command "
                               "in a unit's group to invite its roster.") + "\n" + _usage(None))
         return
-    named = await services.members.named(request.usernames)
     fields = {"title": request.title, "place": request.place, "agenda": request.agenda,
-              "group_chat_id": group_id, "member_ids": [m.id for m in named]}
+              "group_chat_id": group_id, "usernames": request.usernames}
     if request.recurrence is not None:
-        views = await services.meetings.create_series(context.member, request.recurrence,
-                                                      **fields)
-        await reply(update, _series_created(views, context))
+        views = await services.meetings.create_series(context.member, context.scope,
+                                                      request.recurrence, **fields)
+        await reply(update, _(NEEDS_UNIT_ADMIN) if isinstance(views, Outcome)
+                    else _series_created(views, context))
         return
     assert request.starts_at is not None
-    view = await services.meetings.create(context.member, starts_at=request.starts_at,
-                                          **fields)
-    text = _("✅ Meeting stored; attendees are invited.") + "\n" + render.summary(
-        view.meeting, settings.zone)
+    view = await services.meetings.create(context.member, context.scope,
+                                          starts_at=request.starts_at, **fields)
+    if isinstance(view, Outcome):
+        await reply(update, _(NEEDS_UNIT_ADMIN))
+        return
+    lines = [_("✅ Meeting stored.") + " " + _invited(view), render.summary(view.meeting,
+                                                                         settings.zone)]
     local_day = request.starts_at.astimezone(settings.zone).date()
     holiday = holiday_name(local_day, "vi" if context.member.language == "vi" else "en_US")
     if holiday:
-        text += "\n" + _("⚠️ Note: that day is a public holiday ({holiday}).").format(
-            holiday=holiday)
-    await reply(update, text)
+        lines.append(_("⚠️ Note: that day is a public holiday ({holiday}).").format(
+            holiday=holiday))
+    elif local_day.weekday() == SUNDAY:
+        lines.append(_("⚠️ Note: that day is a Sunday."))
+    for other in await services.meetings.clashes(view.meeting):
+        lines.append(_("⚠️ It overlaps meeting {title} ({when}) for some of the same "
+                       "people.").format(title=render.title(other),
+                                          when=render.when(other, settings.zone)))
+    await reply(update, "\n".join(lines))
+
+
+# Names listed in the reply to /addmeeting; the rest are counted.
+INVITED_NAMES = 10
+SUNDAY = 6
+
+
+def _invited(view: MeetingView) -> str:
+    """How many are invited, and who."""
+    people = [a.member for a in view.attendees]
+    names = ", ".join(html.escape(m.display_name) for m in people[:INVITED_NAMES])
+    if len(people) > INVITED_NAMES:
+        names += " " + _("and {count} more").format(count=len(people) - INVITED_NAMES)
+    return ngettext("{count} person invited: {names}.", "{count} people invited: {names}.",
+                    len(people)).format(count=len(people), names=names)
 
 
 def _series_created(views: list[MeetingView], context: BotContext) -> str:
@@ -143,9 +160,9 @@ async def _visible(update: Update, context: BotContext, number: int) -> MeetingV
     chat = update.effective_chat
     if view is None or context.member is None:
         return None
-    in_its_group = chat is not None and chat.id == view.meeting.group_chat_id
-    if context.scope.manages(view.meeting.group_chat_id) or view.invites(context.member) \
-            or in_its_group:
+    if chat is not None and chat.type != ChatType.PRIVATE:  # a group sees its own only
+        return view if chat.id == view.meeting.group_chat_id else None
+    if context.scope.manages(view.meeting.group_chat_id) or view.invites(context.member):
         return view
     return None
 
@@ -184,9 +201,8 @@ async def editmeeting(update: Update, context: BotContext) -> None:
         await reply(update, _(_MEETING_PROBLEMS[exc.problem]) + "\n" + example)
         return
     assert context.member is not None
-    if not await _managed(update, context, number):
-        return
-    outcome = await services.meetings.edit(context.member, number, starts_at=edit.starts_at,
+    outcome = await services.meetings.edit(context.member, context.scope, number,
+                                           starts_at=edit.starts_at,
                                            place=edit.place, title=edit.title)
     await reply(update, _(_OUTCOMES[outcome]).format(id=number))
 
@@ -201,14 +217,12 @@ async def cancelmeeting(update: Update, context: BotContext) -> None:
         return
     assert context.member is not None
     meetings = context.services.meetings
-    if not await _managed(update, context, number):
-        return
-    whole_series = " ".join((context.args or [])[1:]).lower() in _WHOLE_SERIES
+    whole_series = " ".join((context.args or [])[1:]).lower() in WHOLE_SERIES
     if whole_series:
-        outcome = await meetings.stop_series(context.member, number)
+        outcome = await meetings.stop_series(context.member, context.scope, number)
         done = _("The repeating meeting of #{id} is stopped; attendees are told.")
     else:
-        outcome = await meetings.cancel(context.member, number)
+        outcome = await meetings.cancel(context.member, context.scope, number)
         done = _("Meeting #{id} is cancelled; attendees are told.")
     text = done if outcome is Outcome.DONE else _(_OUTCOMES[outcome])
     await reply(update, text.format(id=number))
@@ -225,9 +239,8 @@ async def minutes(update: Update, context: BotContext) -> None:
                               "báo cáo trước 20/12</code>"))
         return
     assert context.member is not None
-    if not await _managed(update, context, number):
-        return
-    outcome = await context.services.meetings.set_minutes(context.member, number, text)
+    outcome = await context.services.meetings.set_minutes(context.member, context.scope,
+                                                          number, text)
     answer = _("Conclusions saved for meeting #{id}.") if outcome is Outcome.DONE \
         else _(_OUTCOMES[outcome])
     await reply(update, answer.format(id=number))

@@ -136,7 +136,8 @@ async def task_details(update: Update, context: BotContext) -> None:
     tasks = context.services.tasks
     view = await tasks.view(number)
     chat = update.effective_chat
-    if view is None or not tasks.may_see(context.scope, view, chat.id if chat else None):
+    group = chat.id if chat is not None and chat.type != "private" else None
+    if view is None or not tasks.may_see(context.scope, view, group):
         await reply(update, _("There is no task #{id} that you can see. Send /tasks to see "
                               "your tasks.").format(id=number))
         return

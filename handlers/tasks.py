@@ -11,9 +11,16 @@ from bot.dates import DateProblem
 from bot.i18n import N_, _, format_datetime
 from bot.numbers import parse_id
 from bot.tasks import render
-from bot.tasks.command import TaskInputError, parse_new_task, parse_task_edit
+from bot.tasks.command import (
+    RepeatingTask,
+    TaskInputError,
+    parse_new_task,
+    parse_repeating_task,
+    parse_task_edit,
+)
+from bot.tasks.edits import TaskEdit
 from bot.tasks.model import Outcome, Result
-from bot.tasks.service import TaskEdit, TaskRequest
+from bot.tasks.service import TaskRequest
 from handlers.context import (
     NEEDS_UNIT_ADMIN,
     BotContext,
@@ -26,6 +33,7 @@ from handlers.usage import (
     DATE_FORMS,
     DATE_PROBLEMS,
     NO_MEETING,
+    WHOLE_SERIES,
     after_first_word,
     arguments,
     date_problem,
@@ -47,6 +55,9 @@ ANSWERS = {
     Outcome.NOT_ASSIGNEE: N_("Task #{id} is not assigned to you. Send /tasks to see yours."),
     Outcome.NOT_ALLOWED: NEEDS_UNIT_ADMIN,
     Outcome.NEED_ASSIGNEE: N_("Task #{id} must keep at least one assignee."),
+    Outcome.NOT_REPEATING: N_("Task #{id} is not a repeating task."),
+    Outcome.SERIES_STOPPED: N_("The repeating task of #{id} is stopped: no more occurrences, "
+                               "and those not yet due are cancelled."),
 }
 
 
@@ -78,6 +89,10 @@ async def addtask(update: Update, context: BotContext) -> None:
     services = context.services
     settings = services.settings
     try:
+        repeating = parse_repeating_task(arguments(message))
+        if repeating is not None:
+            await _add_repeating(update, context, repeating)
+            return
         parsed = parse_new_task(arguments(message), services.clock.now(), settings.zone,
                                 settings.task_default_time)
     except TaskInputError as exc:
@@ -100,7 +115,30 @@ async def addtask(update: Update, context: BotContext) -> None:
     result = await services.tasks.create(context.member, context.scope, request)
     if result.outcome is Outcome.CREATED:
         await reply(update, _created(result, context))
-    elif result.outcome is Outcome.NEED_ASSIGNEE:
+    else:
+        await _refused(update, result)
+
+
+async def _add_repeating(update: Update, context: BotContext, repeating: RepeatingTask) -> None:
+    """A task with a repeat rule in place of its deadline: its occurrences a month ahead."""
+    assert context.member is not None
+    services = context.services
+    tag = await services.knowledge.official_code(repeating.tag) if repeating.tag else None
+    template = TaskRequest(title=repeating.title, due=services.clock.now(),
+                           usernames=tuple(repeating.usernames), tag=tag,
+                           unit_id=await unit_here(update, context),
+                           priority=repeating.priority)
+    result = await services.task_series.create(context.member, context.scope, template,
+                                               repeating.recurrence)
+    if result.outcome is Outcome.CREATED:
+        await reply(update, _("🔁 Repeating task stored; each occurrence is created a month "
+                              "ahead. The next one:") + "\n" + _created(result, context))
+    else:
+        await _refused(update, result)
+
+
+async def _refused(update: Update, result: Result) -> None:
+    if result.outcome is Outcome.NEED_ASSIGNEE:
         await reply(update, _("Who is the task for? Name the assignees with @username; only "
                               "in a unit's group does a task without names go to the whole "
                               "unit. Nothing was stored.") + "\n" + _addtask_usage(None))
@@ -131,10 +169,14 @@ async def canceltask(update: Update, context: BotContext) -> None:
     """Cancel a task, withdraw its reminders and tell its assignees."""
     number = parse_id(context.args[0]) if context.args else None
     if number is None:
-        await reply(update, _("Which task? Example: <code>/canceltask 12</code>"))
+        await reply(update, _("Which task? Example: <code>/canceltask 12</code>, or "
+                              "<code>/canceltask 12 tất cả</code> to stop a repeating one."))
         return
     assert context.member is not None
-    result = await context.services.tasks.cancel(context.member, context.scope, number)
+    if " ".join((context.args or [])[1:]).lower() in WHOLE_SERIES:
+        result = await context.services.task_series.stop(context.member, context.scope, number)
+    else:
+        result = await context.services.tasks.cancel(context.member, context.scope, number)
     await reply(update, answer(result, number))
 
 
@@ -172,7 +214,7 @@ async def edittask(update: Update, context: BotContext) -> None:
             return
         unit_id = units[0].id
     assert context.member is not None
-    result = await services.tasks.edit(context.member, context.scope, number, TaskEdit(
+    result = await services.task_edits.edit(context.member, context.scope, number, TaskEdit(
         title=edit.title, due=edit.due, add=edit.add, remove=edit.remove, unit_id=unit_id))
     text = answer(result, number)
     if result.outcome is Outcome.EDITED and edit.due is not None:

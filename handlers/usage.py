@@ -15,7 +15,10 @@ DATE_PROBLEMS: dict[DateProblem | str, str] = {
     DateProblem.INVALID: N_("I could not read that date."),
     DateProblem.PAST: N_("That deadline has already passed."),
     "title": N_("The task needs a title."),
+    "rule": N_("I could not read that repeat rule."),
 }
+# "/cancelmeeting N tất cả" (or "all") stops a whole repeating meeting or task.
+WHOLE_SERIES = ("all", "tất cả", "tat ca", "hết", "het", "cả chuỗi", "ca chuoi")
 DATE_FORMS = N_(
     "Dates can be written 31/12/2026 17:00, 31/12 17h, 17 giờ ngày 31/12, ngày 31 tháng 12 "
     "năm 2026, ngày mai 8h, sáng thứ 2 (08:00), thứ sáu tuần sau, cuối tuần (Friday), "

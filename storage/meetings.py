@@ -164,6 +164,19 @@ class MeetingRepository:
         )
         return [Meeting(*row) for row in rows]
 
+    async def clashes(self, meeting_id: int, starts_at: int, window: int) -> list[Meeting]:
+        """Other scheduled meetings starting within ``window`` seconds of this one that share
+        an attendee with it."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM meetings m WHERE m.status = 'scheduled' AND m.id != :id"
+            " AND m.starts_at > :start - :window AND m.starts_at < :start + :window"
+            " AND EXISTS (SELECT 1 FROM meeting_attendees a JOIN meeting_attendees b"
+            "   ON b.member_id = a.member_id WHERE a.meeting_id = m.id AND b.meeting_id = :id)"
+            " ORDER BY m.starts_at LIMIT 5",
+            {"id": meeting_id, "start": starts_at, "window": window},
+        )
+        return [Meeting(*row) for row in rows]
+
     async def of_series(self, series_id: int, now: int, limit: int) -> list[Meeting]:
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM meetings WHERE series_id = ? AND status = 'scheduled'"

@@ -227,6 +227,15 @@ class TaskRepository:
         )
         return [row[0] for row in rows]
 
+    async def open_of_series(self, series_id: int, after: int) -> list[Task]:
+        """A repeating task's open occurrences due after a moment."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM tasks t WHERE t.series_id = ? AND t.status = 'open'"
+            " AND t.due_at > ? ORDER BY t.due_at",
+            (series_id, after),
+        )
+        return [Task(*row) for row in rows]
+
     async def created_open(self, member_id: int, limit: int) -> list[Task]:
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM tasks t WHERE t.created_by = ? AND t.status = 'open'"

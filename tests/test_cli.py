@@ -4,6 +4,7 @@ start: no traceback, a non-zero status, and never the token."""
 import asyncio
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -106,7 +107,27 @@ async def test_a_database_that_cannot_be_opened_is_named(tmp_path: Path, kind: s
 @pytest.mark.parametrize(
     "message",
     ["BOT_TOKEN is not set", "is not a bot token", "rejected BOT_TOKEN",
-     "Cannot reach the Bot API", "Cannot open the database", "Invalid settings"],
+     "Cannot reach the Bot API", "Cannot open the database", "Invalid settings",
+     "Telegram refused WEBHOOK_URL", "Cannot listen on", "DATABASE_URL is set"],
 )
 def test_the_readme_explains_every_start_up_message(message: str) -> None:
     assert message in README
+
+
+def test_a_database_url_is_refused_until_postgresql_is_supported(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, BOT_TOKEN=TOKEN, DATABASE_URL="postgresql://bot:pw@db/committee")
+    text = explanation(result, CONFIG, "bot:pw")
+    assert "DATABASE_URL is set" in text and "DATABASE_PATH" in text
+
+
+def test_a_taken_web_port_is_retried_later(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = asyncio.run(run_against_double(
+            tmp_path, BOT_TOKEN=TOKEN, WEBHOOK_URL="https://bot.example.org/hook",
+            WEBHOOK_SECRET="s3cret-value", WEB_PORT=port,
+        ))
+    text = explanation(result, UNREACHABLE, "s3cret-value")
+    assert f"Cannot listen on WEB_HOST=127.0.0.1 WEB_PORT={port}" in text

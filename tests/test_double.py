@@ -517,3 +517,29 @@ async def test_stop_ends_pending_long_poll() -> None:
         answer = await asyncio.wait_for(poll, 2.0)
     assert answer.json() == {"ok": True, "result": []}
     assert time.monotonic() - started < 2.0
+
+
+async def test_set_webhook_checks_like_telegram_and_blocks_polling(
+    double: BotApiDouble, bot: telegram.Bot
+) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)An HTTPS URL must be provided"):
+        await bot.set_webhook("http://bot.example.org/hook")
+    with pytest.raises(BadRequest, match=r"(?i)only on ports 80, 88, 443 or 8443"):
+        await bot.set_webhook("https://bot.example.org:8080/hook")
+    with pytest.raises(BadRequest, match=r"(?i)secret token contains unallowed characters"):
+        await bot.set_webhook("https://bot.example.org/hook", secret_token="no spaces")
+    assert await bot.set_webhook("https://bot.example.org/hook", secret_token="s-1",
+                                 max_connections=5, allowed_updates=["message"])
+    info = await bot.get_webhook_info()
+    assert (info.url, info.max_connections, info.allowed_updates) == (
+        "https://bot.example.org/hook", 5, ("message",))
+    with pytest.raises(telegram.error.Conflict, match=r"(?i)webhook is active"):
+        await bot.get_updates()
+    # Nothing listens at the address yet: the update waits, and the failure is reported.
+    await double.send_text(double.add_user(9, "Ana"), "hi")
+    await double.wait_for_delivery(lambda d: d["status"] == 0)
+    info = await bot.get_webhook_info()
+    assert info.pending_update_count == 1
+    assert info.last_error_message and info.last_error_date
+    assert await bot.delete_webhook()
+    assert len(await bot.get_updates()) == 1

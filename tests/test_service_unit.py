@@ -42,3 +42,10 @@ def test_by_default_the_unit_starts_this_installations_command_here(
     assert "@" not in parsed["Service"]["User"]
     assert parsed["Install"]["WantedBy"] == "multi-user.target"
     assert parsed["Unit"]["After"] == "network-online.target"
+
+
+def test_the_unit_says_it_serves_both_modes(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["systemd-unit"])
+    text = capsys.readouterr().out
+    assert "WEBHOOK_URL" in text and "polls" in text
+    assert "WEB_PORT still taken" in text

@@ -74,3 +74,45 @@ def test_a_missing_token_explains_how_to_get_one() -> None:
     message = str(error.value)
     assert "@BotFather" in message
     assert ".env" in message
+
+
+@pytest.mark.parametrize(
+    ("values", "variable", "expected"),
+    [
+        ({"webhook_url": "http://bot.example.org/hook"}, "WEBHOOK_URL", "https://"),
+        ({"webhook_url": "https://bot.example.org:8080/hook"}, "WEBHOOK_URL", "port"),
+        ({"webhook_url": "https://"}, "WEBHOOK_URL", "https://"),
+        ({"web_port": "70000"}, "WEB_PORT", "TCP port"),
+        ({"webhook_max_connections": "0"}, "WEBHOOK_MAX_CONNECTIONS", "1 to 100"),
+        ({"backup_keep": "0"}, "BACKUP_KEEP", "whole number"),
+        ({"database_url": "mysql://db/x"}, "DATABASE_URL", "postgresql://"),
+    ],
+)
+def test_web_and_backup_settings_are_checked(values: dict, variable: str,
+                                             expected: str) -> None:
+    with pytest.raises(SettingsError) as error:
+        settings(**values)
+    assert variable in str(error.value)
+    assert expected in str(error.value)
+
+
+def test_webhook_mode_needs_a_secret_which_is_never_echoed() -> None:
+    with pytest.raises(SettingsError, match="WEBHOOK_SECRET is required with WEBHOOK_URL"):
+        settings(webhook_url="https://bot.example.org/hook")
+    leaked = "has spaces and a secret-word!"
+    with pytest.raises(SettingsError) as error:
+        settings(webhook_url="https://bot.example.org/hook", webhook_secret=leaked)
+    assert "WEBHOOK_SECRET: must be 1-256 characters" in str(error.value)
+    assert "secret-word" not in str(error.value)
+    with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
+        settings(webhook_secret="x" * 257)
+    ok = settings(webhook_url="https://bot.example.org/hook", webhook_secret="a-B_9" * 10)
+    assert "a-B_9" not in repr(ok)
+    assert ok.webhook_path == "/hook"
+    assert ok.listen_port == 8080
+
+
+def test_the_web_server_is_off_in_polling_mode_unless_web_port_is_set() -> None:
+    assert settings().listen_port is None
+    assert settings(web_port="9000").listen_port == 9000
+    assert settings(webhook_url="", webhook_secret="", backup_dir="").webhook_url is None

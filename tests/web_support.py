@@ -9,12 +9,14 @@ from urllib.parse import urlencode
 
 from telegram.ext import Application
 
-from bot.app import build_application, running, web_server_of
+from bot.app import build_application
+from bot.runner import running_with_web
 from bot.settings import Settings
 from bot.web.auth import sign
 from tests.conftest import TOKEN
+from tests.e2e.test_webhook import free_port
 
-WEB_APP_URL = "https://dashboard.test/"
+WEB_APP_URL = "https://bot.example.org/app/"
 
 
 def init_data(user: dict, auth_date: int, token: str = TOKEN) -> str:
@@ -29,13 +31,12 @@ def init_data(user: dict, auth_date: int, token: str = TOKEN) -> str:
     return urlencode({**fields, "hash": sign(fields, token)})
 
 
-def with_dashboard(settings: Settings) -> Settings:
-    return settings.model_copy(update={"web_port": 0, "web_app_url": WEB_APP_URL,
-                                       "web_host": "127.0.0.1"})
-
-
 @asynccontextmanager
 async def dashboard(settings: Settings, clock) -> AsyncIterator[tuple[Application, str]]:
-    """The bot running with its dashboard on a free port; yields the app and the base URL."""
-    async with running(build_application(with_dashboard(settings), clock)) as app:
-        yield app, f"http://127.0.0.1:{web_server_of(app).port}"
+    """The bot polling, with its web server serving the dashboard at /app/ on a free port, as
+    a reverse proxy forwards it; yields the app and the dashboard's local address."""
+    settings = settings.model_copy(update={"web_port": free_port(), "web_app_url": WEB_APP_URL,
+                                           "web_host": "127.0.0.1"})
+    app = build_application(settings, clock)
+    async with running_with_web(app, settings) as server:
+        yield app, f"http://127.0.0.1:{server.port}/app"

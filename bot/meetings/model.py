@@ -33,6 +33,7 @@ class Outcome(Enum):
     NOT_INVITED = "not_invited"
     CLOSED = "closed"  # cancelled, or already started
     NOT_REPEATING = "not_repeating"
+    NOT_ALLOWED = "not_allowed"  # needs an admin of the meeting's unit
 
 
 def checkin_reminders(meeting_id: int, starts_at: int, attendees: list[int],

@@ -127,3 +127,26 @@ def occurrences(
                                      zone)
             found.append(Occurrence(moved, planned))
     return found
+
+
+# A rule typed before a title is at most this many words ("ngày 25 hằng tháng 17:00").
+_RULE_WORDS = 6
+
+
+def split_recurrence(text: str) -> tuple[Recurrence, str] | None:
+    """A rule at the start of ``text`` and the rest (a repeating task's title), or None.
+
+    The longest run of leading words that reads as a rule wins; text that starts like a rule
+    but never reads as one is an error, not a title.
+    """
+    words = text.split()
+    for count in range(min(len(words), _RULE_WORDS), 1, -1):
+        try:
+            found = parse_recurrence(" ".join(words[:count]))
+        except RecurrenceError:
+            continue
+        if found is not None:
+            return found, " ".join(words[count:])
+    if text.lower().lstrip().startswith(("rrule:", "monthly", "every", "hằng", "hàng")):
+        raise RecurrenceError(text)
+    return None

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-import aiosqlite
-
+from bot.access import Scope
 from bot.clock import Clock, epoch, from_epoch
 from bot.meetings.model import MeetingView, Outcome, checkin_reminders
 from bot.meetings.recurrence import Recurrence, occurrences
 from bot.reminders.model import Wakeup
 from bot.reminders.planner import notice, plan_deadline
 from bot.settings import Settings
-from storage.audit import AuditRepository
+from bot.work import Change, UnitOfWork
 from storage.database import Database
 from storage.meetings import Meeting, MeetingRepository, NewMeeting
-from storage.members import Member
+from storage.members import Member, MemberRepository
 from storage.reminders import NewReminder, ReminderRepository
 from storage.tasks import Task, TaskRepository
 from storage.units import UnitRepository
@@ -35,12 +34,12 @@ class MeetingService:
         self.db = db
         self.clock = clock
         self.settings = settings
-        self.wakeup = wakeup
         self.meetings = MeetingRepository(db)
         self.reminders = ReminderRepository(db)
         self.tasks = TaskRepository(db)
         self.units = UnitRepository(db)
-        self.audit = AuditRepository(db)
+        self.members = MemberRepository(db)
+        self.work = UnitOfWork(db, clock, wakeup)
 
     def _now(self) -> int:
         return epoch(self.clock.now())
@@ -52,38 +51,56 @@ class MeetingService:
             found |= set(await self.units.roster_ids(None, group_chat_id))
         return sorted(found)
 
-    async def create(
-        self, actor: Member, *, title: str, place: str, agenda: str, starts_at: datetime,
-        group_chat_id: int | None, member_ids: list[int],
-    ) -> MeetingView:
-        now = self._now()
-        attendees = await self.attendee_ids(group_chat_id, member_ids)
+    @staticmethod
+    def may_schedule(scope: Scope, group_chat_id: int | None) -> bool:
+        """A unit's admins schedule its meetings; outside a unit, any admin for named people."""
+        return scope.manages(group_chat_id) if group_chat_id is not None else scope.is_admin
+
+    async def _named(self, usernames: list[str]) -> list[int]:
+        """The members behind @usernames; people never seen are kept as placeholders."""
         async with self.db.transaction() as conn:
-            meeting_id = await self._add(conn, NewMeeting(
-                title, place, agenda, epoch(starts_at), None, group_chat_id, actor.id), attendees,
-                now)
+            now = self._now()
+            return [(await self.members.placeholder(conn, name, now)).id for name in usernames]
+
+    async def create(
+        self, actor: Member, scope: Scope, *, title: str, place: str, agenda: str,
+        starts_at: datetime, group_chat_id: int | None, usernames: list[str],
+        member_ids: tuple[int, ...] = (),
+    ) -> MeetingView | Outcome:
+        """``member_ids``: people picked from a roster (the dashboard's form)."""
+        if not self.may_schedule(scope, group_chat_id):
+            return Outcome.NOT_ALLOWED
+        named = await self._named(usernames) + list(member_ids)
+        attendees = await self.attendee_ids(group_chat_id, named)
+        async with self.work.change(actor, "meeting.create", "meeting:new") as change:
+            meeting_id = await self._add(change, NewMeeting(
+                title, place, agenda, epoch(starts_at), None, group_chat_id, actor.id), attendees)
             assert meeting_id is not None
-            await self._audit(conn, actor, "meeting.create", meeting_id)
-        await self.wakeup()
+            change.target = f"meeting:{meeting_id}"
         view = await self.view(meeting_id)
         assert view is not None
         return view
 
     async def create_series(
-        self, actor: Member, recurrence: Recurrence, *, title: str, place: str, agenda: str,
-        group_chat_id: int | None, member_ids: list[int],
-    ) -> list[MeetingView]:
+        self, actor: Member, scope: Scope, recurrence: Recurrence, *, title: str, place: str,
+        agenda: str, group_chat_id: int | None, usernames: list[str],
+        member_ids: tuple[int, ...] = (),
+    ) -> list[MeetingView] | Outcome:
         """Store the rule and its occurrences within the horizon."""
-        now = self._now()
-        async with self.db.transaction() as conn:
+        if not self.may_schedule(scope, group_chat_id):
+            return Outcome.NOT_ALLOWED
+        member_ids = tuple(dict.fromkeys([*await self._named(usernames), *member_ids]))
+        async with self.work.change(actor, "meeting.series", "meeting-series:new") as change:
             series_id = await self.meetings.insert_series(
-                conn, rule=recurrence.rule, local_time=recurrence.local_time.strftime("%H:%M"),
-                title=title, place=place, agenda=agenda, group_chat_id=group_chat_id,
-                member_ids=member_ids, created_by=actor.id, now=now,
+                change.conn, rule=recurrence.rule,
+                local_time=recurrence.local_time.strftime("%H:%M"), title=title, place=place,
+                agenda=agenda, group_chat_id=group_chat_id, member_ids=list(member_ids),
+                created_by=actor.id, now=change.now,
             )
-            await self._audit(conn, actor, "meeting.series", series_id, recurrence.rule)
+            change.target, change.details = f"meeting-series:{series_id}", recurrence.rule
         await self.extend_series()
-        return await self._views(await self.meetings.of_series(series_id, now, limit=100))
+        return await self._views(await self.meetings.of_series(series_id, change.now,
+                                                               limit=100))
 
     async def extend_series(self) -> None:
         """Materialise every active series' occurrences up to the horizon (idempotent)."""
@@ -95,30 +112,29 @@ class MeetingService:
             found = occurrences(recurrence, from_epoch(series.created_at), after, until,
                                 self.settings.zone)
             attendees = await self.attendee_ids(series.group_chat_id, series.member_ids)
-            async with self.db.transaction() as conn:
+            async with self.work.change(None, "meeting.series.planned",
+                                        f"meeting-series:{series.id}") as change:
                 for occurrence in found:
                     moved = occurrence.moved_from
-                    await self._add(conn, NewMeeting(
+                    await self._add(change, NewMeeting(
                         series.title, series.place, series.agenda, epoch(occurrence.starts_at),
                         epoch(moved) if moved else None, series.group_chat_id,
-                        series.created_by, series.id), attendees, epoch(now))
-                await self.meetings.series_planned(conn, series.id, epoch(until))
-        await self.wakeup()
+                        series.created_by, series.id), attendees)
+                await self.meetings.series_planned(change.conn, series.id, epoch(until))
+                change.details = f"occurrences={len(found)}"
 
-    async def _add(
-        self, conn: aiosqlite.Connection, new: NewMeeting, attendees: list[int], now: int
-    ) -> int | None:
-        meeting_id = await self.meetings.insert(conn, new, now)
+    async def _add(self, change: Change, new: NewMeeting, attendees: list[int]) -> int | None:
+        """Store one meeting, its attendees, reminders and announcement (None: it exists)."""
+        now = change.now
+        meeting_id = await self.meetings.insert(change.conn, new, now)
         if meeting_id is None:
             return None
-        await self.meetings.add_attendees(conn, meeting_id, attendees)
-        await self.reminders.add(conn, self._plan(meeting_id, new.starts_at, new.group_chat_id,
-                                                  attendees, now))
+        await self.meetings.add_attendees(change.conn, meeting_id, attendees)
+        change.plan(self._plan(meeting_id, new.starts_at, new.group_chat_id, attendees, now))
         announce_at = now if new.series_id is None else max(
             now, new.starts_at - int(ANNOUNCE_AHEAD.total_seconds()))
-        await self.reminders.add(conn, self._notices(meeting_id, new.starts_at,
-                                                     new.group_chat_id, attendees, "announce",
-                                                     announce_at))
+        change.plan(self._notices(meeting_id, new.starts_at, new.group_chat_id, attendees,
+                                  "announce", announce_at))
         return meeting_id
 
     def _plan(self, meeting_id: int, starts_at: int, group_chat_id: int | None,
@@ -156,71 +172,75 @@ class MeetingService:
             limit=limit)
         return await self._views(meetings)
 
+    async def clashes(self, meeting: Meeting) -> list[Meeting]:
+        """Meetings that overlap this one for someone invited to both."""
+        window = int(self.settings.meeting_duration.total_seconds())
+        return await self.meetings.clashes(meeting.id, meeting.starts_at, window)
+
     async def tasks_of(self, meeting_id: int) -> list[Task]:
         return await self.tasks.for_meeting(meeting_id)
 
-    async def edit(self, actor: Member, meeting_id: int, *, starts_at: datetime | None,
-                   place: str | None, title: str | None) -> Outcome:
+    async def edit(self, actor: Member, scope: Scope, meeting_id: int, *,
+                   starts_at: datetime | None, place: str | None,
+                   title: str | None) -> Outcome:
         """Change time, place or title; attendees are told and reminders re-planned."""
         view = await self.view(meeting_id)
         if view is None:
             return Outcome.NOT_FOUND
+        if not scope.manages(view.meeting.group_chat_id):
+            return Outcome.NOT_ALLOWED
         meeting = view.meeting
         if not meeting.is_scheduled:
             return Outcome.CLOSED
-        now = self._now()
         start = epoch(starts_at) if starts_at else meeting.starts_at
         attendees = [a.member.id for a in view.attendees]
-        async with self.db.transaction() as conn:
-            await self.meetings.update(conn, meeting_id, starts_at=start,
+        async with self.work.change(actor, "meeting.edit", f"meeting:{meeting_id}") as change:
+            await self.meetings.update(change.conn, meeting_id, starts_at=start,
                                        place=meeting.place if place is None else place,
-                                       title=title or meeting.title, now=now)
-            await self.reminders.cancel_pending(conn, "meeting", meeting_id)
-            await self.reminders.add(conn, self._plan(meeting_id, start, meeting.group_chat_id,
-                                                      attendees, now))
-            await self.reminders.add(conn, self._notices(meeting_id, start,
-                                                         meeting.group_chat_id, attendees,
-                                                         "notice_edited", now))
-            await self._audit(conn, actor, "meeting.edit", meeting_id)
-        await self.wakeup()
+                                       title=title or meeting.title, now=change.now)
+            await self.reminders.cancel_pending(change.conn, "meeting", meeting_id)
+            change.plan(self._plan(meeting_id, start, meeting.group_chat_id, attendees,
+                                   change.now))
+            change.plan(self._notices(meeting_id, start, meeting.group_chat_id, attendees,
+                                      "notice_edited", change.now))
         return Outcome.DONE
 
-    async def cancel(self, actor: Member, meeting_id: int) -> Outcome:
+    async def cancel(self, actor: Member, scope: Scope, meeting_id: int) -> Outcome:
         view = await self.view(meeting_id)
         if view is None:
             return Outcome.NOT_FOUND
+        if not scope.manages(view.meeting.group_chat_id):
+            return Outcome.NOT_ALLOWED
         if not view.meeting.is_scheduled:
             return Outcome.CLOSED
-        now = self._now()
-        async with self.db.transaction() as conn:
-            await self.meetings.cancel(conn, meeting_id, now)
-            await self.reminders.cancel_pending(conn, "meeting", meeting_id)
-            await self.reminders.add(conn, self._notices(
+        async with self.work.change(actor, "meeting.cancel", f"meeting:{meeting_id}") as change:
+            await self.meetings.cancel(change.conn, meeting_id, change.now)
+            await self.reminders.cancel_pending(change.conn, "meeting", meeting_id)
+            change.plan(self._notices(
                 meeting_id, view.meeting.starts_at, view.meeting.group_chat_id,
-                [a.member.id for a in view.attendees], "notice_cancelled", now))
-            await self._audit(conn, actor, "meeting.cancel", meeting_id)
-        await self.wakeup()
+                [a.member.id for a in view.attendees], "notice_cancelled", change.now))
         return Outcome.DONE
 
-    async def stop_series(self, actor: Member, meeting_id: int) -> Outcome:
+    async def stop_series(self, actor: Member, scope: Scope, meeting_id: int) -> Outcome:
         """End the repeating meeting this occurrence belongs to; its attendees are told once."""
         view = await self.view(meeting_id)
         if view is None:
             return Outcome.NOT_FOUND
+        if not scope.manages(view.meeting.group_chat_id):
+            return Outcome.NOT_ALLOWED
         if view.meeting.series_id is None:
             return Outcome.NOT_REPEATING
-        now = self._now()
         meeting = view.meeting
-        async with self.db.transaction() as conn:
-            cancelled = await self.meetings.stop_series(conn, meeting.series_id, now)
+        async with self.work.change(actor, "meeting.series.stop",
+                                    f"meeting:{meeting_id}") as change:
+            cancelled = await self.meetings.stop_series(change.conn, meeting.series_id,
+                                                        change.now)
             for occurrence in cancelled:
-                await self.reminders.cancel_pending(conn, "meeting", occurrence)
-            await self.reminders.add(conn, self._notices(
+                await self.reminders.cancel_pending(change.conn, "meeting", occurrence)
+            change.plan(self._notices(
                 meeting_id, meeting.starts_at, meeting.group_chat_id,
-                [a.member.id for a in view.attendees], "notice_series_stopped", now))
-            await self._audit(conn, actor, "meeting.series.stop", meeting_id,
-                              f"series={meeting.series_id} cancelled={len(cancelled)}")
-        await self.wakeup()
+                [a.member.id for a in view.attendees], "notice_series_stopped", change.now))
+            change.details = f"series={meeting.series_id} cancelled={len(cancelled)}"
         return Outcome.DONE
 
     async def respond(self, member: Member, meeting_id: int, response: str,
@@ -240,36 +260,38 @@ class MeetingService:
         if not meeting.is_scheduled or meeting.starts_at <= self._now():
             return Outcome.CLOSED
         absent = response == "absent"
-        now = self._now()
-        async with self.db.transaction() as conn:
+        async with self.work.change(member, f"meeting.{response}",
+                                    f"meeting:{meeting_id}") as change:
             if not view.invites(member):
                 assert meeting.group_chat_id is not None
-                await self.units.join(conn, meeting.group_chat_id, member.id, "rsvp", now)
-                await self.meetings.add_attendees(conn, meeting_id, [member.id])
-            await self.meetings.respond(conn, meeting_id, member.id, response, now,
-                                        awaiting_reason=absent)
+                await self.units.join(change.conn, meeting.group_chat_id, member.id, "rsvp",
+                                      change.now)
+                await self.meetings.add_attendees(change.conn, meeting_id, [member.id])
+            await self.meetings.respond(change.conn, meeting_id, member.id, response,
+                                        change.now, awaiting_reason=absent)
         return Outcome.ASK_REASON if absent else Outcome.DONE
 
-    async def judge_absence(self, actor: Member, meeting_id: int, member_id: int,
-                            excused: bool) -> Outcome:
+    async def judge_absence(self, actor: Member, scope: Scope, meeting_id: int,
+                            member_id: int, excused: bool) -> Outcome:
         """An admin marks an absence as excused (có lý do) or not (không lý do)."""
         view = await self.view(meeting_id)
         if view is None:
             return Outcome.NOT_FOUND
+        if not scope.manages(view.meeting.group_chat_id):
+            return Outcome.NOT_ALLOWED
         if not any(a.member.id == member_id and a.response == "absent" for a in view.attendees):
             return Outcome.NOT_INVITED
-        async with self.db.transaction() as conn:
-            await self.meetings.judge(conn, meeting_id, member_id, excused)
-            await self._audit(conn, actor, "meeting.absence", meeting_id,
-                              f"member:{member_id} excused={int(excused)}")
+        async with self.work.change(actor, "meeting.absence", f"meeting:{meeting_id}") as change:
+            await self.meetings.judge(change.conn, meeting_id, member_id, excused)
+            change.details = f"member:{member_id} excused={int(excused)}"
         return Outcome.DONE
 
     async def awaiting_reason(self, member: Member) -> int | None:
         return await self.meetings.awaiting_reason(member.id)
 
     async def give_reason(self, member: Member, meeting_id: int, reason: str | None) -> None:
-        async with self.db.transaction() as conn:
-            await self.meetings.give_reason(conn, meeting_id, member.id, reason)
+        async with self.work.change(member, "meeting.reason", f"meeting:{meeting_id}") as change:
+            await self.meetings.give_reason(change.conn, meeting_id, member.id, reason)
 
     async def nudge(self, actor: Member, meeting_id: int) -> int:
         """Remind only those who have not answered; return how many."""
@@ -277,23 +299,22 @@ class MeetingService:
         if view is None or not view.meeting.is_scheduled:
             return 0
         silent = [a.member.id for a in view.answered(None)]
-        now = self._now()
-        async with self.db.transaction() as conn:
-            await self.reminders.add(conn, [
-                notice(event_kind="meeting", event_id=meeting_id, kind="nudge",
-                       event_at=view.meeting.starts_at, now=now, member_id=member_id)
-                for member_id in silent])
-            await self._audit(conn, actor, "meeting.nudge", meeting_id, f"count={len(silent)}")
-        await self.wakeup()
+        async with self.work.change(actor, "meeting.nudge", f"meeting:{meeting_id}") as change:
+            change.plan(notice(event_kind="meeting", event_id=meeting_id, kind="nudge",
+                               event_at=view.meeting.starts_at, now=change.now,
+                               member_id=member_id) for member_id in silent)
+            change.details = f"count={len(silent)}"
         return len(silent)
 
-    async def set_minutes(self, actor: Member, meeting_id: int, text: str) -> Outcome:
-        if await self.meetings.get(meeting_id) is None:
+    async def set_minutes(self, actor: Member, scope: Scope, meeting_id: int,
+                          text: str) -> Outcome:
+        meeting = await self.meetings.get(meeting_id)
+        if meeting is None:
             return Outcome.NOT_FOUND
-        now = self._now()
-        async with self.db.transaction() as conn:
-            await self.meetings.set_minutes(conn, meeting_id, text, actor.id, now)
-            await self._audit(conn, actor, "meeting.minutes", meeting_id)
+        if not scope.manages(meeting.group_chat_id):
+            return Outcome.NOT_ALLOWED
+        async with self.work.change(actor, "meeting.minutes", f"meeting:{meeting_id}") as change:
+            await self.meetings.set_minutes(change.conn, meeting_id, text, actor.id, change.now)
         return Outcome.DONE
 
     async def recent(self, group_chat_id: int | None, limit: int = 5) -> list[MeetingView]:
@@ -303,8 +324,3 @@ class MeetingService:
 
     async def member_rates(self, meetings: list[MeetingView]) -> list[tuple[Member, int, int]]:
         return await self.meetings.rates_by_member([v.meeting.id for v in meetings])
-
-    async def _audit(self, conn: aiosqlite.Connection, actor: Member, action: str,
-                     target: int, details: str = "") -> None:
-        await self.audit.record(conn, at=self._now(), actor_id=actor.telegram_id, action=action,
-                                target=f"meeting:{target}", details=details)

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 SWEEP_INTERVAL = 60.0
+SWEEP_JOB = "reminders-sweep"  # scheduled from start() on: /healthz looks for it
 BATCH_SIZE = 64
 # Sends in flight at once; well inside PTB's HTTP connection pool (see bot/app.py).
 IN_FLIGHT = 8  # more only adds HTTP-pool overhead: see bench/reminders.py
@@ -88,7 +89,7 @@ class Dispatcher:
         if recovered:
             log.warning("Re-queued %d reminders that were being sent when the bot stopped",
                         recovered)
-        self.scheduler.repeat("reminders-sweep", SWEEP_INTERVAL, self.run)
+        self.scheduler.repeat(SWEEP_JOB, SWEEP_INTERVAL, self.run)
         await self.arm()
 
     async def arm(self) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.i18n import use_language
 from storage.members import Member
 from storage.reminders import Reminder
 
@@ -56,6 +57,18 @@ class RenderContext:
         if recipient is not None and reminder.chat_id is None:
             return recipient.language
         return self.default_language
+
+
+async def render_each(
+    reminders: Sequence[Reminder], context: RenderContext,
+    one: Callable[[Reminder], Awaitable[Notification | None]],
+) -> dict[int, Notification | None]:
+    """Render reminders one by one, each in its recipient's language."""
+    notes: dict[int, Notification | None] = {}
+    for reminder in reminders:
+        with use_language(context.language(reminder)):
+            notes[reminder.id] = await one(reminder)
+    return notes
 
 
 class Renderer(Protocol):

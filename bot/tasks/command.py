@@ -8,6 +8,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.dates import DateError, DateProblem, find_when, parse_moment, starts_with_date
+from bot.meetings.recurrence import Recurrence, RecurrenceError, split_recurrence
 
 _USERNAME = re.compile(r"@([A-Za-z0-9_]{3,32})(?=\s|$)")
 _BARE_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,31}")
@@ -41,12 +42,7 @@ class TaskInputError(ValueError):
 
 
 def parse_new_task(text: str, now: datetime, zone: ZoneInfo, default_time: time) -> NewTask:
-    rest = text.strip()
-    usernames: list[str] = []
-    while match := _USERNAME.match(rest):
-        if match[1].lower() not in (u.lower() for u in usernames):
-            usernames.append(match[1])
-        rest = rest[match.end():].lstrip()
+    usernames, rest = _leading_usernames(text.strip())
     try:
         when = find_when(rest, now, zone, default_time)
     except DateError as exc:
@@ -71,6 +67,15 @@ def parse_new_task(text: str, now: datetime, zone: ZoneInfo, default_time: time)
         int(meeting_match[1]) if meeting_match else None,
         priority_of(priority_match[1]) if priority_match else None,
     )
+
+
+def _leading_usernames(rest: str) -> tuple[list[str], str]:
+    usernames: list[str] = []
+    while match := _USERNAME.match(rest):
+        if match[1].lower() not in (u.lower() for u in usernames):
+            usernames.append(match[1])
+        rest = rest[match.end():].lstrip()
+    return usernames, rest
 
 
 def priority_of(mark: str) -> str:
@@ -116,3 +121,32 @@ def parse_task_edit(text: str, now: datetime, zone: ZoneInfo, default_time: time
     if title == "" or unit == "":
         raise TaskInputError("title")
     return EditRequest(due, title, unit, add, remove)
+
+
+@dataclass(frozen=True)
+class RepeatingTask:
+    usernames: list[str]
+    recurrence: Recurrence
+    title: str
+    tag: str | None
+    priority: str | None
+
+
+def parse_repeating_task(text: str) -> RepeatingTask | None:
+    """``@x hằng tháng ngày 25 17:00 Báo cáo tháng``: a rule where the deadline would be.
+    None when the text has no rule (then it is a one-off task)."""
+    usernames, rest = _leading_usernames(text.strip())
+    try:
+        split = split_recurrence(rest)
+    except RecurrenceError as exc:
+        raise TaskInputError("rule") from exc
+    if split is None:
+        return None
+    recurrence, after = split
+    tag_match = _TAG.search(after)
+    priority_match = _PRIORITY.search(after)
+    title = " ".join(_PRIORITY.sub(" ", _TAG.sub(" ", after)).split())
+    if not title:
+        raise TaskInputError("title")
+    return RepeatingTask(usernames, recurrence, title, tag_match[1] if tag_match else None,
+                         priority_of(priority_match[1]) if priority_match else None)

@@ -7,16 +7,18 @@ from datetime import datetime
 
 from bot.access import Scope
 from bot.clock import epoch, from_epoch
+from bot.tasks.edits import TaskEdit, TaskEditor
 from bot.tasks.model import Outcome, Result
-from bot.tasks.service import TaskEdit, TaskService
+from bot.tasks.service import TaskService
 from storage.extensions import ExtensionRepository, ExtensionRequest
 from storage.members import Member
 from storage.reminders import NewReminder
 
 
 class ExtensionService:
-    def __init__(self, tasks: TaskService) -> None:
+    def __init__(self, tasks: TaskService, editor: TaskEditor) -> None:
         self.tasks = tasks
+        self.editor = editor
         self.work = tasks.work
         self.requests = ExtensionRepository(tasks.db)
 
@@ -66,7 +68,7 @@ class ExtensionService:
             return Result(Outcome.DECIDED, view)
         if approve and view.task.is_open:
             assert request.due_at is not None
-            moved = await self.tasks.edit(actor, scope, view.task.id,
+            moved = await self.editor.edit(actor, scope, view.task.id,
                                           TaskEdit(due=from_epoch(request.due_at)))
             if moved.outcome is not Outcome.EDITED:
                 return moved

@@ -55,6 +55,8 @@ class Outcome(Enum):
     NEED_ASSIGNEE = "need_assignee"
     EMPTY_ROSTER = "empty_roster"
     DECIDED = "decided"  # the extension request was already answered
+    NOT_REPEATING = "not_repeating"
+    SERIES_STOPPED = "series_stopped"
 
 
 @dataclass(frozen=True)

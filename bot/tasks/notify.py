@@ -41,6 +41,12 @@ def reminder_buttons(task_id: int) -> tuple[tuple[Button, ...], ...]:
     )
 
 
+def assigned_buttons(task_id: int) -> tuple[tuple[Button, ...], ...]:
+    """A new task offers done and more time; snoozing belongs to reminders only."""
+    return ((Button(_("✅ Done"), data=callbacks.TASK_DONE.pack(task_id)),
+             Button(_("📅 Ask for more time"), data=callbacks.TASK_EXTEND.pack(task_id))),)
+
+
 def group_buttons(task_id: int) -> tuple[tuple[Button, ...], ...]:
     return ((Button(_("✅ Done"), data=callbacks.TASK_DONE.pack(task_id)),
              Button(_("⏰ Snooze 1h"), data=callbacks.TASK_SNOOZE.pack(task_id))),)
@@ -118,7 +124,7 @@ class TaskRenderer:
                     title=title, when=when) + "\n" + self._left(view), ()
             case "assigned":
                 return _("📌 You have a new task {title}, due {when}.").format(
-                    title=title, when=when), reminder_buttons(task.id)
+                    title=title, when=when), assigned_buttons(task.id)
             case "notice_all_done":
                 return _("✅ Task {title} is done: every part is finished ({progress}).").format(
                     title=title, progress=render.progress(view)), ()
@@ -129,7 +135,7 @@ class TaskRenderer:
                 return _("Task {title} is no longer assigned to you.").format(title=title), ()
             case "notice_edited":
                 return _("📅 Task {title} was changed. Deadline: {when}.").format(
-                    title=title, when=when), reminders
+                    title=title, when=when), assigned_buttons(task.id)
             case _:
                 raise ValueError(f"unknown task reminder kind {reminder.kind!r}")
         return (text + "\n" + left if left else text), reminders

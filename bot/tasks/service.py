@@ -34,15 +34,8 @@ class TaskRequest:
     unit_id: int | None = None  # the group it was created in, if that group is a unit
     meeting_id: int | None = None
     priority: str | None = None
-
-
-@dataclass(frozen=True)
-class TaskEdit:
-    title: str | None = None
-    due: datetime | None = None
-    add: tuple[str, ...] = ()
-    remove: tuple[str, ...] = ()
-    unit_id: int | None = None  # move the task to this unit
+    member_ids: tuple[int, ...] = ()  # people already known by id (a series' assignees)
+    series_id: int | None = None  # the repeating task this is an occurrence of
 
 
 class TaskService:
@@ -88,13 +81,15 @@ class TaskService:
         creator = scope.member is not None and task.created_by == scope.member.id
         return scope.manages(task.group_chat_id) or (creator and scope.is_admin)
 
-    def may_see(self, scope: Scope, view: TaskView, chat_id: int | None) -> bool:
-        """Its assignees, those who manage it, and its own group (in that group)."""
+    def may_see(self, scope: Scope, view: TaskView, group_id: int | None) -> bool:
+        """Its assignees, those who manage it, and its own group; asked in a group, only that
+        group's own tasks, so nothing of one unit shows in another's group."""
         member = scope.member
         if member is None:
             return False
-        in_its_group = chat_id is not None and chat_id == view.task.group_chat_id
-        return self.manages(scope, view.task) or view.is_assignee(member) or in_its_group
+        if group_id is not None:
+            return group_id == view.task.group_chat_id
+        return self.manages(scope, view.task) or view.is_assignee(member)
 
     # ---- creating ------------------------------------------------------------------------
     async def create(self, actor: Member, scope: Scope, new: TaskRequest) -> Result:
@@ -104,12 +99,16 @@ class TaskService:
             return Result(Outcome.NOT_ALLOWED)
         if not scope.is_admin:
             return Result(Outcome.NOT_ALLOWED)
-        named = bool(new.usernames or new.members)
+        named = bool(new.usernames or new.members or new.member_ids)
         if not named and new.unit_id is None:
             return Result(Outcome.NEED_ASSIGNEE)
+        return await self.insert(actor, new)
+
+    async def insert(self, actor: Member, new: TaskRequest) -> Result:
+        """Store a task whose asker's rights are settled (a series' occurrence, say)."""
         try:
             task_id = await self._insert(actor, new)
-        except _Abort as abort:
+        except Abort as abort:
             return Result(abort.outcome)
         view = await self.view(task_id)
         assert view is not None
@@ -119,18 +118,20 @@ class TaskService:
         async with self.work.change(actor, "task.create", "task:new") as change:
             assignees = await self._assignees(change, new)
             if not assignees:
-                raise _Abort(Outcome.EMPTY_ROSTER)
+                raise Abort(Outcome.EMPTY_ROSTER)
             task_id = await self.tasks.insert(
                 change.conn, title=new.title, tag=new.tag, due_at=epoch(new.due),
                 group_chat_id=new.unit_id, created_by=actor.id, now=change.now,
-                meeting_id=new.meeting_id, priority=new.priority,
+                meeting_id=new.meeting_id, priority=new.priority, series_id=new.series_id,
             )
-            assert task_id is not None
+            if task_id is None:
+                raise Abort(Outcome.ALREADY_DONE)  # this occurrence exists already
             await self.tasks.add_assignees(change.conn, task_id, assignees)
             task = Task(task_id, new.title, new.tag, epoch(new.due), "open", new.unit_id,
-                        actor.id, change.now, None, None, new.meeting_id, new.priority)
-            change.plan(self._plan(task, assignees, change.now))
-            change.plan(self._notices(task, "assigned", [m for m in assignees if m != actor.id],
+                        actor.id, change.now, None, None, new.meeting_id, new.priority,
+                        new.series_id)
+            change.plan(self.plan(task, assignees, change.now))
+            change.plan(self.notices(task, "assigned", [m for m in assignees if m != actor.id],
                                       change.now, group=False))
             change.target = f"task:{task_id}"
             change.details = f"due={task.due_at} parts={len(assignees)}"
@@ -138,7 +139,7 @@ class TaskService:
 
     async def _assignees(self, change: Change, new: TaskRequest) -> list[int]:
         """The named people in the order named, or else the unit's roster."""
-        found = [m.id for m in new.members]
+        found = [*new.member_ids, *(m.id for m in new.members if m.id not in new.member_ids)]
         for username in new.usernames:
             placeholder = await self.members.placeholder(change.conn, username, change.now)
             if placeholder.id not in found:
@@ -147,7 +148,7 @@ class TaskService:
             found = await self.units.roster_ids(change.conn, new.unit_id)
         return found
 
-    def _plan(self, task: Task, member_ids: list[int], now: int) -> list[NewReminder]:
+    def plan(self, task: Task, member_ids: list[int], now: int) -> list[NewReminder]:
         offsets = list(self.settings.task_reminder_offsets)
         if task.priority is not None:
             offsets.append(PRIORITY_REMINDER)
@@ -161,7 +162,7 @@ class TaskService:
         )
 
     @staticmethod
-    def _notices(
+    def notices(
         task: Task, kind: str, member_ids: list[int], now: int, *, group: bool,
         subject_id: int | None = None,
     ) -> list[NewReminder]:
@@ -178,11 +179,9 @@ class TaskService:
         everyone: bool = False, report: Report | None = None,
     ) -> Result:
         """Close the sender's own part, or (admins) named parts or every open part."""
-        view = await self.view(task_id)
-        refused = self._refuse_change(view)
-        if refused is not None:
-            return refused
-        assert view is not None
+        view = await self.open_view(task_id)
+        if isinstance(view, Result):
+            return view
         if others or everyone:
             if not self.manages(scope, view.task):
                 return Result(Outcome.NOT_ALLOWED)
@@ -202,11 +201,9 @@ class TaskService:
     async def excuse(self, actor: Member, scope: Scope, task_id: int, member: Member,
                      reason: str) -> Result:
         """An admin releases one assignee from their part, with a reason."""
-        view = await self.view(task_id)
-        refused = self._refuse_change(view)
-        if refused is not None:
-            return refused
-        assert view is not None
+        view = await self.open_view(task_id)
+        if isinstance(view, Result):
+            return view
         if not self.manages(scope, view.task):
             return Result(Outcome.NOT_ALLOWED)
         if not view.is_assignee(member):
@@ -228,14 +225,14 @@ class TaskService:
                     await self.reminders.cancel_pending_for(change.conn, "task", task.id,
                                                             member_id=member.id)
             if report is not None and task.created_by not in (None, actor.id):
-                change.plan(self._notices(task, "report", [task.created_by], change.now,
+                change.plan(self.notices(task, "report", [task.created_by], change.now,
                                           group=False, subject_id=actor.id))
             remaining = await self.tasks.open_part_ids(change.conn, task.id)
             if not remaining:
                 await self.tasks.set_status(change.conn, task.id, "done", actor.id, change.now)
                 await self.reminders.cancel_pending(change.conn, "task", task.id)
                 creator = [task.created_by] if task.created_by not in (None, actor.id) else []
-                change.plan(self._notices(task, "notice_all_done", creator, change.now,
+                change.plan(self.notices(task, "notice_all_done", creator, change.now,
                                           group=True))
             change.details = f"{status}={closed} open={len(remaining)}"
         if closed == 0:
@@ -244,24 +241,23 @@ class TaskService:
             Outcome.EXCUSED if status == "excused" else Outcome.PART_DONE)
         return Result(outcome, await self.view(task.id), count=closed)
 
-    @staticmethod
-    def _refuse_change(view: TaskView | None) -> Result | None:
+    async def open_view(self, task_id: int) -> TaskView | Result:
+        """The task if it can still change; otherwise the outcome that says why not."""
+        view = await self.view(task_id)
         if view is None:
             return Result(Outcome.NOT_FOUND)
         if view.task.status == "cancelled":
             return Result(Outcome.WAS_CANCELLED, view)
         if not view.task.is_open:
             return Result(Outcome.NOT_OPEN, view)
-        return None
+        return view
 
     # ---- changing the task ---------------------------------------------------------------
     async def cancel(self, actor: Member, scope: Scope, task_id: int) -> Result:
         """Cancel a task: every assignee whose part was open, and its group, are told."""
-        view = await self.view(task_id)
-        refused = self._refuse_change(view)
-        if refused is not None:
-            return refused
-        assert view is not None
+        view = await self.open_view(task_id)
+        if isinstance(view, Result):
+            return view
         task = view.task
         if not self.manages(scope, task):
             return Result(Outcome.NOT_ALLOWED)
@@ -269,77 +265,16 @@ class TaskService:
         async with self.work.change(actor, "task.cancelled", f"task:{task.id}") as change:
             await self.tasks.set_status(change.conn, task.id, "cancelled", actor.id, change.now)
             await self.reminders.cancel_pending(change.conn, "task", task.id)
-            change.plan(self._notices(task, "notice_cancelled", told, change.now, group=True))
+            change.plan(self.notices(task, "notice_cancelled", told, change.now, group=True))
         return Result(Outcome.CANCELLED, await self.view(task_id), count=len(told))
-
-    async def edit(self, actor: Member, scope: Scope, task_id: int, edit: TaskEdit) -> Result:
-        """Change title, deadline, assignees or unit; reminders are re-planned and everyone
-        concerned is told, in the same transaction."""
-        view = await self.view(task_id)
-        refused = self._refuse_change(view)
-        if refused is not None:
-            return refused
-        assert view is not None
-        if not self.manages(scope, view.task) or (
-                edit.unit_id is not None and not scope.manages(edit.unit_id)):
-            return Result(Outcome.NOT_ALLOWED)
-        try:
-            await self._apply_edit(actor, view.task, edit)
-        except _Abort as abort:
-            return Result(abort.outcome, view)
-        return Result(Outcome.EDITED, await self.view(task_id))
-
-    async def _apply_edit(self, actor: Member, old: Task, edit: TaskEdit) -> None:
-        async with self.work.change(actor, "task.edit", f"task:{old.id}") as change:
-            task = Task(**{**old.__dict__,
-                           "title": edit.title or old.title,
-                           "due_at": epoch(edit.due) if edit.due else old.due_at,
-                           "group_chat_id": edit.unit_id or old.group_chat_id})
-            await self.tasks.update(change.conn, task.id, title=task.title, due_at=task.due_at,
-                                    group_chat_id=task.group_chat_id, now=change.now)
-            removed = await self._remove(change, task, edit.remove)
-            added = await self._add(change, task, edit.add)
-            open_ids = await self.tasks.open_part_ids(change.conn, task.id)
-            if not open_ids:
-                raise _Abort(Outcome.NEED_ASSIGNEE)
-            await self.reminders.cancel_pending(change.conn, "task", task.id)
-            change.plan(self._plan(task, open_ids, change.now))
-            kept = [m for m in open_ids if m not in added and m != actor.id]
-            change.plan(self._notices(task, "notice_edited", kept, change.now, group=True))
-            change.plan(self._notices(task, "assigned", [m for m in added if m != actor.id],
-                                      change.now, group=False))
-            change.plan(self._notices(task, "notice_unassigned",
-                                      [m for m in removed if m != actor.id], change.now,
-                                      group=False))
-            change.details = f"due={task.due_at} added={len(added)} removed={len(removed)}"
-
-    async def _remove(self, change: Change, task: Task, usernames: tuple[str, ...]) -> list[int]:
-        removed = []
-        for username in usernames:
-            member = await self.members.by_username(username)
-            if member is not None and await self.tasks.remove_assignee(change.conn, task.id,
-                                                                       member.id):
-                removed.append(member.id)
-        return removed
-
-    async def _add(self, change: Change, task: Task, usernames: tuple[str, ...]) -> list[int]:
-        added = []
-        for username in usernames:
-            member = await self.members.placeholder(change.conn, username, change.now)
-            if await self.tasks.part(change.conn, task.id, member.id) is None:
-                await self.tasks.add_assignees(change.conn, task.id, [member.id])
-                added.append(member.id)
-        return added
 
     async def snooze(self, actor: Member, scope: Scope, task_id: int,
                      chat_id: int | None) -> Result:
         """Remind again in an hour, in the chat where the button was pressed; pressing again
         moves the one pending snooze instead of adding another."""
-        view = await self.view(task_id)
-        refused = self._refuse_change(view)
-        if refused is not None:
-            return refused
-        assert view is not None
+        view = await self.open_view(task_id)
+        if isinstance(view, Result):
+            return view
         if not (self.manages(scope, view.task) or view.is_assignee(actor)):
             return Result(Outcome.NOT_ASSIGNEE, view)
         member_id = None if chat_id else actor.id
@@ -355,21 +290,19 @@ class TaskService:
 
     async def remind_open(self, actor: Member, scope: Scope, task_id: int) -> Result:
         """Remind, privately, only those whose part is still open."""
-        view = await self.view(task_id)
-        refused = self._refuse_change(view)
-        if refused is not None:
-            return refused
-        assert view is not None
+        view = await self.open_view(task_id)
+        if isinstance(view, Result):
+            return view
         if not self.manages(scope, view.task):
             return Result(Outcome.NOT_ALLOWED)
         open_ids = [p.member.id for p in view.parts if p.is_open]
         async with self.work.change(actor, "task.nudge", f"task:{task_id}") as change:
-            change.plan(self._notices(view.task, "nudge", open_ids, change.now, group=False))
+            change.plan(self.notices(view.task, "nudge", open_ids, change.now, group=False))
             change.details = f"count={len(open_ids)}"
         return Result(Outcome.SNOOZED, view, count=len(open_ids))
 
 
-class _Abort(Exception):
+class Abort(Exception):
     """Leave a unit of work without writing anything, with the outcome to report."""
 
     def __init__(self, outcome: Outcome) -> None:

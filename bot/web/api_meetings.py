@@ -3,20 +3,25 @@ roster the forms pick from, and creating a meeting (once or repeating)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aiohttp import web
 
 from bot.i18n import N_, _, ngettext
 from bot.meetings import render
 from bot.meetings.model import MeetingView, Outcome
-from bot.meetings.recurrence import RecurrenceError, parse_recurrence
 from bot.web import forms
 from bot.web.app_keys import member_of, scope_of, services_of
+
+if TYPE_CHECKING:
+    from bot.web.dashboard import Routes
 
 RESPONSES = {"attend": N_("attending"), "absent": N_("absent"), None: N_("not answered")}
 MEETING_REFUSALS = {
     Outcome.NOT_FOUND: N_("There is no such meeting."),
     Outcome.NOT_INVITED: N_("You are not invited to this meeting."),
     Outcome.CLOSED: N_("The meeting has started or was cancelled: answers are closed."),
+    Outcome.NOT_ALLOWED: N_("This needs an admin of the meeting's unit."),
 }
 
 
@@ -83,30 +88,28 @@ async def roster(request: web.Request) -> web.Response:
 
 async def create(request: web.Request) -> web.Response:
     services, scope, member = services_of(request), scope_of(request), member_of(request)
-    if not scope.is_admin:
-        return web.json_response({"error": _("Not allowed.")}, status=403)
     data = await forms.body(request)
     chosen = await forms.chosen(request, data)
     title = forms.text(data, "title", 500)
-    try:
-        recurrence = parse_recurrence(forms.text(data, "repeat", 100) or "")
-    except RecurrenceError:
-        recurrence = None
-        data["date"] = None  # an unreadable rule is refused, not ignored
+    recurrence = forms.recurrence(data)
     starts = forms.moment(request, data) if recurrence is None else None
-    if chosen is None or not title or (recurrence is None and starts is None):
+    if chosen is None or not title or recurrence is False or (not recurrence and not starts):
         return forms.invalid()
     unit_id, people = chosen
     if unit_id is None and not people:
         return forms.invalid()
     fields = {"title": title, "place": forms.text(data, "place", 200) or "",
               "agenda": forms.text(data, "agenda", 2000) or "", "group_chat_id": unit_id,
-              "member_ids": [p.id for p in people]}
-    if recurrence is not None:
-        views = await services.meetings.create_series(member, recurrence, **fields)
+              "usernames": [], "member_ids": tuple(p.id for p in people)}
+    if recurrence:
+        made = await services.meetings.create_series(member, scope, recurrence, **fields)
     else:
         assert starts is not None
-        views = [await services.meetings.create(member, starts_at=starts, **fields)]
+        made = await services.meetings.create(member, scope, starts_at=starts, **fields)
+    if isinstance(made, Outcome):
+        return web.json_response({"error": _(MEETING_REFUSALS.get(made, N_("Not allowed.")))},
+                                 status=403)
+    views = made if isinstance(made, list) else [made]
     return web.json_response({"message": ngettext_meetings(len(views)),
                               "meetings": [meeting_json(v, request) for v in views]})
 
@@ -116,8 +119,8 @@ def ngettext_meetings(count: int) -> str:
                     "{count} meetings stored; attendees are invited.", count).format(count=count)
 
 
-def register(router: web.UrlDispatcher) -> None:
-    router.add_get("/api/meetings", upcoming)
-    router.add_post("/api/meetings/{id}/rsvp", rsvp)
-    router.add_get("/api/roster", roster)
-    router.add_post("/api/meetings", create)
+def register(routes: Routes) -> None:
+    routes.get("meetings", upcoming)
+    routes.post("meetings/{id}/rsvp", rsvp)
+    routes.get("roster", roster)
+    routes.post("meetings", create)

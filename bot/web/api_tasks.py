@@ -5,6 +5,7 @@ call under the asker's scope."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -21,6 +22,9 @@ from bot.web import forms
 from bot.web.app_keys import member_of, scope_of, services_of
 from storage.dashboard import DashboardRepository
 from storage.tasks import Report, TaskFilter
+
+if TYPE_CHECKING:
+    from bot.web.dashboard import Routes
 
 STATUS = {"open": N_("open"), "done": N_("done"), "excused": N_("released")}
 REFUSALS = {
@@ -142,16 +146,20 @@ async def create(request: web.Request) -> web.Response:
     services, scope, member = services_of(request), scope_of(request), member_of(request)
     body = await forms.body(request)
     chosen = await forms.chosen(request, body)
-    due = forms.moment(request, body)
+    repeat = forms.recurrence(body)
+    due = forms.moment(request, body) if repeat is None else services.clock.now()
     title = forms.text(body, "title", 500)
-    if chosen is None or due is None or not title:
+    if chosen is None or due is None or not title or repeat is False:
         return forms.invalid()
     unit_id, members = chosen
     tag = forms.text(body, "tag", 50)
     if tag:
         tag = await services.knowledge.official_code(tag.lstrip("#"))
-    result = await services.tasks.create(member, scope, TaskRequest(
-        title=title, due=due, members=tuple(members), tag=tag, unit_id=unit_id))
+    new = TaskRequest(title=title, due=due, members=tuple(members), tag=tag, unit_id=unit_id)
+    if repeat:
+        result = await services.task_series.create(member, scope, new, repeat)
+    else:
+        result = await services.tasks.create(member, scope, new)
     if result.outcome is not Outcome.CREATED:
         return refusal(result.outcome)
     assert result.view is not None
@@ -160,11 +168,11 @@ async def create(request: web.Request) -> web.Response:
                               "task": task_json(result.view, request)})
 
 
-def register(router: web.UrlDispatcher) -> None:
-    router.add_get("/api/tasks/mine", mine)
-    router.add_post("/api/tasks/{id}/done", mark_done)
-    router.add_get("/api/committee", committee)
-    router.add_get("/api/committee/chart.png", chart)
-    router.add_get("/api/tasks/{id}", detail)
-    router.add_post("/api/tasks/{id}/remind", remind)
-    router.add_post("/api/tasks", create)
+def register(routes: Routes) -> None:
+    routes.get("tasks/mine", mine)
+    routes.post("tasks/{id}/done", mark_done)
+    routes.get("committee", committee)
+    routes.get("committee/chart.png", chart)
+    routes.get("tasks/{id}", detail)
+    routes.post("tasks/{id}/remind", remind)
+    routes.post("tasks", create)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime, time
+from typing import Literal
 
 from aiohttp import web
 
 from bot.i18n import _
+from bot.meetings.recurrence import Recurrence, RecurrenceError, parse_recurrence
 from bot.numbers import parse_id
 from bot.web.app_keys import scope_of, services_of
 from storage.members import Member
@@ -58,6 +60,14 @@ def moment(request: web.Request, data: dict) -> datetime | None:
     except ValueError:
         return None
     return value if value > services.clock.now() else None
+
+
+def recurrence(data: dict) -> Recurrence | Literal[False] | None:
+    """The form's repeat rule: None when there is none, False when it cannot be read."""
+    try:
+        return parse_recurrence(text(data, "repeat", 100) or "")
+    except RecurrenceError:
+        return False
 
 
 async def chosen(request: web.Request, data: dict) -> tuple[int | None, list[Member]] | None:

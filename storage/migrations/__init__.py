@@ -45,3 +45,9 @@ def load_migrations() -> list[Migration]:
     if versions != list(range(1, len(found) + 1)):
         raise RuntimeError(f"migrations must be numbered 1..n without gaps, found {versions}")
     return found
+
+
+def latest_version() -> int:
+    """The schema version this code brings a database to."""
+    migrations = load_migrations()
+    return migrations[-1].version if migrations else 0

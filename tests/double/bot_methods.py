@@ -1,4 +1,5 @@
-"""Bot-level and chat-info Bot API methods: identity, webhook, polling, commands, members."""
+"""Bot-level and chat-info Bot API methods: identity, polling, commands, members (webhooks:
+webhook.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from .errors import ApiError, bad_request
 from .methods import Handler
 from .state import GROUP_TYPES, JSON, State
+from .webhook import delete_webhook, get_webhook_info, set_webhook
 
 CONFLICT_POLL = (
     "Conflict: terminated by other getUpdates request; "
@@ -46,36 +48,6 @@ async def get_me(state: State, params: JSON) -> JSON:
 async def always_true(state: State, params: JSON) -> bool:
     """logOut / close: nothing to do locally."""
     return True
-
-
-def _drop_pending(state: State) -> None:
-    state.updates.clear()
-    state.delivered_update_id = state.next_update_id - 1
-
-
-async def set_webhook(state: State, params: JSON) -> bool:
-    """setWebhook: remembered so getUpdates answers 409 like the real server."""
-    state.webhook_url = str(params.get("url") or "")
-    if params.get("drop_pending_updates"):
-        _drop_pending(state)
-    return True
-
-
-async def delete_webhook(state: State, params: JSON) -> bool:
-    """deleteWebhook (PTB calls it before polling); may drop pending updates."""
-    state.webhook_url = ""
-    if params.get("drop_pending_updates"):
-        _drop_pending(state)
-    return True
-
-
-async def get_webhook_info(state: State, params: JSON) -> JSON:
-    """getWebhookInfo with the pending update count."""
-    return {
-        "url": state.webhook_url,
-        "has_custom_certificate": False,
-        "pending_update_count": len(state.updates),
-    }
 
 
 def _confirm(state: State, offset: Any) -> None:

@@ -10,6 +10,7 @@ from . import inject
 from .observe import Observer
 from .server import ApiServer
 from .state import GROUP_TYPES, JSON, State
+from .webhook import GENUINE
 
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 
@@ -236,6 +237,21 @@ class BotApiDouble(Observer):
         chat = self.add_group(new_id, title, kind="supergroup")
         self._server.migrated[old_id] = new_id
         return chat
+
+    # ---- webhooks ----------------------------------------------------------------------
+    def route_webhook(self, local_root: str) -> None:
+        """Deliver webhook posts to ``local_root`` (http://127.0.0.1:PORT) plus the path of
+        the URL the bot set: the reverse proxy between Telegram and the bot."""
+        self._server.webhook.route = local_root.rstrip("/")
+
+    def forge_webhook_secret(self, secret: str | None) -> None:
+        """Post with this X-Telegram-Bot-Api-Secret-Token instead of the bot's (None: without
+        the header), as someone who is not Telegram would."""
+        self._server.webhook.forged = secret
+
+    def stop_forging(self) -> None:
+        """Post with the secret_token given to setWebhook again."""
+        self._server.webhook.forged = GENUINE
 
     def set_latency(self, seconds: float) -> None:
         """Fixed delay added to every sending call (benchmarks)."""

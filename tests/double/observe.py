@@ -39,6 +39,28 @@ class Observer:
         """Updates not yet confirmed by the bot through getUpdates offset."""
         return copy.deepcopy(self._state.updates)
 
+    @property
+    def webhook_deliveries(self) -> list[JSON]:
+        """Every webhook POST: update_id, status (0: no answer), secret ("right", "wrong" or
+        "missing") and the seconds the bot took to answer."""
+        return copy.deepcopy(self._state.webhook_deliveries)
+
+    async def wait_for_delivery(
+        self,
+        predicate: Callable[[JSON], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109 - public API takes a plain timeout
+    ) -> JSON:
+        """The first webhook POST (past or future) matching predicate."""
+        def find() -> JSON | None:
+            return next((d for d in self._state.webhook_deliveries if predicate(d)), None)
+
+        if not await self._wait(lambda: find() is not None, timeout):
+            raise AssertionError(f"no such webhook delivery within {timeout}s; deliveries: "
+                                 f"{self._state.webhook_deliveries[-10:]}")
+        found = find()
+        assert found is not None
+        return copy.deepcopy(found)
+
     def messages(self, chat_id: int) -> list[JSON]:
         """All bot messages sent to chat_id, current content, with edit_history/deleted."""
         return [stored.view() for stored in self._state.bot_messages.get(chat_id, [])]

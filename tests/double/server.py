@@ -15,6 +15,7 @@ from .limits import COUNTED_METHODS, FailureInjector, RateLimiter
 from .media import MEDIA_METHODS
 from .methods import MESSAGE_METHODS, Handler
 from .state import JSON, State, Upload
+from .webhook import WebhookDelivery
 
 METHODS: dict[str, tuple[str, Handler]] = {
     name.lower(): (name, handler)
@@ -120,6 +121,7 @@ class ApiServer:
         self.throttled = 0
         self.call_log: list[JSON] = []
         self._runner: web.AppRunner | None = None
+        self.webhook = WebhookDelivery(state)
         self.port = 0
 
     def app(self) -> web.Application:
@@ -136,12 +138,14 @@ class ApiServer:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
+        self.webhook.start()
         return self.port
 
     async def stop(self) -> None:
         """End pending long polls first so the graceful shutdown does not wait for them."""
         self.state.closing = True
         await self.state.notify()
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

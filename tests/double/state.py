@@ -94,6 +94,10 @@ class State:
         self.callback_queries: dict[str, JSON] = {}
         self._query_counter = itertools.count(1)
         self.webhook_url = ""
+        self.webhook_secret = ""
+        self.webhook_max_connections = 40
+        self.webhook_last_error: tuple[int, str] | None = None  # (unix time, message)
+        self.webhook_deliveries: list[JSON] = []  # every POST attempt: update_id, status...
         self.allowed_updates: list[str] = []
         self.updates: list[JSON] = []
         self.next_update_id = 1

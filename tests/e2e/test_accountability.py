@@ -169,6 +169,11 @@ async def test_a_unit_admin_manages_their_unit_and_is_refused_elsewhere(double, 
     assert cancel["text"].startswith("Xin lỗi, việc này cần quản trị viên")
     subscribe = await ask(double, people.chi, "/subscribe Tên mới", chat=people.group)
     assert subscribe["text"].startswith("Xin lỗi, chỉ quản trị viên của tổ chức")
+    # Even an organisation admin does not see one unit's task in another unit's group.
+    leak = await ask(double, people.admin, "/task 1", chat=other)
+    assert leak["text"].startswith("Không có nhiệm vụ #1 mà đồng chí được xem.")
+    here = await ask(double, people.admin, "/task 1", chat=people.group)
+    assert "Họp chi bộ tháng 12" in here["text"]
 
 
 async def test_the_roster_follows_joins_leaves_rollcall_and_an_import(double, people,
@@ -218,6 +223,8 @@ async def test_an_extension_request_is_approved(double, people, app) -> None:
     await start_all(double, people)
     await ask(double, people.admin, f"/addtask @binh_le {DUE} Báo cáo số liệu")
     notice = await double.wait_for_message(people.binh["id"], contains="new task")
+    labels = [b["text"] for row in notice["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["✅ Done", "📅 Ask for more time"]  # no snooze on a task weeks ahead
     await press(double, notice, people.binh, "tx:1")
     asked = await double.wait_for_message(people.binh["id"], contains="Until when")
     assert "task #1" in asked["text"]
@@ -292,3 +299,58 @@ async def test_the_creators_digest_shows_the_progress_of_what_they_assigned(
     assert digest["text"].endswith(
         "Nhiệm vụ đồng chí đã giao\n• #1 “Báo cáo tổng kết” — 1/2 đã xong · 17:00, Thứ Năm "
         "31/12/2026 (còn 5 tuần)")
+
+
+async def test_a_repeating_task_creates_occurrences_ahead_and_can_be_stopped(
+        double, people, app, clock) -> None:
+    from bot.app import services_of
+
+    await start_all(double, people)
+    reply = await ask(double, people.admin,
+                      "/addtask @binh_le hằng tháng ngày 25 17:00 Báo cáo tháng #39-nq/tw")
+    assert reply["text"].startswith("🔁 Đã lưu nhiệm vụ định kỳ")
+    assert "Nhiệm vụ #1 “Báo cáo tháng”" in reply["text"]
+    assert "Thời hạn: 17:00, Thứ Tư 25/11/2026" in reply["text"]
+    services = services_of(app)
+    await services.task_series.extend()  # idempotent: nothing new within the month
+    clock.current = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    await services.task_series.extend()
+    rows = await services.db.fetchall("SELECT id, due_at, series_id, tag FROM tasks ORDER BY id")
+    assert [tuple(r) for r in rows] == [(1, 1795600800, 1, "39-NQ/TW"),
+                                        (2, 1798192800, 1, "39-NQ/TW")]
+    await double.send_text(people.admin, "/canceltask 1 tất cả")
+    stopped = await double.wait_for_message(people.admin["id"], contains="Đã dừng")
+    assert stopped["text"] == ("Đã dừng nhiệm vụ định kỳ của #1: không tạo thêm lần nào, các "
+                               "lần chưa đến hạn đã được hủy.")
+    clock.current = datetime(2026, 12, 20, 1, 0, tzinfo=UTC)
+    await services.task_series.extend()
+    statuses = await services.db.fetchall("SELECT id, status FROM tasks ORDER BY id")
+    assert [tuple(r) for r in statuses] == [(1, "open"), (2, "cancelled")]
+    await double.send_text(people.admin, f"/addtask @binh_le {DUE} Việc một lần")
+    await double.wait_for_message(people.admin["id"], contains="Việc một lần")
+    await double.send_text(people.admin, "/canceltask 3 tất cả")
+    one_off = await double.wait_for_message(people.admin["id"], contains="định kỳ")
+    assert one_off["text"] == "Nhiệm vụ #3 không phải nhiệm vụ định kỳ."
+
+
+async def test_a_repeating_deadline_on_a_holiday_moves_to_the_next_working_day(
+        double, people, app, clock) -> None:
+    await start_all(double, people)
+    clock.current = datetime(2026, 12, 15, 1, 0, tzinfo=UTC)
+    reply = await ask(double, people.admin, "/addtask @chi_pham every friday 16:00 Giao ban")
+    assert "Thời hạn: 16:00, Thứ Sáu 18/12/2026" in reply["text"]
+    rows = await services_dates(app)
+    # Friday 1 January 2027 is New Year's Day: that week's deadline is Monday 4 January.
+    assert "2027-01-04 16:00" in rows and "2027-01-01 16:00" not in rows
+    bad = await ask(double, people.admin, "/addtask @chi_pham every someday Giao ban")
+    assert bad["text"].startswith("Tôi không đọc được quy tắc lặp lại này.")
+
+
+async def services_dates(app) -> list[str]:
+    from zoneinfo import ZoneInfo
+
+    from bot.app import services_of
+
+    rows = await services_of(app).db.fetchall("SELECT due_at FROM tasks ORDER BY due_at")
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    return [datetime.fromtimestamp(r[0], zone).strftime("%Y-%m-%d %H:%M") for r in rows]

@@ -48,7 +48,7 @@ async def test_a_group_meeting_invites_the_group(double, people, app) -> None:
     await in_group(double, people)
     reply = await schedule(double, people, MEETING + "\n1. Báo cáo kiểm điểm\n2. Thảo luận")
     assert reply["text"].splitlines()[:4] == [
-        "✅ Đã lưu cuộc họp; đã mời những người tham dự.",
+        "✅ Đã lưu cuộc họp. Đã mời 3 người: Hùng Trần, Binh Le, Chi Phạm.",
         "Cuộc họp #1 “Hội nghị kiểm điểm năm 2026”",
         "Thời gian: 14:00, Thứ Ba 15/12/2026",
         "Địa điểm: Hội trường tầng 3",
@@ -407,3 +407,17 @@ async def test_a_member_the_bot_never_saw_answers_from_the_group(double, people,
 async def _member_id(app, telegram_id: int) -> int:
     member = await services_of(app).members.members.by_telegram_id(telegram_id)
     return member.id
+
+
+async def test_a_clash_and_a_sunday_are_pointed_out(double, people, app) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    clash = await ask(double, people.admin, "/addmeeting @binh_le 15/12/2026 15:00 | Phòng 2 | "
+                      "Họp tổ")
+    assert ("⚠️ Cuộc họp này trùng giờ với cuộc họp #1 “Hội nghị kiểm điểm năm 2026” (14:00, "
+            "Thứ Ba 15/12/2026) của một số người cùng được mời.") in clash["text"]
+    sunday = await ask(double, people.admin, "/addmeeting @chi_pham 20/12/2026 08:00 | Phòng 2 "
+                       "| Họp chuyên đề")
+    assert "⚠️ Lưu ý: ngày đó là Chủ nhật." in sunday["text"]
+    assert "Đã mời 1 người: Chi Phạm." in sunday["text"]
+    assert "trùng giờ" not in sunday["text"]

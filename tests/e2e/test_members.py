@@ -179,6 +179,8 @@ async def test_admins_known_at_start_get_their_menu_then(double, people, setting
 
     async with running(build_application(settings, clock)):
         await ask(double, people.admin, "/start")
+        await double.wait_for_call(  # the admin's menu, published after the greeting
+            "setMyCommands", predicate=lambda p: p.get("scope", {}).get("chat_id") == 1001)
     before = len(double.calls)
     async with running(build_application(settings, clock)):
         published = [params for method, params in double.calls[before:]

@@ -1,4 +1,5 @@
-// The dashboard: four pages over the bot's API. Every call carries Telegram's initData; every
+// The dashboard: four pages over the bot's API (paths relative to the page, which is served at
+// WEB_APP_URL's path). Every call carries Telegram's initData; every
 // word comes from the server's catalogues (T), in the reader's language.
 "use strict";
 const tg = window.Telegram.WebApp;
@@ -68,7 +69,7 @@ function taskCard(task) {
     h("div", { class: "hint" }, T.progress + ": " + task.progress),
     task.mine === "open" ? [note, h("button", { class: "primary", "data-test": "done-" + task.id,
       onclick: () => guarded(async () => {
-        const result = await api("/api/tasks/" + task.id + "/done", { note: note.value });
+        const result = await api("api/tasks/" + task.id + "/done", { note: note.value });
         toast(result.message);
         await pages.mine();
       }) }, T.mark_done)] : null);
@@ -76,7 +77,7 @@ function taskCard(task) {
 
 const pages = {
   async mine() {
-    const data = await api("/api/tasks/mine");
+    const data = await api("api/tasks/mine");
     show(h("h2", {}, T.not_done),
       data.open.length ? data.open.map(taskCard) : h("p", { class: "hint" }, T.none_open),
       h("h2", {}, T.done),
@@ -88,9 +89,9 @@ const pages = {
   },
 
   async committee() {
-    const data = await api("/api/committee");
+    const data = await api("api/committee");
     const chart = h("img", { class: "chart", alt: T.chart });
-    api("/api/committee/chart.png").then((blob) => { chart.src = URL.createObjectURL(blob); })
+    api("api/committee/chart.png").then((blob) => { chart.src = URL.createObjectURL(blob); })
       .catch(() => chart.remove());
     const table = (rows) => h("table", {}, h("tr", {}, h("th", {}, ""), h("th", {}, T.done),
         h("th", {}, T.overdue), h("th", {}, T.completion), h("th", {}, T.rate)),
@@ -111,7 +112,7 @@ const pages = {
   },
 
   async task(id) {
-    const task = await api("/api/tasks/" + id);
+    const task = await api("api/tasks/" + id);
     show(h("button", { class: "secondary", onclick: () => guarded(pages.committee) }, "← " + T.back),
       h("h2", {}, task.title),
       h("div", { class: task.overdue ? "overdue" : "hint" }, T.due + ": " + task.due),
@@ -122,17 +123,17 @@ const pages = {
         h("div", { class: part.done ? "done" : "hint" }, part.status + (part.at ? " · " + part.at : "")),
         part.note ? h("div", { class: "hint" }, part.note) : null)),
       task.manages && task.open ? h("button", { class: "primary", "data-test": "remind",
-        onclick: () => guarded(async () => toast((await api("/api/tasks/" + id + "/remind", {})).message)) },
+        onclick: () => guarded(async () => toast((await api("api/tasks/" + id + "/remind", {})).message)) },
         T.remind) : null);
   },
 
   async new() {
-    const roster = await api("/api/roster");
+    const roster = await api("api/roster");
     show(h("h2", {}, T.new_task), form("task", roster), h("h2", {}, T.new_meeting), form("meeting", roster));
   },
 
   async meetings() {
-    const data = await api("/api/meetings");
+    const data = await api("api/meetings");
     show(h("h2", {}, T.upcoming),
       data.meetings.length ? data.meetings.map(meetingCard) : h("p", { class: "hint" }, T.none_meetings));
   },
@@ -158,7 +159,8 @@ function form(kind, roster) {
     h("label", {}, kind === "task" ? T.assignees : T.attendees), people,
     h("div", { class: "row" }, h("div", {}, field("date", T.date, { type: "date" })),
       h("div", {}, field("time", T.time, { type: "time" }))),
-    kind === "task" ? field("tag", T.tag) : [field("place", T.place), field("agenda", T.agenda, { tag: "textarea" }), field("repeat", T.repeat)],
+    kind === "task" ? field("tag", T.tag) : [field("place", T.place), field("agenda", T.agenda, { tag: "textarea" })],
+    field("repeat", T.repeat),
     h("button", { class: "primary", type: "submit", "data-test": kind + "-create" }, T.create));
   node.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -166,7 +168,7 @@ function form(kind, roster) {
       const values = Object.fromEntries(new FormData(node).entries());
       values.unit_id = unit.value ? Number(unit.value) : null;
       values.member_ids = [...people.querySelectorAll("input:checked")].map((box) => Number(box.value));
-      const result = await api(kind === "task" ? "/api/tasks" : "/api/meetings", values);
+      const result = await api(kind === "task" ? "api/tasks" : "api/meetings", values);
       toast(result.message);
       node.reset();
       fill();
@@ -178,7 +180,7 @@ function form(kind, roster) {
 function meetingCard(meeting) {
   const reason = h("input", { placeholder: T.reason, "data-test": "reason-" + meeting.id });
   const answer = (response) => guarded(async () => {
-    await api("/api/meetings/" + meeting.id + "/rsvp", { response, reason: reason.value });
+    await api("api/meetings/" + meeting.id + "/rsvp", { response, reason: reason.value });
     await pages.meetings();
   });
   const mine = { attend: T.you_attend, absent: T.you_absent }[meeting.mine] || T.you_silent;
@@ -205,7 +207,7 @@ async function start() {
   tg.ready();
   if (tg.expand) tg.expand();
   try {
-    me = await api("/api/me");
+    me = await api("api/me");
   } catch (error) {
     show(h("p", { class: "overdue", "data-test": "refused" }, error.message));
     return;
