@@ -40,6 +40,9 @@ def answer(checkin: Checkin, context: BotContext) -> str:
         return _("Check-in for meeting {title} opens at {time}.").format(
             title=render.title(view.meeting),
             time=format_datetime(opens, context.services.settings.zone))
+    if checkin.unknown:
+        return _("I do not know {names}: they have never written to me nor in a unit's "
+                 "group.").format(names=html.escape(", ".join(checkin.unknown)))
     if checkin.marked:
         assert view is not None
         return _("Marked present at meeting {title}: {names}.").format(
@@ -63,9 +66,8 @@ async def checkin(update: Update, context: BotContext) -> None:
     services = context.services
     if names:
         assert number is not None
-        members = await services.members.named(names)
         result = await services.checkins.mark_present(context.member, context.scope, number,
-                                                      members)
+                                                      names)
     else:
         result = await services.checkins.check_in(context.member, number)
     await reply(update, answer(result, context))

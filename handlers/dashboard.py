@@ -15,7 +15,7 @@ async def dashboard(update: Update, context: BotContext) -> None:
     """Offer the dashboard's button."""
     settings = context.services.settings
     chat = update.effective_chat
-    if not settings.dashboard:
+    if settings.web_app_url is None:
         await reply(update, _("The dashboard is not set up on this bot yet: its administrator "
                               "sets WEB_PORT and WEB_APP_URL."))
         return

@@ -15,7 +15,7 @@ from storage.audit import AuditRepository
 from storage.checkins import CheckinRepository
 from storage.database import Database
 from storage.meetings import MeetingRepository
-from storage.members import Member
+from storage.members import Member, MemberRepository
 
 
 class CheckinOutcome(Enum):
@@ -27,6 +27,7 @@ class CheckinOutcome(Enum):
     NOT_FOUND = "not_found"
     NO_MEETING = "no_meeting"  # nothing under way for this member
     NOT_ALLOWED = "not_allowed"
+    UNKNOWN = "unknown"  # @usernames the bot has never met
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Checkin:
     outcome: CheckinOutcome
     view: MeetingView | None = None
     marked: tuple[Member, ...] = ()  # whom an admin marked present
+    unknown: tuple[str, ...] = ()  # usernames nobody answers to
 
 
 class CheckinService:
@@ -46,6 +48,7 @@ class CheckinService:
         self.checkins = CheckinRepository(db)
         self.repository = MeetingRepository(db)
         self.audit = AuditRepository(db)
+        self.people = MemberRepository(db)
 
     def _window(self, view: MeetingView, now: int) -> CheckinOutcome | None:
         """Why check-in is closed now, or None when it is open."""
@@ -79,7 +82,7 @@ class CheckinService:
         return Checkin(CheckinOutcome.CHECKED_IN if done else CheckinOutcome.ALREADY, view)
 
     async def mark_present(self, actor: Member, scope: Scope, meeting_id: int,
-                           members: list[Member]) -> Checkin:
+                           usernames: list[str]) -> Checkin:
         """An admin of the meeting's unit marks people present, once check-in has opened;
         someone present who was not invited becomes an attendee."""
         view = await self.meetings.view(meeting_id)
@@ -92,6 +95,11 @@ class CheckinService:
         now = epoch(self.clock.now())
         if self._window(view, now) is CheckinOutcome.TOO_EARLY:
             return Checkin(CheckinOutcome.TOO_EARLY, view)
+        found = {name: await self.people.by_username(name) for name in usernames}
+        unknown = tuple(f"@{name}" for name, member in found.items() if member is None)
+        if unknown:
+            return Checkin(CheckinOutcome.UNKNOWN, view, unknown=unknown)
+        members = [member for member in found.values() if member is not None]
         async with self.db.transaction() as conn:
             await self.repository.add_attendees(conn, meeting_id, [m.id for m in members])
             for member in members:

@@ -66,6 +66,14 @@ async def test_forged_altered_and_expired_init_data_get_401_and_nothing_else(
         assert status == 403  # a member is not an admin: the same refusal as /report
         status, body = await get(base, "/api/committee", f"tma {init_data(people.admin, now)}")
         assert status == 200 and body["units"][0]["name"] == "Chi bộ Văn phòng"
+        await double.send_text(people.chi, "/dashboard")
+        offered = await double.wait_for_message(people.chi["id"], contains="một màn hình")
+        [[button]] = offered["reply_markup"]["inline_keyboard"]
+        assert button == {"text": "📊 Mở bảng điều hành", "web_app": {"url": WEB_APP_URL}}
+        await double.send_text(people.chi, "/dashboard", chat=people.group)
+        in_group = await double.wait_for_message(people.group["id"], contains="Bảng điều hành")
+        assert in_group["text"] == ("Bảng điều hành mở trong cuộc trò chuyện riêng của đồng chí "
+                                    "với Trợ lý.")
     assert double.menu_button() == {"type": "web_app", "text": "Bảng điều hành",
                                     "web_app": {"url": WEB_APP_URL}}
 
