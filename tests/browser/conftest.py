@@ -44,7 +44,7 @@ async def browser() -> AsyncIterator:
 
 async def telegram_page(browser, base: str, init_data: str):
     """A phone-sized page with window.Telegram.WebApp stubbed as a Telegram client sets it."""
-    context = await browser.new_context(viewport={"width": 390, "height": 844},
+    context = await browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
                                         device_scale_factor=2)
     stub = {"initData": init_data, "themeParams": THEME, "colorScheme": "light",
             "platform": "android", "version": "8.0"}
