@@ -48,11 +48,6 @@ class Period:
             return _("year {year}").format(year=first.year)
         return f"{first:%d/%m/%Y}–{self.last:%d/%m/%Y}"
 
-    @property
-    def key(self) -> int:
-        """A number naming the period (yyyymm for a month), for planning it once."""
-        return self.first.year * 100 + self.first.month
-
 
 def month(year: int, number: int) -> Period:
     following = date(year + number // 12, number % 12 + 1, 1)

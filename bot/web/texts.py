@@ -17,7 +17,6 @@ TEXTS = {
     "none_done": N_("Nothing finished yet."),
     "mark_done": N_("Mark my part done"),
     "note": N_("Report note (optional)"),
-    "send": N_("Send"),
     "overdue": N_("Overdue"),
     "due": N_("Deadline"),
     "progress": N_("Progress"),

@@ -155,6 +155,21 @@ async def test_a_unit_admin_exports_only_their_unit(double, people, app, clock,
     assert "Dũng Võ" in everyone["bytes"].decode("utf-8-sig")
 
 
+async def test_asked_in_a_group_the_files_go_privately(double, people, app, clock) -> None:
+    extra = await two_units(double, people)
+    await tasks_and_meeting(double, people, app, clock, extra)
+    await double.send_text(people.admin, "/export tasks năm 2026", chat=people.group)
+    await double.wait_for_message(people.group["id"], contains="Đã gửi riêng cho đồng chí.")
+    [export] = double.documents(people.admin["id"])
+    assert export["filename"] == "tasks-20260101-20261231.csv"
+    double.block(people.chi["id"])
+    await double.send_text(people.chi, "/report", chat=people.group)
+    refused = await double.wait_for_message(people.group["id"], contains="gửi riêng:")
+    assert refused["text"] == ("Báo cáo có tên người và lý do nên chỉ gửi riêng: đồng chí mở "
+                               "@committee_test_bot, bấm Bắt đầu rồi yêu cầu lại.")
+    assert not double.documents(people.group["id"])
+
+
 async def test_a_member_may_not_report(double, people) -> None:
     await start_all(double, people)
     refused = await ask(double, people.binh, "/report")
