@@ -67,6 +67,19 @@ def db_parts(path, start: str, end: str, units: tuple[int, ...] | None = None) -
     return {(r[0], r[1]) for r in rows if units is None or r[2] in units}
 
 
+def db_attendance(path, start: str, end: str) -> set[tuple]:
+    """(meeting id, invited person's name) for every meeting held in the period."""
+    first = int(datetime.fromisoformat(start).timestamp())
+    last = int(datetime.fromisoformat(end).timestamp())
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT mt.id, m.full_name FROM meetings mt JOIN meeting_attendees a"
+            " ON a.meeting_id = mt.id JOIN members m ON m.id = a.member_id"
+            " WHERE mt.starts_at >= ? AND mt.starts_at < ? AND mt.status = 'scheduled'",
+            (first, last)).fetchall()
+    return {(r[0], r[1]) for r in rows}
+
+
 def sheet_parts(book, sheet: str) -> set[tuple]:
     rows = list(book[sheet].iter_rows(min_row=2, values_only=True))
     return {(row[0], row[4].split(" (@")[0]) for row in rows}
@@ -89,6 +102,9 @@ async def test_a_quarter_report_holds_the_rows_of_the_database(double, people, a
                                "Cuộc họp", "Biểu đồ"]
     assert sheet_parts(book, "Nhiệm vụ") == db_parts(
         settings.database_path, "2026-10-01T00:00+07:00", "2027-01-01T00:00+07:00")
+    assert sheet_parts(book, "Điểm danh") == db_attendance(
+        settings.database_path, "2026-10-01T00:00+07:00", "2027-01-01T00:00+07:00")
+    assert book["Điểm danh"].max_row == 1 + 2  # one row per person per meeting held
     tasks = book["Nhiệm vụ"]
     assert tasks.freeze_panes == "A2"
     assert [c.value for c in tasks[1]][:6] == ["Số", "Nhiệm vụ", "Văn bản", "Đơn vị",
