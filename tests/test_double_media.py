@@ -59,7 +59,7 @@ async def test_a_photo_is_stored_with_its_size(double, bot: telegram.Bot) -> Non
     assert sent.caption == "Biểu đồ"
     [photo] = double.photos(USER_ID)
     assert photo["bytes"] == png(40, 20) and photo["caption"] == "Biểu đồ"
-    with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
         await bot.send_photo(USER_ID, InputFile(b"not an image", filename="x.png"))
 
 
@@ -68,12 +68,12 @@ async def test_mini_app_buttons_only_where_telegram_allows_them(double, bot: tel
         "Bảng điều hành", WebAppInfo("https://bot.example.org/app/")))
     assert double.menu_button() == {"type": "web_app", "text": "Bảng điều hành",
                                     "web_app": {"url": "https://bot.example.org/app/"}}
-    with pytest.raises(BadRequest, match="(?i)button_url_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)button_url_invalid"):
         await bot.set_chat_menu_button(menu_button=MenuButtonWebApp(
             "x", WebAppInfo("http://bot.example.org/")))
     button = InlineKeyboardMarkup([[InlineKeyboardButton(
         "Mở", web_app=WebAppInfo("https://bot.example.org/app/"))]])
-    with pytest.raises(BadRequest, match="(?i)button_type_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)button_type_invalid"):
         await bot.send_message(GROUP_ID, "Bảng điều hành", reply_markup=button)
     sent = await bot.send_message(USER_ID, "Bảng điều hành", reply_markup=button)
     assert sent.reply_markup.inline_keyboard[0][0].web_app.url == "https://bot.example.org/app/"
