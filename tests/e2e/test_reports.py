@@ -165,6 +165,13 @@ async def test_a_unit_admin_exports_only_their_unit(double, people, app, clock,
     names = {row[1] for row in roster.iter_rows(min_row=2, values_only=True)}
     assert names == {"Binh Le", "Chi Phạm"}
     assert "Võ" not in attendance["bytes"].decode("utf-8-sig")
+    await double.send_text(people.chi, "/report năm 2026")
+    await double.idle(quiet=0.3, timeout=10)
+    report = load_workbook(io.BytesIO(double.documents(people.chi["id"])[-1]["bytes"]))
+    cells = [str(value) for sheet in report.worksheets
+             for row in sheet.iter_rows(values_only=True) for value in row]
+    assert "Chi bộ Văn phòng" in cells
+    assert not [cell for cell in cells if "Tuyên giáo" in cell or "Dũng" in cell]
     await double.send_text(people.admin, "/export members")
     await double.idle(quiet=0.3, timeout=10)
     [everyone] = double.documents(people.admin["id"])
