@@ -31,7 +31,7 @@ from bench import phases
 from bench.phases import DispatchResult, LimitedResult, MemoryResult
 from bench.report import count, mib, percentile, rate, seconds, table, verdict
 from bench.seed import CacheBound, PlanResult
-from bot.reminders.dispatcher import BATCH_SIZE
+from bot.reminders.dispatcher import CLAIM_SIZE
 
 CHUNK_ROWS = 10_000  # rows per transaction when planning in bulk
 SPREAD_RATE = 20  # reminders due per second in the lateness phase (below the 30/s limit)
@@ -195,8 +195,8 @@ def print_burst(distinct: LimitedResult, mixed: LimitedResult, repeats: int) -> 
     print(f"  the mixed run took {extra:.1f} s more than the fastest possible", end="")
     if extra > 0.5 and more_than_one_batch(mixed):
         print(f": the one-a-second chat's rows are held back and taken up again\n  one per "
-              f"batch of {BATCH_SIZE} (a batch takes about 2 s at 30/s), so that chat finishes "
-              "last; no other chat waits for it")
+              f"claim of {CLAIM_SIZE} rows (a claim takes about 2 s at 30/s), so that chat "
+              "finishes last; no other chat waits for it")
     else:
         print()
     for run in runs:
@@ -206,7 +206,7 @@ def print_burst(distinct: LimitedResult, mixed: LimitedResult, repeats: int) -> 
 
 def more_than_one_batch(result: LimitedResult) -> bool:
     """Whether some reminders were left for a later batch than the first."""
-    return result.messages > BATCH_SIZE
+    return result.messages > CLAIM_SIZE
 
 
 def fastest_span(result: LimitedResult, repeats: int) -> float:

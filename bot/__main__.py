@@ -64,7 +64,8 @@ def _run() -> None:
             "SQLite file DATABASE_PATH only: remove DATABASE_URL from .env."
         )
     secrets = (token, *settings.secret_values())
-    configure_logging(settings.log_level, secrets=secrets)
+    configure_logging(settings.log_level, secrets=secrets,
+                      message_content=settings.log_message_content)
     # Check what start-up needs before PTB starts: its own failed start logs three tracebacks
     # before the exception we could explain.
     asyncio.run(_check_can_start(settings, token))

@@ -25,11 +25,23 @@ from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.telegram_io import JobQueueScheduler, TelegramSender
 from bot.services import Services
 from bot.settings import Settings
+from bot.updates import ChatOrderedUpdateProcessor
 from handlers import menu
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)
 BACKUP_TIME = time(3, 0)  # local: a quiet hour, before the morning digest
+
+
+class CommitteeApplication(Application):
+    """PTB's Application, stopping the reminder dispatcher first: without this, stopping
+    would wait for the whole backlog (the JobQueue waits for its running job)."""
+
+    async def stop(self) -> None:
+        dispatcher = self.bot_data.get("dispatcher")
+        if dispatcher is not None:
+            await dispatcher.stop()
+        await super().stop()
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
@@ -39,6 +51,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     token = settings.require_token()
     builder = (
         ApplicationBuilder()
+        .application_class(CommitteeApplication)
         .token(token)
         .context_types(ContextTypes(context=BotContext))
         .defaults(
@@ -51,6 +64,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         # The dispatcher keeps at most 8 sends in flight, well inside this pool, so a slow
         # answer never turns into a pool time-out for the handlers' own replies.
         .connection_pool_size(64)
+        .concurrent_updates(ChatOrderedUpdateProcessor())
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
     )
@@ -111,6 +125,8 @@ async def _start_reminders(app: Application, services: Services) -> None:
         TelegramSender(app.bot),
         JobQueueScheduler(app.job_queue),
         default_language=services.settings.default_language,
+        health=services.health,
+        admins=services.members.known_admins,
     )
     app.bot_data["dispatcher"] = dispatcher
     services.wakeup.connect(dispatcher.arm)

@@ -92,6 +92,12 @@ COMMANDS: tuple[CommandInfo, ...] = (
         admin=True,
     ),
     CommandInfo(
+        "status",
+        N_("How reminder deliveries are going: queue, failures, last send"),
+        N_("/status"),
+        admin=True,
+    ),
+    CommandInfo(
         "grant",
         N_("Make a member an admin"),
         N_("/grant @username (or reply to their message with /grant)"),

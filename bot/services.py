@@ -12,7 +12,9 @@ from bot.meetings.checkin import CheckinService
 from bot.meetings.notify import MeetingRenderer
 from bot.meetings.service import MeetingService
 from bot.members import MemberService
+from bot.reminders.health import DeliveryHealth
 from bot.reminders.model import Renderer, Wakeup
+from bot.reminders.status import DeliveryStatusService
 from bot.reports.export import ExportService
 from bot.reports.monthly import MonthlyRenderer
 from bot.reports.service import ReportService
@@ -24,6 +26,7 @@ from bot.tasks.extensions import ExtensionService
 from bot.tasks.notify import TaskRenderer
 from bot.tasks.series import TaskSeriesService
 from bot.tasks.service import TaskService
+from bot.throttle import SenderThrottle
 from bot.units import UnitService
 from bot.units_notify import ExtensionRenderer, UnitRenderer
 from storage.database import Database
@@ -55,6 +58,9 @@ class Services:
     exports: ExportService
     summaries: SummaryService
     wakeup: Wakeup
+    health: DeliveryHealth
+    delivery: DeliveryStatusService
+    throttle: SenderThrottle
     renderers: dict[str, Renderer] = field(default_factory=dict)
 
     @classmethod
@@ -62,6 +68,7 @@ class Services:
         db = Database(settings.database_path)
         wakeup = Wakeup()
         task_repository = TaskRepository(db)
+        health = DeliveryHealth(clock)
         member_repository = MemberRepository(db)
         members = MemberService(db, clock, settings.admin_ids)
         tasks = TaskService(db, clock, settings, wakeup)
@@ -89,6 +96,9 @@ class Services:
             exports=ExportService(reports),
             summaries=SummaryService(db, clock, settings, wakeup, members),
             wakeup=wakeup,
+            health=health,
+            delivery=DeliveryStatusService(db, clock, health),
+            throttle=SenderThrottle(clock, settings.commands_per_minute),
             renderers={
                 "task": TaskRenderer(task_repository, member_repository, settings),
                 "digest": DigestRenderer(task_repository, settings),

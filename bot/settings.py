@@ -100,6 +100,12 @@ class Settings(BaseSettings):
     rate_limit: bool = Field(
         True, description="true or false (false only for tests and benchmarks)"
     )
+    commands_per_minute: int = Field(
+        20, ge=1, description="a whole number of commands, like 20"
+    )
+    log_message_content: bool = Field(
+        False, description="true or false (true writes message texts and names to DEBUG logs)"
+    )
     database_url: str | None = Field(
         None, description="empty (the SQLite file DATABASE_PATH), or postgresql://user@host/db "
         "(not supported yet)", repr=False

@@ -10,11 +10,13 @@ from handlers import (
     common,
     context,
     dashboard,
+    guard,
     help_menu,
     lookups,
     meeting_rsvp,
     meetings,
     reports,
+    status,
     task_lists,
     task_parts,
     tasks,
@@ -26,10 +28,12 @@ def register(app: Application) -> None:
     # Order matters! Group -1 identifies the sender and sets the language before any command
     # handler of group 0 runs. Within group 0 the first matching handler wins, so the
     # unknown-command fallback is added last.
+    guard.register(app)  # groups -3 and -2: edits and floods stop here
     context.register(app)
     common.register(app)
     help_menu.register(app)
     admin.register(app)
+    status.register(app)
     units.register(app)
     tasks.register(app)
     task_parts.register(app)

@@ -86,6 +86,18 @@ class Database:
                 raise
             await self._writer.commit()
 
+    async def write_each(self, sql: str, rows: Sequence[Params]) -> None:
+        """Run one statement per row, each row its own transaction (SQLite's autocommit).
+
+        One round trip to the database thread instead of three (begin, statement, commit):
+        for independent writes made often, such as delivery outcomes, where each row must be
+        stored whole but the rows need not be stored together.
+        """
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        async with self._write_lock:
+            await self._writer.executemany(sql, rows)
+
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         async with self._read_conn().execute(sql, params) as cursor:
             return await cursor.fetchone()

@@ -225,3 +225,9 @@ async def _absorb(conn: aiosqlite.Connection, *, placeholder_id: int, member_id:
     """
     for statement in _ABSORB:
         await conn.execute(statement, {"member": member_id, "placeholder": placeholder_id})
+
+
+async def count_unreachable(db: Database) -> int:
+    """Members the bot cannot write to privately (blocked it, or never started it)."""
+    row = await db.fetchone("SELECT COUNT(*) FROM members WHERE unreachable IS NOT NULL")
+    return int(row[0]) if row else 0

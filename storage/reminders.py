@@ -15,6 +15,13 @@ _COLUMNS = (
 )
 
 
+_FINISH = (
+    "UPDATE reminders SET status = :status, attempts = attempts + :attempted,"
+    " sent_at = CASE WHEN :status = 'sent' THEN :at ELSE sent_at END,"
+    " next_at = COALESCE(:next_at, next_at), error = :error WHERE id = :id"
+)
+
+
 @dataclass(frozen=True)
 class NewReminder:
     event_kind: str
@@ -53,6 +60,25 @@ class Delivery:
     next_at: int | None = None
     error: str | None = None
     attempted: bool = True  # False when held back without trying (a chat's window was full)
+
+
+@dataclass(frozen=True)
+class GivenUp:
+    """A reminder dropped after failed attempts, and the last error it met."""
+
+    reminder_id: int
+    attempts: int
+    error: str | None
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    pending: int
+    due: int  # pending and due now (or overdue)
+    oldest_due_at: int | None  # fire time of the longest-waiting due row
+    sent_last_hour: int
+    last_sent_at: int | None
+    retrying: int  # pending after at least one failed attempt
 
 
 class ReminderRepository:
@@ -97,32 +123,46 @@ class ReminderRepository:
         )
 
     async def recover_in_flight(self) -> int:
-        """After a crash, rows caught mid-send go back to the queue (they may repeat once)."""
+        """Rows left in 'sending' with no send under way go back to the queue (they may repeat
+        once): after a crash, or after a run that could not store its outcomes."""
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE reminders SET status = 'pending' WHERE status = 'sending'"
             )
             return cursor.rowcount
 
-    async def skip_superseded(self, now: int) -> None:
-        """Drop due "before" reminders that a later one, or the deadline itself, replaces.
+    async def release(self, conn: aiosqlite.Connection, reminder_ids: Iterable[int]) -> None:
+        """Claimed rows whose outcome is unknown go back to the queue as they were."""
+        await conn.executemany(
+            "UPDATE reminders SET status = 'pending' WHERE id = ? AND status = 'sending'",
+            [(reminder_id,) for reminder_id in reminder_ids],
+        )
+
+    async def skip_superseded(self, now: int, digest_window: int) -> list[GivenUp]:
+        """Drop due "before" reminders that a later one, or the deadline itself, replaces,
+        and digests more than ``digest_window`` seconds late.
 
         After downtime, several reminders of one event may be due at once; the recipient gets
         only the latest, and none once the deadline has passed (the deadline notice covers it).
+        The same rule ends a reminder whose sending kept failing. Returns the rows dropped
+        after failed attempts, so that giving up on them is logged.
         """
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE reminders SET status = 'skipped'"
-                " WHERE status = 'pending' AND kind = 'before' AND next_at <= :now"
-                " AND (event_at <= :now OR EXISTS ("
-                "   SELECT 1 FROM reminders later WHERE later.status = 'pending'"
-                "   AND later.kind = 'before' AND later.event_kind = reminders.event_kind"
-                "   AND later.event_id = reminders.event_id"
-                "   AND later.member_id IS reminders.member_id"
-                "   AND later.chat_id IS reminders.chat_id"
-                "   AND later.fire_at > reminders.fire_at AND later.fire_at <= :now))",
-                {"now": now},
-            )
+        async with self.db.transaction() as conn, conn.execute(
+            "UPDATE reminders SET status = 'skipped'"
+            " WHERE status = 'pending' AND next_at <= :now"
+            " AND (kind = 'digest' AND fire_at < :now - :digest_window"
+            " OR kind = 'before' AND (event_at <= :now OR EXISTS ("
+            "   SELECT 1 FROM reminders later WHERE later.status = 'pending'"
+            "   AND later.kind = 'before' AND later.event_kind = reminders.event_kind"
+            "   AND later.event_id = reminders.event_id"
+            "   AND later.member_id IS reminders.member_id"
+            "   AND later.chat_id IS reminders.chat_id"
+            "   AND later.fire_at > reminders.fire_at AND later.fire_at <= :now)))"
+            " RETURNING id, attempts, error",
+            {"now": now, "digest_window": digest_window},
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [GivenUp(row[0], row[1], row[2]) for row in rows if row[1] > 0]
 
     async def claim_due(self, now: int, limit: int) -> list[Reminder]:
         """Move up to ``limit`` due rows to 'sending' and return them, earliest first."""
@@ -137,16 +177,11 @@ class ReminderRepository:
         return sorted((Reminder(*row) for row in rows), key=lambda r: (r.next_at, r.id))
 
     async def finish(self, conn: aiosqlite.Connection, deliveries: Iterable[Delivery]) -> None:
-        await conn.executemany(
-            "UPDATE reminders SET status = :status, attempts = attempts + :attempted,"
-            " sent_at = CASE WHEN :status = 'sent' THEN :at ELSE sent_at END,"
-            " next_at = COALESCE(:next_at, next_at), error = :error WHERE id = :id",
-            [
-                {"status": d.status, "at": d.at, "next_at": d.next_at, "error": d.error,
-                 "id": d.reminder_id, "attempted": int(d.attempted)}
-                for d in deliveries
-            ],
-        )
+        await conn.executemany(_FINISH, _finish_rows(deliveries))
+
+    async def finish_each(self, deliveries: Iterable[Delivery]) -> None:
+        """Store outcomes that change nothing else, each on its own (see write_each)."""
+        await self.db.write_each(_FINISH, _finish_rows(deliveries))
 
     async def next_pending_at(self) -> int | None:
         row = await self.db.fetchone(
@@ -157,3 +192,28 @@ class ReminderRepository:
     async def status_counts(self) -> dict[str, int]:
         rows = await self.db.fetchall("SELECT status, COUNT(*) FROM reminders GROUP BY status")
         return {row[0]: row[1] for row in rows}
+
+    async def queue_stats(self, now: int) -> QueueStats:
+        """What an admin's /status shows of the queue."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*), COALESCE(SUM(next_at <= :now), 0),"
+            " MIN(CASE WHEN next_at <= :now THEN fire_at END),"
+            " COALESCE(SUM(attempts > 0), 0)"
+            " FROM reminders WHERE status = 'pending'",
+            {"now": now},
+        )
+        sent = await self.db.fetchone(
+            "SELECT COUNT(*) FILTER (WHERE sent_at > :since), MAX(sent_at)"
+            " FROM reminders WHERE status = 'sent'",
+            {"since": now - 3600},
+        )
+        assert row is not None and sent is not None
+        return QueueStats(row[0], row[1], row[2], sent[0], sent[1], row[3])
+
+
+def _finish_rows(deliveries: Iterable[Delivery]) -> list[dict[str, object]]:
+    return [
+        {"status": d.status, "at": d.at, "next_at": d.next_at, "error": d.error,
+         "id": d.reminder_id, "attempted": int(d.attempted)}
+        for d in deliveries
+    ]

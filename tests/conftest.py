@@ -56,6 +56,9 @@ def settings(tmp_path: Path, double: BotApiDouble) -> Settings:
         # Replies in quick succession would wait out the 1 message/s per chat limit; the
         # limiter has its own tests with the double enforcing Telegram's limits.
         rate_limit=False,
+        # Tests send many commands as one user while the fake clock stands still; the
+        # throttle has its own test (tests/e2e/test_flood.py).
+        commands_per_minute=1_000_000,
     )
 
 

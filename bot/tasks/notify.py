@@ -65,7 +65,8 @@ class TaskRenderer:
         ids = {r.event_id for r in reminders}
         tasks = await self.tasks.by_ids(ids)
         parts = await self.tasks.parts(ids)
-        subjects = await self.members.by_ids(r.subject_id for r in reminders if r.subject_id)
+        subject_ids = {r.subject_id for r in reminders if r.subject_id}
+        subjects = await self.members.by_ids(subject_ids) if subject_ids else {}
         notes: dict[int, Notification | None] = {}
         for reminder in reminders:
             task = tasks.get(reminder.event_id)

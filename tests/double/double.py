@@ -142,6 +142,16 @@ class BotApiDouble(Observer):
             self._state, sender, chat, inject.text_fields(text), reply_to
         )
 
+    async def edit_text(
+        self, user: JSON | int, message: JSON | int, text: str, chat: JSON | int | None = None
+    ) -> JSON:
+        """The user edits a text message they sent (an edited_message Update); returns it."""
+        sender = self._state.user(user)
+        if isinstance(message, dict):
+            chat = message["chat"]["id"] if chat is None else chat
+            message = message["message_id"]
+        return await inject.inject_edit(self._state, sender, chat, int(message), text)
+
     async def send_document(
         self,
         user: JSON | int,
@@ -231,6 +241,10 @@ class BotApiDouble(Observer):
             retry_after=retry_after,
             times=times,
         )
+
+    def clear_failures(self) -> None:
+        """Forget injected failures not used yet (an outage ends)."""
+        self._server.failures.pending.clear()
 
     def migrate_group(self, old_id: int, new_id: int, title: str) -> JSON:
         """Upgrade a group to a supergroup: the old id answers 400 with migrate_to_chat_id."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import mimetypes
+import time
 from typing import Any
 
 from .entities import command_entities
@@ -70,6 +71,26 @@ async def inject_message(
     stored = state.new_message(chat_id, user, fields, from_bot=False)
     state.touch()
     await state.push_update("message", stored.message)
+    return copy.deepcopy(stored.message)
+
+
+async def inject_edit(state: State, user: JSON, chat: ChatRef, message_id: int, text: str) -> JSON:
+    """Edit the text of a message the user sent, and queue the edited_message Update.
+
+    As on Telegram, the message keeps its id and date, gains ``edit_date``, and its text and
+    entities are replaced (entities dropped when the new text has none).
+    """
+    chat_id = resolve_chat(state, user, chat)
+    stored = state.find_message(chat_id, message_id)
+    if stored is None or stored.from_bot or stored.message["from"]["id"] != user["id"]:
+        raise ValueError(f"message {message_id} in chat {chat_id} is not the user's to edit")
+    if "text" not in stored.message:
+        raise ValueError(f"message {message_id} has no text to edit")
+    stored.message.pop("entities", None)
+    stored.message.update(text_fields(text))
+    stored.message["edit_date"] = max(int(time.time()), stored.message["date"])
+    state.touch()
+    await state.push_update("edited_message", stored.message)
     return copy.deepcopy(stored.message)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock, epoch
-from bot.reminders.dispatcher import BATCH_SIZE
+from bot.reminders.dispatcher import IN_FLIGHT
 from storage.database import Database
 from storage.members import MemberRepository
 from storage.reminders import NewReminder, ReminderRepository
@@ -27,14 +27,14 @@ BURST = 200
 FIRST_USER = 5000
 
 
-async def seed(path: Path, double: BotApiDouble) -> None:
-    """BURST members who started the bot, each with a task whose reminder is due now."""
+async def seed(path: Path, double: BotApiDouble, burst: int = BURST) -> None:
+    """``burst`` members who started the bot, each with a task whose reminder is due now."""
     db = Database(path)
     await db.open()
     now = epoch(SystemClock().now())
     members, tasks, reminders = MemberRepository(db), TaskRepository(db), ReminderRepository(db)
     async with db.transaction() as conn:
-        for n in range(BURST):
+        for n in range(burst):
             user = double.add_user(FIRST_USER + n, f"Cadre {n}", language_code="vi")
             double.mark_started(user["id"])
             member = await members.record_seen(
@@ -52,7 +52,7 @@ async def seed(path: Path, double: BotApiDouble) -> None:
 
 @asynccontextmanager
 async def bot_process(
-    double: BotApiDouble, path: Path
+    double: BotApiDouble, path: Path, **settings: str
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     local = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
     env = {
@@ -65,6 +65,7 @@ async def bot_process(
         "PYTHONPATH": str(ROOT),
         # Keep the morning digest out of this burst: its time is half a day away.
         "DIGEST_TIME": (local + timedelta(hours=12)).strftime("%H:%M"),
+        **settings,
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=path.parent, env=env
@@ -77,9 +78,9 @@ async def bot_process(
             await asyncio.wait_for(process.wait(), 30)
 
 
-def delivered(double: BotApiDouble) -> dict[int, int]:
+def delivered(double: BotApiDouble, burst: int = BURST) -> dict[int, int]:
     counts = {}
-    for n in range(BURST):
+    for n in range(burst):
         chat = FIRST_USER + n
         counts[chat] = sum(1 for m in double.messages(chat) if "Task" in m["text"])
     return counts
@@ -111,7 +112,7 @@ async def test_kill_9_mid_burst_then_restart(double: BotApiDouble, tmp_path: Pat
     counts = delivered(double)
     assert all(count >= 1 for count in counts.values()), "a reminder was lost"
     repeats = sum(counts.values()) - BURST
-    assert repeats <= BATCH_SIZE, f"{repeats} repeats: more than the batch in flight"
+    assert repeats <= IN_FLIGHT, f"{repeats} repeats: more than the sends in flight"
     db = Database(path)
     await db.open()
     assert await ReminderRepository(db).status_counts() == {"sent": BURST}
