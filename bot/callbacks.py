@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.help_topics import HOME, TOPICS
 from bot.numbers import parse_id
 
 LIMIT = 64  # bytes, Telegram's limit on callback_data
@@ -27,10 +28,8 @@ class Callback:
 
     def parse(self, data: object) -> tuple[int, ...] | None:
         """The values, or None if the data is not this kind or is malformed."""
-        if not isinstance(data, str):
-            return None
-        prefix, *parts = data.split(":")
-        if prefix != self.prefix or len(parts) != self.fields:
+        parts = _after(self.prefix, data)
+        if parts is None or len(parts) != self.fields:
             return None
         values = tuple(parse_id(part) for part in parts)
         if any(v is None for v in values):
@@ -40,7 +39,39 @@ class Callback:
     def matches(self, data: object) -> bool:
         """For PTB's ``CallbackQueryHandler(pattern=...)``: any data with this prefix, so a
         malformed one still reaches the handler and is answered."""
-        return isinstance(data, str) and data.split(":", 1)[0] == self.prefix
+        return _after(self.prefix, data) is not None
+
+
+@dataclass(frozen=True)
+class Named:
+    """A button kind whose one value is a word from a fixed set (a help topic)."""
+
+    prefix: str
+    names: frozenset[str]
+
+    def pack(self, name: str) -> str:
+        if name not in self.names:
+            raise ValueError(f"{self.prefix} has no {name!r}")
+        return f"{self.prefix}:{name}"
+
+    def parse(self, data: object) -> str | None:
+        parts = _after(self.prefix, data)
+        return parts[0] if parts and len(parts) == 1 and parts[0] in self.names else None
+
+    def matches(self, data: object) -> bool:
+        return _after(self.prefix, data) is not None
+
+
+def _after(prefix: str, data: object) -> list[str] | None:
+    """The colon-separated values after ``prefix`` (which may hold a colon itself), or None
+    when the data is of another kind."""
+    if not isinstance(data, str):
+        return None
+    if data == prefix:
+        return []
+    if not data.startswith(prefix + ":"):
+        return None
+    return data[len(prefix) + 1:].split(":")
 
 
 TASK_DONE = Callback("td")
@@ -57,3 +88,17 @@ MEETING_NUDGE = Callback("mn")
 MEETING_CHECKIN = Callback("mi")  # I am here
 MEETING_EXCUSED = Callback("me", 2)  # meeting, member: the absence has a reason
 MEETING_UNEXCUSED = Callback("mu", 2)  # meeting, member: the absence has none
+CLAIM_UNDO = Callback("cu")  # give a claimed placeholder's work back
+NOOP = Callback("noop", 0)  # a label-only button (a page counter)
+HELP_TOPIC = Named("help", frozenset([HOME, *(topic.key for topic in TOPICS)]))
+# Pages are numbered from 1 in buttons (ids are positive).
+MY_TASKS_PAGE = Callback("tm")
+ALL_TASKS_PAGE = Callback("ta", 2)  # filter (a number the chat remembers), page
+# Lookups: open a document, list, item or conference by row id, or turn a catalogue's page.
+OPEN_DOCUMENT = Callback("kb:d")
+OPEN_LIST = Callback("kb:l")
+OPEN_ITEM = Callback("kb:i")
+OPEN_CONFERENCE = Callback("kb:c")
+DOCUMENTS_PAGE = Callback("kb:dp")
+LISTS_PAGE = Callback("kb:lp")
+CONFERENCES_PAGE = Callback("kb:cp")

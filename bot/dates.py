@@ -45,6 +45,7 @@ class DateProblem(Enum):
     MISSING = "missing"
     INVALID = "invalid"
     PAST = "past"
+    TOO_FAR = "too_far"
 
 
 class DateError(ValueError):
@@ -62,6 +63,8 @@ class ParsedWhen:
 
 _END = r"(?=\s|$|,)"
 _FRIDAY = 4
+# No deadline or meeting is planned further ahead; a larger "+999999999d" would overflow.
+MAX_AHEAD = timedelta(days=10 * 366)
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -195,6 +198,8 @@ def _checked(
         moment += timedelta(days=7)  # wall-clock arithmetic: same local time
     if moment <= now:
         raise DateError(DateProblem.PAST, moment.astimezone(UTC))
+    if moment - now > MAX_AHEAD:
+        raise DateError(DateProblem.TOO_FAR)
     return moment.astimezone(UTC)
 
 
@@ -266,9 +271,7 @@ def _apply(name: str, match: re.Match[str], reading: _Reading, local_now: dateti
     elif name == "time":
         _apply_time(match, reading, today)
     elif name == "relative":
-        amount, unit = int(match[1]), match[2]
-        units = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
-        reading.relative = timedelta(**{units[unit]: amount})
+        reading.relative = _ahead(int(match[1]), match[2])
     elif name == "day_word":
         word = match[2]
         offset = DAY_WORDS.get(word, {"mai": 1, "nay": 0}.get(word, 0))
@@ -283,6 +286,17 @@ def _apply(name: str, match: re.Match[str], reading: _Reading, local_now: dateti
         next_week = match[1] in ("sau", "tới", "toi", "next")
         reading.day = _weekday(_FRIDAY, next_week, today)
         reading.rolls_weekly = not next_week
+
+
+_UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
+
+
+def _ahead(amount: int, unit: str) -> timedelta:
+    """A relative offset, refused past MAX_AHEAD before it can overflow a date."""
+    seconds = amount * _UNIT_SECONDS[unit]
+    if seconds > MAX_AHEAD.total_seconds():
+        raise DateError(DateProblem.TOO_FAR)
+    return timedelta(seconds=seconds)
 
 
 def _apply_time(match: re.Match[str], reading: _Reading, today: date) -> None:

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
-_DURATION = re.compile(r"^\+?(\d+)\s*([wdhms])$")
+_DURATION = re.compile(r"^\+?([0-9]{1,6})\s*([wdhms])$")  # up to 999999: no overflow
 
 
 def parse_duration(text: str) -> timedelta:

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from bot.commands import CommandInfo, commands_for
 from bot.i18n import N_
 
-CALLBACK_PREFIX = "help"  # callback data "help:<topic key>"; "help:home" is the overview
-HOME = "home"
+HOME = "home"  # the overview's key (bot.callbacks.HELP_TOPIC)
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+import aiosqlite
+
 from bot.clock import Clock, epoch
+from bot.reminders.model import Wakeup
 from bot.settings import ANONYMOUS_ADMIN_ID
+from bot.work import UnitOfWork
 from storage.audit import AuditRepository
+from storage.claims import ClaimRepository
 from storage.database import Database
 from storage.members import Member, MemberRepository
+from storage.reminders import NewReminder
 
 
 @dataclass(frozen=True)
@@ -34,26 +40,54 @@ class RoleChange(Enum):
 
 class MemberService:
     def __init__(
-        self, db: Database, clock: Clock, configured_admins: frozenset[int]
+        self, db: Database, clock: Clock, configured_admins: frozenset[int], wakeup: Wakeup
     ) -> None:
         self.db = db
         self.clock = clock
         self.configured_admins = configured_admins
         self.members = MemberRepository(db)
         self.audit = AuditRepository(db)
+        self.claims = ClaimRepository(db)
+        self.work = UnitOfWork(db, clock, wakeup)
 
     async def seen(self, person: Person, *, started: bool = False) -> Member:
-        """Record a person the bot has just heard from; /start also marks them reachable."""
+        """Record a person the bot has just heard from; /start also marks them reachable.
+
+        Every update passes here, so a person already known as they are is only read: reads
+        keep working while the database cannot be written (a full disk, a held lock)."""
+        known = await self.members.by_telegram_id(person.telegram_id)
+        if known is not None and _unchanged(known, person, started):
+            return known
+        waiting = await self.members.placeholder_id(person.username)
+        if waiting is not None:
+            return await self._claim(person, started, waiting)
         async with self.db.transaction() as conn:
-            return await self.members.record_seen(
-                conn,
-                telegram_id=person.telegram_id,
-                username=person.username,
-                full_name=person.full_name,
-                language=person.language,
-                started=started,
-                now=epoch(self.clock.now()),
-            )
+            return await self._record(conn, person, started, epoch(self.clock.now()))
+
+    async def _record(self, conn: aiosqlite.Connection, person: Person, started: bool,
+                      now: int) -> Member:
+        return await self.members.record_seen(
+            conn, telegram_id=person.telegram_id, username=person.username,
+            full_name=person.full_name, language=person.language, started=started, now=now)
+
+    async def _claim(self, person: Person, started: bool, placeholder_id: int) -> Member:
+        """The account holding a placeholder's username takes it over, with its work; the
+        admins who gave that work are told who took it, with a button to give it back (a
+        username can change hands before its new holder starts the bot)."""
+        assert person.username is not None
+        async with self.work.change(None, "member.claim", f"username:{person.username}") as change:
+            tasks, meetings = await self.claims.work_of(change.conn, placeholder_id)
+            member = await self._record(change.conn, person, started, change.now)
+            if tasks or meetings:
+                claim_id = await self.claims.record(
+                    change.conn, username=person.username, member_id=member.id, task_ids=tasks,
+                    meeting_ids=meetings, now=change.now)
+                admins = await self.claims.creators(change.conn, tasks, meetings)
+                change.plan(NewReminder("claim", claim_id, "claimed", admin, None, change.now,
+                                        change.now, member.id)
+                            for admin in admins if admin != member.id)
+                change.details = f"claim:{claim_id} member:{member.id}"
+        return member
 
     async def find(self, username: str) -> Member | None:
         return await self.members.by_username(username)
@@ -121,3 +155,11 @@ def _member_ref(member: Member) -> str:
     """How the audit log names a member: stable id first, username for humans."""
     name = f" @{member.username}" if member.username else ""
     return f"member:{member.id} tg:{member.telegram_id}{name}"
+
+
+def _unchanged(known: Member, person: Person, started: bool) -> bool:
+    """Would recording ``person`` change nothing? (A username already held cannot be a
+    placeholder's or another member's: it was taken from them when it was recorded.)"""
+    reachable = known.started_at is not None and known.unreachable is None
+    return (known.username == person.username and known.full_name == person.full_name
+            and (reachable or not started))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.access import AccessService
+from bot.claims import ClaimRenderer, ClaimService
 from bot.clock import Clock
 from bot.groups import GroupService
 from bot.knowledge.service import KnowledgeService
@@ -29,6 +30,7 @@ from bot.tasks.service import TaskService
 from bot.throttle import SenderThrottle
 from bot.units import UnitService
 from bot.units_notify import ExtensionRenderer, UnitRenderer
+from storage.claims import ClaimRepository
 from storage.database import Database
 from storage.extensions import ExtensionRepository
 from storage.meetings import MeetingRepository
@@ -57,6 +59,7 @@ class Services:
     reports: ReportService
     exports: ExportService
     summaries: SummaryService
+    claims: ClaimService
     wakeup: Wakeup
     health: DeliveryHealth
     delivery: DeliveryStatusService
@@ -70,7 +73,7 @@ class Services:
         task_repository = TaskRepository(db)
         health = DeliveryHealth(clock)
         member_repository = MemberRepository(db)
-        members = MemberService(db, clock, settings.admin_ids)
+        members = MemberService(db, clock, settings.admin_ids, wakeup)
         tasks = TaskService(db, clock, settings, wakeup)
         knowledge = KnowledgeService(db, clock)
         meetings = MeetingService(db, clock, settings, wakeup)
@@ -95,6 +98,7 @@ class Services:
             reports=reports,
             exports=ExportService(reports),
             summaries=SummaryService(db, clock, settings, wakeup, members),
+            claims=ClaimService(db, clock, wakeup),
             wakeup=wakeup,
             health=health,
             delivery=DeliveryStatusService(db, clock, health),
@@ -108,5 +112,6 @@ class Services:
                 "meeting": MeetingRenderer(MeetingRepository(db), settings),
                 WEEKLY: WeeklyRenderer(db, settings),
                 MONTHLY: MonthlyRenderer(reports, members),
+                "claim": ClaimRenderer(ClaimRepository(db), member_repository),
             },
         )

@@ -7,6 +7,7 @@ from telegram.ext import Application
 from handlers import (
     admin,
     checkin,
+    claims,
     common,
     context,
     dashboard,
@@ -33,6 +34,7 @@ def register(app: Application) -> None:
     common.register(app)
     help_menu.register(app)
     admin.register(app)
+    claims.register(app)
     status.register(app)
     units.register(app)
     tasks.register(app)

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
+from bot import limits
 from bot.i18n import N_, _
 from bot.members import RoleChange
 from bot.units import UnitOutcome
@@ -21,7 +22,7 @@ from handlers.context import (
     person_from,
     reply,
 )
-from handlers.usage import arguments
+from handlers.usage import arguments, too_long
 from storage.members import Member
 
 
@@ -158,6 +159,9 @@ async def subscribe(update: Update, context: BotContext) -> None:
         await _in_group_only(update, context, "subscribe")
         return
     name = arguments(message).strip() or None
+    if name is not None and len(name) > limits.UNIT_NAME:
+        await reply(update, too_long(limits.TooLong("unit", limits.UNIT_NAME)))
+        return
     units = context.services.units
     outcome = await units.subscribe(context.member, context.scope, chat.id, name)
     if outcome is UnitOutcome.UNCHANGED:

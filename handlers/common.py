@@ -16,11 +16,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot import callbacks
 from bot.clock import from_epoch
 from bot.i18n import LANGUAGES, _, format_date, set_language
 from handlers import menu
-from handlers.context import BotContext, reply
-from handlers.paging import NOOP
+from handlers.context import BotContext, out_of_date, reply
+from storage.database import WriteFailed
 
 log = logging.getLogger(__name__)
 
@@ -117,23 +118,43 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 async def noop(update: Update, context: BotContext) -> None:
     """Answer a press on a label-only button (a page counter) so the spinner stops."""
     assert update.callback_query is not None
+    if callbacks.NOOP.parse(update.callback_query.data) is None:
+        await out_of_date(update)
+        return
     await update.callback_query.answer()
 
 
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """Answer a press no handler took (an old kind of button, or made-up data)."""
+    await out_of_date(update)
+
+
 async def on_error(update: object, context: BotContext) -> None:
-    """Log the failure and tell the user something went wrong, instead of going silent."""
-    log.error("Error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message is not None:
-        await reply(update, _("Sorry, something went wrong. Please try again later."))
+    """Log the failure and tell the user something went wrong, instead of going silent; a
+    write the database refused (locked, full) is said to have changed nothing."""
+    if isinstance(context.error, WriteFailed):
+        log.warning("The database refused a write: %s", context.error)
+        text = _("Sorry, I cannot save anything right now, so nothing was changed. Please try "
+                 "again in a few minutes.")
+    else:
+        log.error("Error while handling an update", exc_info=context.error)
+        text = _("Sorry, something went wrong. Please try again later.")
+    if not isinstance(update, Update):
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await reply(update, text)
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("lang", lang))
     app.add_handler(CommandHandler("whoami", whoami))
-    app.add_handler(CallbackQueryHandler(noop, pattern=f"^{NOOP}$"))
+    app.add_handler(CallbackQueryHandler(noop, pattern=callbacks.NOOP.matches))
     app.add_error_handler(on_error)
 
 
 def register_fallback(app: Application) -> None:
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_handler(CallbackQueryHandler(unknown_button))

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Update, User
+from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatType
 from telegram.ext import (
     Application,
@@ -82,6 +82,26 @@ async def identify(update: Update, context: BotContext) -> None:
     if chat is not None and not private and update.chat_member is None:
         await services.units.joined(chat.id, context.member, "seen")
     context.scope = await services.access.scope(context.member)
+    if update.callback_query is not None and _forged(update.callback_query):
+        await out_of_date(update)
+        raise ApplicationHandlerStop
+
+
+def _forged(query: CallbackQuery) -> bool:
+    """Data that none of the buttons of its message carries: no client sends that. (A message
+    too old to be shown has no buttons to compare; the handler checks what the data names.)"""
+    message = query.message
+    if not isinstance(message, Message):
+        return False
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    return all(button.callback_data != query.data for row in rows for button in row)
+
+
+async def out_of_date(update: Update) -> None:
+    """Answer a press whose data names nothing (any more), changing nothing."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(_(OUT_OF_DATE), show_alert=True)
 
 
 def _posted_as_chat(update: Update) -> bool:
@@ -130,6 +150,7 @@ def org_admin_only(handler: Handler) -> Handler:
     return guarded
 
 
+OUT_OF_DATE = N_("This button is out of date.")
 NEEDS_ADMIN = N_("Sorry, this command is for the organisation's admins and unit admins. Send "
                  "/help to see the commands available to you.")
 NEEDS_ORG_ADMIN = N_("Sorry, only the organisation's admins can do this (a unit admin cannot). "

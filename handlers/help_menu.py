@@ -8,11 +8,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import callbacks
 from bot.commands import CommandInfo
-from bot.help_topics import CALLBACK_PREFIX, HOME, Topic, find_topic, visible_topics
+from bot.help_topics import HOME, Topic, find_topic, visible_topics
 from bot.i18n import _
-from handlers.context import BotContext, reply
-from handlers.paging import callback
+from handlers.context import BotContext, out_of_date, reply
 from handlers.usage import DATE_FORMS
 
 
@@ -44,14 +44,14 @@ def _topic_page(topic: Topic, commands: list[CommandInfo]) -> str:
 
 def _keyboard(is_admin: bool, current: str) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(_(topic.title), callback_data=callback(CALLBACK_PREFIX, topic.key))
+        InlineKeyboardButton(_(topic.title), callback_data=callbacks.HELP_TOPIC.pack(topic.key))
         for topic, _commands in visible_topics(is_admin)
         if topic.key != current
     ]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     if current != HOME:
         rows.append([InlineKeyboardButton(_("⬅️ Overview"),
-                                          callback_data=callback(CALLBACK_PREFIX, HOME))])
+                                          callback_data=callbacks.HELP_TOPIC.pack(HOME))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -73,9 +73,13 @@ async def help_command(update: Update, context: BotContext) -> None:
 async def on_topic(update: Update, context: BotContext) -> None:
     """Show the pressed topic in place of the message (a member sees only their commands)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    key = callbacks.HELP_TOPIC.parse(query.data)
+    if key is None:
+        await out_of_date(update)
+        return
     await query.answer()
-    text, markup = _page(context.is_admin, query.data.partition(":")[2])
+    text, markup = _page(context.is_admin, key)
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:  # the same page pressed twice: nothing to change
@@ -85,4 +89,4 @@ async def on_topic(update: Update, context: BotContext) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("help", help_command))
-    app.add_handler(CallbackQueryHandler(on_topic, pattern=rf"^{CALLBACK_PREFIX}:\w+$"))
+    app.add_handler(CallbackQueryHandler(on_topic, pattern=callbacks.HELP_TOPIC.matches))

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import callbacks
 from bot.i18n import N_, _, current_language, format_date, ngettext
 from bot.knowledge.service import ConferenceView, DocumentView, ItemView, ListView
 from bot.text import pack_pages
-from handlers.paging import callback, page_buttons
+from handlers.paging import page_buttons
 from storage.knowledge_entities import (
     Conference,
     Document,
@@ -27,7 +28,6 @@ from storage.knowledge_entities import (
     Ref,
 )
 
-PREFIX = "kb"  # callback data of lookups: kb:<action>:<number>
 PER_PAGE = 8  # catalogue entries per page: each gets a button, and the page stays short
 LINE_TITLE = 110  # characters of a title in a one-line entry
 BUTTON_TEXT = 40
@@ -48,6 +48,10 @@ KIND_TITLES = {
 }
 ICONS = {"document": "📄", "list": "📋", "conference": "🏛", "item": "▫️"}
 OPEN = {"document": "d", "list": "l", "item": "i", "conference": "c"}  # button actions
+# What each action's button carries: open an entity by row id, or turn a catalogue's page.
+ACTIONS = {"d": callbacks.OPEN_DOCUMENT, "l": callbacks.OPEN_LIST, "i": callbacks.OPEN_ITEM,
+           "c": callbacks.OPEN_CONFERENCE, "dp": callbacks.DOCUMENTS_PAGE,
+           "lp": callbacks.LISTS_PAGE, "cp": callbacks.CONFERENCES_PAGE}
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def day(value: date) -> str:
 
 def button(label: str, action: str, number: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(_short(label, BUTTON_TEXT),
-                                callback_data=callback(PREFIX, action, number))
+                                callback_data=ACTIONS[action].pack(number))
 
 
 def button_rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list]:
@@ -150,10 +154,14 @@ def _answer(blocks: list[str], texts: Texts, rows: list[list[InlineKeyboardButto
 
 
 # ---- catalogues -----------------------------------------------------------------------
-def catalogue(heading: str, entries: list[Entry], page: int, pager: str, texts: Texts) -> Answer:
-    """One page of entries, a button for each, and buttons to turn the page."""
+def catalogue(
+    heading: str, entries: list[Entry], page: int, pager: str, texts: Texts
+) -> Answer | None:
+    """One page of entries, a button for each, and buttons to turn the page; None for a page
+    past the end (the catalogue shrank since the button was made)."""
     pages = max(1, -(-len(entries) // PER_PAGE))
-    page = min(max(page, 0), pages - 1)
+    if not 0 <= page < pages:
+        return None
     shown = entries[page * PER_PAGE:(page + 1) * PER_PAGE]
     lines, group = [heading], ""
     for entry in shown:
@@ -162,7 +170,8 @@ def catalogue(heading: str, entries: list[Entry], page: int, pager: str, texts: 
             group = entry.group
         lines.append(entry.line)
     buttons = [button(e.button, *e.action) for e in shown]
-    rows = [*button_rows(buttons, 2), page_buttons(callback(PREFIX, pager), page, pages)]
+    rows = [*button_rows(buttons, 2),
+            page_buttons(lambda n: ACTIONS[pager].pack(n + 1), page, pages)]
     return Answer(["\n".join(lines + texts.note())], keyboard(rows))
 
 
@@ -175,7 +184,7 @@ def _line(title: str, label: str | None, when: date | None) -> str:
     return _("• {title}").format(title=title)
 
 
-def documents_page(docs: list[Document], page: int) -> Answer:
+def documents_page(docs: list[Document], page: int) -> Answer | None:
     texts = Texts()
     entries = [Entry(_line(texts(doc.title, LINE_TITLE), code_of(doc), doc.date),
                      document_label(doc, texts), ("d", doc.id), _(KIND_HEADINGS[doc.kind]))
@@ -184,7 +193,7 @@ def documents_page(docs: list[Document], page: int) -> Answer:
     return catalogue(heading, entries, page, "dp", texts)
 
 
-def lists_page(lists: list[ItemList], page: int) -> Answer:
+def lists_page(lists: list[ItemList], page: int) -> Answer | None:
     texts = Texts()
     entries = []
     for item_list in lists:
@@ -198,7 +207,7 @@ def lists_page(lists: list[ItemList], page: int) -> Answer:
     return catalogue(heading, entries, page, "lp", texts)
 
 
-def conferences_page(conferences: list[Conference], page: int) -> Answer:
+def conferences_page(conferences: list[Conference], page: int) -> Answer | None:
     texts = Texts()
     entries = [Entry(_line(texts(c.title, LINE_TITLE), None, c.date), texts.plain(c.title),
                      ("c", c.id)) for c in conferences]

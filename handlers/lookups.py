@@ -1,13 +1,12 @@
 """Lookups: /directives, /directive, /sixtasks, /eighttasks, /lists, /list, /find, /conference.
 
-Buttons carry ``kb:<action>:<number>``: d, l, i, c open a document, list, item or conference by
-row id; dp, lp, cp turn a page of the documents, lists or conferences.
+Buttons (``lookup_views.ACTIONS``) open a document, list, item or conference by row id, or turn
+a page of the documents, lists or conferences.
 """
 
 from __future__ import annotations
 
 import html
-import re
 
 from telegram import Update
 from telegram.error import BadRequest
@@ -16,10 +15,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.i18n import _
 from bot.knowledge.service import EIGHT_TASKS, SIX_TASKS
 from handlers import lookup_import
-from handlers.context import BotContext, reply
+from handlers.context import BotContext, out_of_date, reply
 from handlers.lookup_search import choices, search_view
 from handlers.lookup_views import (
-    PREFIX,
+    ACTIONS,
     Answer,
     Texts,
     conference_view,
@@ -32,7 +31,6 @@ from handlers.lookup_views import (
     lists_page,
 )
 
-_PRESS = re.compile(rf"^{PREFIX}:(d|l|i|c|dp|lp|cp):(\d+)$")
 SEARCH_LIMIT = 8  # results: enough to choose from, few enough to fit one message
 SUGGESTED_DOCUMENTS = 3  # documents offered when a list's name is a document's
 
@@ -55,26 +53,35 @@ def _argument(context: BotContext) -> str:
 
 
 # ---- catalogues -----------------------------------------------------------------------
-async def _documents_page(context: BotContext, page: int) -> Answer:
+async def _documents_page(context: BotContext, page: int) -> Answer | None:
     return documents_page(await context.services.knowledge.documents(), page)
 
 
-async def _lists_page(context: BotContext, page: int) -> Answer:
+async def _lists_page(context: BotContext, page: int) -> Answer | None:
     return lists_page(await context.services.knowledge.item_lists(), page)
 
 
-async def _conferences_page(context: BotContext, page: int) -> Answer:
+async def _conferences_page(context: BotContext, page: int) -> Answer | None:
     return conferences_page(await context.services.knowledge.conferences(), page)
+
+
+_PAGERS = {"dp": _documents_page, "lp": _lists_page, "cp": _conferences_page}
+
+
+async def _first_page(update: Update, context: BotContext, pager: str) -> None:
+    answer = await _PAGERS[pager](context, 0)
+    assert answer is not None  # the first page always exists
+    await send(update, context, answer)
 
 
 async def directives(update: Update, context: BotContext) -> None:
     """List every document, grouped by kind, a page at a time."""
-    await send(update, context, await _documents_page(context, 0))
+    await _first_page(update, context, "dp")
 
 
 async def lists(update: Update, context: BotContext) -> None:
     """List every list from the sources, a page at a time."""
-    await send(update, context, await _lists_page(context, 0))
+    await _first_page(update, context, "lp")
 
 
 # ---- one entity -------------------------------------------------------------------------
@@ -174,7 +181,7 @@ async def conference(update: Update, context: BotContext) -> None:
     """Show a conference by its date or id; without one, list them all."""
     wanted = _argument(context)
     if not wanted:
-        await send(update, context, await _conferences_page(context, 0))
+        await _first_page(update, context, "cp")
         return
     found = await context.services.knowledge.find_conferences(wanted)
     if len(found) == 1:
@@ -207,20 +214,35 @@ async def find(update: Update, context: BotContext) -> None:
 
 # ---- buttons ----------------------------------------------------------------------------
 _OPENERS = {"d": _document, "l": _list, "i": _item, "c": _conference}
-_PAGERS = {"dp": _documents_page, "lp": _lists_page, "cp": _conferences_page}
+
+
+def _pressed(data: object) -> tuple[str, int] | None:
+    """The action a lookup button names and its number, or None if malformed."""
+    for action, kind in ACTIONS.items():
+        values = kind.parse(data)
+        if values is not None:
+            return action, values[0]
+    return None
+
+
+def _is_lookup(data: object) -> bool:
+    return any(kind.matches(data) for kind in ACTIONS.values())
 
 
 async def on_press(update: Update, context: BotContext) -> None:
     """Open what a button names (a new message), or turn a catalogue's page (in place)."""
     query = update.callback_query
     assert query is not None
-    match = _PRESS.match(query.data or "")
-    if match is None:
-        await query.answer()
+    pressed = _pressed(query.data)
+    if pressed is None:
+        await out_of_date(update)
         return
-    action, number = match[1], int(match[2])
+    action, number = pressed
     if action in _PAGERS:
-        answer = await _PAGERS[action](context, number)
+        answer = await _PAGERS[action](context, number - 1)
+        if answer is None:
+            await out_of_date(update)
+            return
         await query.answer()
         try:
             await query.edit_message_text(answer.pages[0], reply_markup=answer.markup)
@@ -230,7 +252,7 @@ async def on_press(update: Update, context: BotContext) -> None:
         return
     opened = await _OPENERS[action](context, number)
     if opened is None:
-        await query.answer(_("This is no longer available."), show_alert=True)
+        await out_of_date(update)
         return
     await query.answer()
     await send(update, context, opened)
@@ -245,5 +267,5 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("list", one_list))
     app.add_handler(CommandHandler("conference", conference))
     app.add_handler(CommandHandler("find", find))
-    app.add_handler(CallbackQueryHandler(on_press, pattern=f"^{PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(on_press, pattern=_is_lookup))
     lookup_import.register(app)

@@ -10,18 +10,17 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks
+from bot import callbacks, limits
 from bot.clock import from_epoch
 from bot.i18n import N_, _, format_date, ngettext
 from bot.meetings import render
 from bot.meetings.model import MeetingView, Outcome
 from bot.numbers import parse_id
 from bot.text import pack_pages, shorten
-from handlers.context import NEEDS_UNIT_ADMIN, BotContext, admin_only, reply
+from handlers.context import NEEDS_UNIT_ADMIN, BotContext, admin_only, out_of_date, reply
 from handlers.task_parts import take_extension_answer
+from handlers.usage import too_long
 from storage.meetings import Attendee
-
-OUT_OF_DATE = N_("This button is out of date.")
 
 _ANSWERS = {
     Outcome.NOT_FOUND: N_("This meeting no longer exists."),
@@ -37,7 +36,7 @@ async def on_answer(update: Update, context: BotContext) -> None:
     attend = callbacks.MEETING_ATTEND.parse(query.data)
     values = attend or callbacks.MEETING_ABSENT.parse(query.data)
     if context.member is None or not values:
-        await query.answer(_(OUT_OF_DATE), show_alert=True)
+        await out_of_date(update)
         return
     number = values[0]
     chat = update.effective_chat
@@ -74,7 +73,7 @@ async def on_skip(update: Update, context: BotContext) -> None:
     assert query is not None
     values = callbacks.MEETING_SKIP_REASON.parse(query.data)
     if context.member is None or not values:
-        await query.answer(_(OUT_OF_DATE), show_alert=True)
+        await out_of_date(update)
         return
     await context.services.meetings.give_reason(context.member, values[0], None)
     await query.answer(_("Noted."))
@@ -96,6 +95,9 @@ async def on_reason(update: Update, context: BotContext) -> None:
     meetings = context.services.meetings
     meeting_id = await meetings.awaiting_reason(context.member)
     if meeting_id is None:
+        return
+    if len(message.text.strip()) > limits.REASON:
+        await reply(update, too_long(limits.TooLong("note", limits.REASON)))
         return
     await meetings.give_reason(context.member, meeting_id, message.text.strip())
     await reply(update, _("Thank you, the reason is noted for meeting #{id}.").format(
@@ -207,11 +209,15 @@ async def _privately(update: Update, context: BotContext, text: str,
     """Answer in the private chat; in a group, say there that the answer went privately."""
     chat = update.effective_chat
     assert context.member is not None and context.member.telegram_id is not None
+    pages = pack_pages(text.split("\n"), separator="\n")  # a large roster: several messages
     if chat is not None and chat.type == ChatType.PRIVATE:
-        await reply(update, text, reply_markup=markup)
+        for number, page in enumerate(pages, 1):
+            await reply(update, page, reply_markup=markup if number == len(pages) else None)
         return
     try:
-        await context.bot.send_message(context.member.telegram_id, text, reply_markup=markup)
+        for number, page in enumerate(pages, 1):
+            await context.bot.send_message(context.member.telegram_id, page,
+                                           reply_markup=markup if number == len(pages) else None)
     except Forbidden:
         await reply(update, _("Attendance shows absence reasons, so I send it privately: open "
                               "@{bot} and press Start, then ask again.").format(
@@ -255,7 +261,7 @@ async def on_nudge(update: Update, context: BotContext) -> None:
     assert query is not None
     values = callbacks.MEETING_NUDGE.parse(query.data)
     if not values or context.member is None:
-        await query.answer(_(OUT_OF_DATE), show_alert=True)
+        await out_of_date(update)
         return
     view = await context.services.meetings.view(values[0])
     if view is None or not context.scope.manages(view.meeting.group_chat_id):
@@ -273,7 +279,7 @@ async def on_judge(update: Update, context: BotContext) -> None:
     excused = callbacks.MEETING_EXCUSED.parse(query.data)
     values = excused or callbacks.MEETING_UNEXCUSED.parse(query.data)
     if not values or context.member is None:
-        await query.answer(_(OUT_OF_DATE), show_alert=True)
+        await out_of_date(update)
         return
     meetings = context.services.meetings
     outcome = await meetings.judge_absence(context.member, context.scope, values[0], values[1],
@@ -282,7 +288,7 @@ async def on_judge(update: Update, context: BotContext) -> None:
         await query.answer(_(NEEDS_UNIT_ADMIN), show_alert=True)
         return
     if outcome is not Outcome.DONE:
-        await query.answer(_(OUT_OF_DATE), show_alert=True)
+        await out_of_date(update)
         return
     await query.answer(_("Noted."))
     view = await meetings.view(values[0])

@@ -9,8 +9,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
-from bot.dates import DateProblem
 from bot.i18n import N_, _, ngettext
+from bot.limits import MINUTES, TooLong
 from bot.meetings import render
 from bot.meetings.calendar import meetings_calendar
 from bot.meetings.command import MeetingInputError, parse_meeting_edit, parse_new_meeting
@@ -26,6 +26,7 @@ from handlers.usage import (
     WHOLE_SERIES,
     after_first_word,
     arguments,
+    too_long,
 )
 
 _MEETING_PROBLEMS = {
@@ -43,8 +44,14 @@ _OUTCOMES = {
 }
 
 
-def _usage(problem: DateProblem | str | None) -> str:
-    lines = [_(_MEETING_PROBLEMS[problem])] if problem is not None else []
+def _problem(error: MeetingInputError) -> str:
+    if isinstance(error.detail, TooLong):
+        return too_long(error.detail)
+    return _(_MEETING_PROBLEMS[error.problem])
+
+
+def _usage(error: MeetingInputError | None) -> str:
+    lines = [_problem(error)] if error is not None else []
     lines.append(_("Usage: <code>/addmeeting 15/12/2026 14:00 | Hội trường tầng 3 | Hội nghị "
                    "kiểm điểm công tác xây dựng Đảng năm 2026</code>, with the agenda on the "
                    "following lines."))
@@ -75,7 +82,7 @@ async def addmeeting(update: Update, context: BotContext) -> None:
         request = parse_new_meeting(arguments(message), services.clock.now(), settings.zone,
                                     settings.task_default_time)
     except MeetingInputError as exc:
-        await reply(update, _usage(exc.problem))
+        await reply(update, _usage(exc))
         return
     group_id = await unit_here(update, context)
     if group_id is None and not request.usernames:
@@ -178,8 +185,10 @@ async def meeting(update: Update, context: BotContext) -> None:
         await reply(update, _(_OUTCOMES[Outcome.NOT_FOUND]).format(id=number))
         return
     tasks = await context.services.meetings.tasks_of(number)
-    await reply(update, render.details(view.meeting, view.attendees, tasks, _now(context),
-                                       context.services.settings.zone))
+    text = render.details(view.meeting, view.attendees, tasks, _now(context),
+                          context.services.settings.zone)
+    for page in pack_pages(text.split("\n"), separator="\n"):  # many tasks: several messages
+        await reply(update, page)
 
 
 @admin_only
@@ -198,7 +207,7 @@ async def editmeeting(update: Update, context: BotContext) -> None:
         edit = parse_meeting_edit(text, services.clock.now(), services.settings.zone,
                                   services.settings.task_default_time)
     except MeetingInputError as exc:
-        await reply(update, _(_MEETING_PROBLEMS[exc.problem]) + "\n" + example)
+        await reply(update, _problem(exc) + "\n" + example)
         return
     assert context.member is not None
     outcome = await services.meetings.edit(context.member, context.scope, number,
@@ -238,6 +247,9 @@ async def minutes(update: Update, context: BotContext) -> None:
         await reply(update, _("Example: <code>/minutes 3 Thống nhất giao Văn phòng chuẩn bị "
                               "báo cáo trước 20/12</code>"))
         return
+    if len(text) > MINUTES:
+        await reply(update, too_long(TooLong("minutes", MINUTES)))
+        return
     assert context.member is not None
     outcome = await context.services.meetings.set_minutes(context.member, context.scope,
                                                           number, text)
@@ -251,6 +263,10 @@ async def ics(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     number = _number(context)
+    if context.args and number is None:
+        await reply(update, _("Which meeting? Example: <code>/ics 3</code>, or <code>/ics"
+                              "</code> alone for all of yours ahead."))
+        return
     if number is not None:
         view = await _visible(update, context, number)
         if view is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,12 +15,13 @@ from bot.numbers import parse_id
 from bot.tasks import render
 from bot.tasks.model import TaskView
 from bot.text import pack_pages
-from handlers.context import BotContext, admin_only, reply
-from handlers.paging import CALLBACK_LIMIT, page_keyboard
+from handlers.context import BotContext, admin_only, out_of_date, reply
+from handlers.paging import PageData, page_keyboard, page_of
 from storage.tasks import TaskFilter
 
-# Where a filter too long for callback data waits for the page buttons.
-_LONG_FILTER = "alltasks_filter"
+# The /alltasks filters asked in a chat, by the number their page buttons carry.
+_FILTERS = "alltasks_filters"
+_FILTERS_KEPT = 20
 _REASONS = {
     "not_started": N_("has not started the bot"),
     "blocked": N_("blocked the bot"),
@@ -39,13 +39,17 @@ def _pages(views: list[TaskView], heading: str, context: BotContext) -> list[str
     return [f"{heading}\n\n{page}" for page in pack_pages(lines)]
 
 
-async def _show(update: Update, pages: list[str], prefix: str, page: int) -> None:
-    """Send page ``page``, or edit the message in place when a page button was pressed."""
-    page = min(max(page, 0), len(pages) - 1)
-    markup = page_keyboard(prefix, page, len(pages))
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(pages[page], reply_markup=markup)
+async def _show(update: Update, pages: list[str], data: PageData, page: int) -> None:
+    """Send page ``page``, or edit the message in place when a page button was pressed; a
+    page that no longer exists (fewer tasks now) makes the button out of date."""
+    query = update.callback_query
+    if query is not None and page >= len(pages):
+        await out_of_date(update)
+        return
+    markup = page_keyboard(data, page, len(pages))
+    if query is not None:
+        await query.answer()
+        await query.edit_message_text(pages[page], reply_markup=markup)
     else:
         await reply(update, pages[page], reply_markup=markup)
 
@@ -55,10 +59,14 @@ async def my_tasks(update: Update, context: BotContext, page: int = 0) -> None:
     assert context.member is not None
     views = await context.services.tasks.open_for(context.member)
     if not views:
+        if update.callback_query is not None:
+            await out_of_date(update)
+            return
         await reply(update, _("You have no open tasks. 🎉"))
         return
     heading = _("<b>Your open tasks</b> ({count})").format(count=len(views))
-    await _show(update, _pages(views, heading, context), "tl:me", page)
+    await _show(update, _pages(views, heading, context),
+                lambda n: callbacks.MY_TASKS_PAGE.pack(n + 1), page)
 
 
 def _filter(argument: str | None, context: BotContext) -> TaskFilter | str | None:
@@ -70,6 +78,19 @@ def _filter(argument: str | None, context: BotContext) -> TaskFilter | str | Non
     if argument.startswith("#"):
         return TaskFilter(tag=argument[1:])
     return None
+
+
+def _remember(context: BotContext, argument: str) -> int:
+    """A number for this filter that the page buttons carry; the chat keeps the last few."""
+    kept: dict[int, str] = context.chat_data.setdefault(_FILTERS, {})
+    for number, known in kept.items():
+        if known == argument:
+            return number
+    number = max(kept, default=0) + 1
+    kept[number] = argument
+    for old in sorted(kept)[:-_FILTERS_KEPT]:
+        del kept[old]
+    return number
 
 
 async def all_tasks(update: Update, context: BotContext, argument: str | None = None,
@@ -94,14 +115,15 @@ async def all_tasks(update: Update, context: BotContext, argument: str | None = 
         where = TaskFilter(**{**where.__dict__, "group_chat_id": chat.id})  # this unit only
     views = await context.services.tasks.open_matching(context.scope, where)
     if not views:
+        if update.callback_query is not None:
+            await out_of_date(update)
+            return
         await reply(update, _("No open tasks match."))
         return
     heading = _("<b>Open tasks</b> ({count})").format(count=len(views))
-    key = argument
-    if len(f"tl:all:{argument}:999".encode()) > CALLBACK_LIMIT:  # a long #tag
-        context.chat_data[_LONG_FILTER] = argument
-        key = "~"
-    await _show(update, _pages(views, heading, context), f"tl:all:{key}", page)
+    key = _remember(context, argument)
+    await _show(update, _pages(views, heading, context),
+                lambda n: callbacks.ALL_TASKS_PAGE.pack(key, n + 1), page)
 
 
 @admin_only
@@ -110,21 +132,28 @@ async def all_tasks_command(update: Update, context: BotContext) -> None:
     await all_tasks(update, context)
 
 
-async def on_page(update: Update, context: BotContext) -> None:
-    """Turn a page of /tasks or /alltasks."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    match = re.fullmatch(r"tl:(me|all:(.*)):(\d+)", query.data)
-    if match is None:
-        await query.answer()
+async def on_my_page(update: Update, context: BotContext) -> None:
+    """Turn a page of /tasks."""
+    assert update.callback_query is not None
+    page = page_of(callbacks.MY_TASKS_PAGE.parse(update.callback_query.data))
+    if page is None:
+        await out_of_date(update)
         return
-    if match[1] == "me":
-        await my_tasks(update, context, int(match[3]))
-    elif context.is_admin:
-        argument = context.chat_data.get(_LONG_FILTER, "") if match[2] == "~" else match[2]
-        await all_tasks(update, context, argument, int(match[3]))
-    else:
+    await my_tasks(update, context, page)
+
+
+async def on_all_page(update: Update, context: BotContext) -> None:
+    """Turn a page of /alltasks, with the filter it was asked with."""
+    query = update.callback_query
+    assert query is not None
+    values = callbacks.ALL_TASKS_PAGE.parse(query.data)
+    argument = context.chat_data.get(_FILTERS, {}).get(values[0]) if values else None
+    if values is None or argument is None:
+        await out_of_date(update)
+    elif not context.is_admin:
         await query.answer(_("Only admins can see all tasks."), show_alert=True)
+    else:
+        await all_tasks(update, context, argument, values[1] - 1)
 
 
 async def task_details(update: Update, context: BotContext) -> None:
@@ -182,4 +211,5 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("task", task_details))
     app.add_handler(CommandHandler("alltasks", all_tasks_command))
     app.add_handler(CommandHandler("unreachable", unreachable))
-    app.add_handler(CallbackQueryHandler(on_page, pattern=r"^tl:"))
+    app.add_handler(CallbackQueryHandler(on_my_page, pattern=callbacks.MY_TASKS_PAGE.matches))
+    app.add_handler(CallbackQueryHandler(on_all_page, pattern=callbacks.ALL_TASKS_PAGE.matches))

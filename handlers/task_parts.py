@@ -9,21 +9,18 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import callbacks
+from bot import callbacks, limits
 from bot.dates import DateError, parse_when
 from bot.i18n import N_, _, ngettext
 from bot.numbers import parse_id
 from bot.tasks import render
 from bot.tasks.model import Outcome, Result
-from bot.text import shorten
-from handlers.context import BotContext, reply
+from handlers.context import BotContext, out_of_date, reply
 from handlers.tasks import answer
-from handlers.usage import DATE_PROBLEMS, after_first_word
+from handlers.usage import DATE_PROBLEMS, after_first_word, too_long
 from storage.tasks import Report
 
 _EVERYONE = ("all", "tất cả", "tat ca", "hết", "het")
-NOTE_LIMIT = 1000
-REASON_LIMIT = 500
 _DONE_USAGE = N_("Which task? Example: <code>/done 12</code>, with an optional note: "
                  "<code>/done 12 Đã nộp bản giấy cho Văn phòng</code>. To hand in a file, send "
                  "it with <code>/done 12</code> as its caption.")
@@ -64,7 +61,10 @@ async def _done(update: Update, context: BotContext, text: str, report: Report |
         result = await tasks.complete(context.member, context.scope, number,
                                       others=tuple(m for m in members if m is not None))
     else:
-        note = shorten(rest, NOTE_LIMIT) if rest else None
+        if len(rest) > limits.NOTE:
+            await reply(update, too_long(limits.TooLong("note", limits.NOTE)))
+            return
+        note = rest or None
         if report is not None:
             report = Report(note, report.file_id, report.file_kind, report.file_name)
         elif note:
@@ -116,7 +116,7 @@ async def on_reminder_button(update: Update, context: BotContext) -> None:
         if values:
             break
     if not values or member is None:
-        await query.answer(_("This button is out of date."), show_alert=True)
+        await out_of_date(update)
         return
     number = values[0]
     if kind is callbacks.TASK_DONE:
@@ -169,7 +169,7 @@ async def on_remind_open(update: Update, context: BotContext) -> None:
     assert query is not None
     values = callbacks.TASK_REMIND_OPEN.parse(query.data)
     if not values or context.member is None:
-        await query.answer(_("This button is out of date."), show_alert=True)
+        await out_of_date(update)
         return
     result = await context.services.tasks.remind_open(context.member, context.scope, values[0])
     if result.outcome is Outcome.SNOOZED:
@@ -188,7 +188,7 @@ async def on_extension_decision(update: Update, context: BotContext) -> None:
     decline = callbacks.EXTENSION_DECLINE.parse(query.data)
     values = approve or decline
     if not values or context.member is None:
-        await query.answer(_("This button is out of date."), show_alert=True)
+        await out_of_date(update)
         return
     result = await context.services.extensions.decide(context.member, context.scope, values[0],
                                                       approve=bool(approve))
@@ -222,7 +222,10 @@ async def take_extension_answer(update: Update, context: BotContext) -> bool:
             "Send the new date and the reason, for example: <code>31/12/2026 Chờ số liệu của "
             "Sở Tài chính</code>"))
         return True
-    reason = shorten(" ".join(when.rest.split()), REASON_LIMIT)
+    reason = " ".join(when.rest.split())
+    if len(reason) > limits.REASON:
+        await reply(update, too_long(limits.TooLong("note", limits.REASON)))
+        return True
     if not reason:
         await reply(update, _("Please add the reason after the date, for example: "
                               "<code>31/12/2026 Chờ số liệu của Sở Tài chính</code>"))

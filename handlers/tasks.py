@@ -7,6 +7,7 @@ import html
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot import limits
 from bot.dates import DateProblem
 from bot.i18n import N_, _, format_datetime
 from bot.numbers import parse_id
@@ -37,6 +38,7 @@ from handlers.usage import (
     after_first_word,
     arguments,
     date_problem,
+    too_long,
 )
 
 # What every outcome of a change says to the person who asked for it.
@@ -233,14 +235,16 @@ async def excuse(update: Update, context: BotContext) -> None:
         await reply(update, _("Which task, whom, and why? Example: <code>/excuse 12 @binh_le "
                               "Đi công tác đến hết tháng</code>"))
         return
+    if len(reason) > limits.REASON:
+        await reply(update, too_long(limits.TooLong("note", limits.REASON)))
+        return
     services = context.services
     member = await services.members.find(args[1])
     if member is None:
         await reply(update, _("I don't know {username}.").format(username=html.escape(args[1])))
         return
     assert context.member is not None
-    result = await services.tasks.excuse(context.member, context.scope, number, member,
-                                         reason[:500])
+    result = await services.tasks.excuse(context.member, context.scope, number, member, reason)
     await reply(update, answer(result, number))
 
 

@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot import callbacks, limits
 from bot.i18n import N_, _, ngettext
 from bot.roster_import import ImportError_, read_roster
 from bot.text import pack_pages
@@ -26,10 +26,11 @@ from handlers.context import (
     BotContext,
     admin_only,
     org_admin_only,
+    out_of_date,
     person_from,
     reply,
 )
-from handlers.usage import arguments
+from handlers.usage import arguments, too_long
 
 _NOT_A_UNIT = N_("This group is not a unit yet: an organisation admin makes it one with "
                  "<code>/subscribe Chi bộ Văn phòng</code>.")
@@ -126,6 +127,9 @@ async def members(update: Update, context: BotContext) -> None:
         await _roster(update, context, unit_id)
         return
     action, names = words[0].lower(), [w for w in words[1:] if w.startswith("@")]
+    if len(names) > limits.PEOPLE:
+        await reply(update, too_long(limits.TooLong("people", limits.PEOPLE)))
+        return
     if action in ("add", "thêm", "them") and names and len(names) == len(words) - 1:
         _outcome, added = await context.services.units.add(context.member, context.scope,
                                                            unit_id, names)
@@ -225,7 +229,7 @@ async def on_rollcall(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert query is not None
     if context.member is None or chat is None or callbacks.ROLL_CALL.parse(query.data) is None:
-        await query.answer(_("This button is out of date."), show_alert=True)
+        await out_of_date(update)
         return
     unit = await context.services.units.get(chat.id)
     if unit is None:

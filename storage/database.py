@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -33,6 +34,21 @@ PRAGMAS = (
 
 class DatabaseTooNewError(RuntimeError):
     """The file was written by a newer version of the bot; opening it could corrupt it."""
+
+
+class WriteFailed(sqlite3.OperationalError):
+    """A write the database could not take now (locked past the busy timeout, read-only, disk
+    full or failing); it was rolled back, so nothing changed."""
+
+
+# SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN
+_CANNOT_WRITE_NOW = frozenset({5, 6, 8, 10, 13, 14})
+
+
+def _cannot_write_now(error: BaseException) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(error, sqlite3.OperationalError) and code is not None \
+        and code & 0xFF in _CANNOT_WRITE_NOW
 
 
 class Database:
@@ -78,13 +94,18 @@ class Database:
         if self._writer is None:
             raise RuntimeError("database is not open")
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
             try:
-                yield self._writer
-            except BaseException:
-                await self._writer.rollback()
+                await self._writer.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._writer
+                    await self._writer.commit()
+                except BaseException:
+                    await self._writer.rollback()
+                    raise
+            except sqlite3.OperationalError as error:
+                if _cannot_write_now(error) and not isinstance(error, WriteFailed):
+                    raise WriteFailed(str(error)) from error
                 raise
-            await self._writer.commit()
 
     async def write_each(self, sql: str, rows: Sequence[Params]) -> None:
         """Run one statement per row, each row its own transaction (SQLite's autocommit).

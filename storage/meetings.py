@@ -186,8 +186,12 @@ class MeetingRepository:
         return [Meeting(*row) for row in rows]
 
     async def past(
-        self, now: int, *, group_chat_id: int | None = None, limit: int = 5
+        self, now: int, *, group_chat_id: int | None, everywhere: bool = False, limit: int = 5
     ) -> list[Meeting]:
+        """Meetings held, latest first, of one group, or of all with ``everywhere``: never
+        "all" because no group was named."""
+        if group_chat_id is None and not everywhere:
+            raise ValueError("past meetings of no group: name one, or ask for everywhere")
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM meetings WHERE status = 'scheduled' AND starts_at <= :now"
             " AND (:chat IS NULL OR group_chat_id = :chat)"

@@ -121,6 +121,25 @@ class MemberRepository:
             )
         return await self._fetch(conn, member_id)
 
+    async def placeholder_id(self, username: str | None) -> int | None:
+        """The placeholder waiting for this username (named before they wrote), if any."""
+        if not username:
+            return None
+        row = await self.db.fetchone(
+            "SELECT id FROM members WHERE telegram_id IS NULL AND username = ?", (username,))
+        return row[0] if row else None
+
+    @staticmethod
+    async def returned_placeholder(conn: aiosqlite.Connection, username: str, now: int) -> int:
+        """A placeholder for work given back from whoever claimed @username: it shows as that
+        name but holds no username, so no one can claim it again; an admin reassigns it."""
+        cursor = await conn.execute(
+            "INSERT INTO members (full_name, created_at, updated_at) VALUES (?, ?, ?)",
+            (f"@{username}", now, now),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
     async def placeholder(self, conn: aiosqlite.Connection, username: str, now: int) -> Member:
         """The member known by this username, created if the bot has never seen them."""
         username = username.lstrip("@")

@@ -1,10 +1,12 @@
 """Storage: pragmas, migrations, the newer-schema refusal, transactions and members."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from storage.database import Database, DatabaseTooNewError
+from storage.database import Database, DatabaseTooNewError, WriteFailed
+from storage.meetings import MeetingRepository
 from storage.members import MemberRepository
 from storage.migrations import load_migrations, split_statements
 
@@ -214,3 +216,29 @@ async def test_tasks_of_the_previous_schema_become_parts_with_their_status(
         (3, "cancelled", 1, "open", None, None), (3, "cancelled", 2, "open", None, None),
     ]
     await new.close()
+
+
+async def test_no_meeting_query_reads_a_missing_member_or_group_as_everyone(db: Database) -> None:
+    meetings = MeetingRepository(db)
+    with pytest.raises(ValueError, match="nobody"):
+        await meetings.upcoming(0, member_id=None, group_chat_id=None)
+    with pytest.raises(ValueError, match="no group"):
+        await meetings.past(0, group_chat_id=None)
+    assert await meetings.past(0, group_chat_id=None, everywhere=True) == []
+
+
+async def test_a_write_the_database_cannot_take_is_rolled_back_as_write_failed(
+    db: Database,
+) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("PRAGMA busy_timeout=50")
+    other = sqlite3.connect(db.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(WriteFailed):
+            async with db.transaction() as conn:
+                await conn.execute("DELETE FROM schema_migrations")
+        other.rollback()
+    finally:
+        other.close()
+    assert await db.schema_version() == len(load_migrations())

@@ -31,7 +31,9 @@ def loose_key(text: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    return [str(int(token)) if token.isdigit() else token for token in _TOKEN.findall(fold(text))]
+    # isdecimal, not isdigit: "²" is a digit int() cannot read.
+    return [str(int(token)) if token.isdecimal() else token
+            for token in _TOKEN.findall(fold(text))]
 
 
 def best_matches(query: str, candidates: Iterable[tuple[T, str]]) -> list[T]:

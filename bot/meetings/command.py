@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from bot import limits
 from bot.dates import DateError, DateProblem, parse_moment
-from bot.meetings.recurrence import Recurrence, RecurrenceError, parse_recurrence
+from bot.meetings.recurrence import Recurrence, RecurrenceError, TooFrequent, parse_recurrence
 
 _USERNAME = re.compile(r"@([A-Za-z0-9_]{3,32})(?=\s|$)")
 
@@ -31,11 +32,20 @@ class MeetingEdit:
 
 
 class MeetingInputError(ValueError):
-    """What is wrong: a DateProblem, or "format", "rule", "title"."""
+    """What is wrong: a DateProblem, or "format", "rule", "often" (a rule more often than
+    daily), "title", "limit" (``detail`` is the TooLong)."""
 
-    def __init__(self, problem: DateProblem | str) -> None:
+    def __init__(self, problem: DateProblem | str, detail: object = None) -> None:
         super().__init__(str(problem))
         self.problem = problem
+        self.detail = detail
+
+
+def _within(field: str, text: str, limit: int) -> str:
+    try:
+        return limits.checked(field, text, limit)
+    except limits.TooLong as exc:
+        raise MeetingInputError("limit", exc) from exc
 
 
 def _moment(text: str, now: datetime, zone: ZoneInfo, default_time: time) -> datetime:
@@ -60,11 +70,20 @@ def parse_new_meeting(
     if not title:
         raise MeetingInputError("title")
     try:
+        limits.few_enough(usernames)
+    except limits.TooLong as exc:
+        raise MeetingInputError("limit", exc) from exc
+    try:
         recurrence = parse_recurrence(when)
+    except TooFrequent as exc:
+        raise MeetingInputError("often") from exc
     except RecurrenceError as exc:
         raise MeetingInputError("rule") from exc
     starts_at = None if recurrence else _moment(when, now, zone, default_time)
-    return NewMeetingRequest(usernames, starts_at, recurrence, place, title, agenda.strip())
+    return NewMeetingRequest(usernames, starts_at, recurrence,
+                             _within("place", place, limits.PLACE),
+                             _within("title", title, limits.TITLE),
+                             _within("agenda", agenda.strip(), limits.AGENDA))
 
 
 def parse_meeting_edit(
@@ -76,5 +95,7 @@ def parse_meeting_edit(
     if not (when or place or title):
         raise MeetingInputError("format")
     return MeetingEdit(
-        _moment(when, now, zone, default_time) if when else None, place or None, title or None
+        _moment(when, now, zone, default_time) if when else None,
+        _within("place", place, limits.PLACE) or None,
+        _within("title", title, limits.TITLE) or None,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot import callbacks
+from bot import callbacks, limits
 from bot.clock import from_epoch
 from bot.i18n import _, format_datetime, use_language
 from bot.meetings import render
@@ -12,6 +12,7 @@ from bot.reminders.model import Button, Notification, RenderContext
 from bot.settings import Settings
 from bot.tasks import render as task_render
 from bot.tasks.notify import LATE_AFTER
+from bot.text import shorten
 from storage.meetings import Attendee, Meeting, MeetingRepository
 from storage.members import Member
 from storage.reminders import Reminder
@@ -57,8 +58,9 @@ class MeetingRenderer:
             case "announce":
                 text = _("📣 New meeting.") + "\n" + head
                 if meeting.agenda:
-                    text += "\n\n" + _("<b>Agenda</b>") + "\n" + render.html.escape(
-                        meeting.agenda)
+                    # Cut to the input limit: an agenda stored before there was one still fits.
+                    text += "\n\n" + _("<b>Agenda</b>") + "\n" + shorten(meeting.agenda,
+                                                                          limits.AGENDA)
                 text += "\n\n" + _("Will you attend? Answer with the buttons.")
             case "before":
                 text = _("⏰ Meeting reminder ({relative}).").format(

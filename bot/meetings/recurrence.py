@@ -53,9 +53,25 @@ class Occurrence:
     starts_at: datetime  # aware
     moved_from: datetime | None  # where the rule put it, when a holiday moved it
 
+    @property
+    def by_rule(self) -> datetime:
+        """Where the rule put it, holiday or not."""
+        return self.moved_from or self.starts_at
+
 
 class RecurrenceError(ValueError):
     """The text looks like a rule but is not a valid one."""
+
+
+class TooFrequent(RecurrenceError):
+    """A valid rule that repeats more often than daily (hourly, by the minute ...)."""
+
+
+# Meetings repeat daily at most: a rule by the hour or the minute, or one listing hours, would
+# plan thousands of meetings (RRULE:FREQ=MINUTELY once made 89,280).
+_SLOW_ENOUGH = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+_WITHIN_A_DAY = ("BYHOUR", "BYMINUTE", "BYSECOND")
+PER_PLAN = 100  # occurrences planned per series at a time (daily: 62 within two months)
 
 
 def parse_recurrence(text: str) -> Recurrence | None:
@@ -86,7 +102,14 @@ def _build(kind: str, match: re.Match[str]) -> Recurrence:
             rrulestr(f"RRULE:{rule}", dtstart=datetime.combine(date(2026, 1, 1), time()))
         except (ValueError, TypeError) as exc:
             raise RecurrenceError(match[0]) from exc
+        _refuse_too_frequent(rule)
     return Recurrence(rule, time(hour, minute))
+
+
+def _refuse_too_frequent(rule: str) -> None:
+    parts = dict(part.partition("=")[::2] for part in rule.split(";"))
+    if parts.get("FREQ") not in _SLOW_ENOUGH or any(key in parts for key in _WITHIN_A_DAY):
+        raise TooFrequent(rule)
 
 
 @cache
@@ -108,17 +131,20 @@ def next_working_day(day: date) -> date:
 
 
 def occurrences(
-    recurrence: Recurrence, since: datetime, after: datetime, until: datetime, zone: ZoneInfo
+    recurrence: Recurrence, since: datetime, after: datetime, until: datetime, zone: ZoneInfo,
+    limit: int = PER_PLAN,
 ) -> list[Occurrence]:
-    """Occurrences in (after, until] of the rule counted from ``since`` (its DTSTART, so that
-    INTERVAL and COUNT keep their meaning however often the window moves), each moved off
-    public holidays. Rules run on local wall-clock time."""
+    """The first ``limit`` occurrences in (after, until] of the rule counted from ``since``
+    (its DTSTART, so that INTERVAL and COUNT keep their meaning however often the window
+    moves), each moved off public holidays. Rules run on local wall-clock time."""
     first = datetime.combine(since.astimezone(zone).date(), recurrence.local_time)
     rule = rrulestr(f"RRULE:{recurrence.rule}", dtstart=first)
     found = []
     start = after.astimezone(zone).replace(tzinfo=None)
     local_until = until.astimezone(zone).replace(tzinfo=None)
-    for naive in rule.between(start, local_until, inc=False):
+    for naive in rule.xafter(start, count=limit, inc=False):
+        if naive > local_until:
+            break
         planned = naive.replace(tzinfo=zone)
         if holiday_name(planned.date()) is None:
             found.append(Occurrence(planned, None))
@@ -143,6 +169,8 @@ def split_recurrence(text: str) -> tuple[Recurrence, str] | None:
     for count in range(min(len(words), _RULE_WORDS), 1, -1):
         try:
             found = parse_recurrence(" ".join(words[:count]))
+        except TooFrequent:
+            raise
         except RecurrenceError:
             continue
         if found is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from zoneinfo import ZoneInfo
 
-from bot import callbacks
+from bot import callbacks, limits
 from bot.clock import from_epoch
 from bot.i18n import _, current_language, format_datetime
 from bot.meetings.recurrence import holiday_name
@@ -55,7 +55,7 @@ def summary(meeting: Meeting, zone: ZoneInfo) -> str:
         _("When: {when}").format(when=when(meeting, zone)),
     ]
     if meeting.place:
-        lines.append(_("Where: {place}").format(place=html.escape(meeting.place)))
+        lines.append(_("Where: {place}").format(place=shorten(meeting.place, limits.PLACE)))
     moved = moved_note(meeting, zone)
     if moved:
         lines.append(moved)

@@ -6,12 +6,13 @@ reminders table and dispatcher as tasks.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, time, timedelta
 
 from bot.access import Scope
 from bot.clock import Clock, epoch, from_epoch
 from bot.meetings.model import MeetingView, Outcome, checkin_reminders
-from bot.meetings.recurrence import Recurrence, occurrences
+from bot.meetings.recurrence import PER_PLAN, Recurrence, occurrences
 from bot.reminders.model import Wakeup
 from bot.reminders.planner import notice, plan_deadline
 from bot.settings import Settings
@@ -25,6 +26,7 @@ from storage.units import UnitRepository
 
 # Occurrences of a series exist this far ahead; a daily job extends them.
 HORIZON = timedelta(days=62)
+CHUNK = 20  # occurrences per transaction
 # A series' occurrence is announced this long before it, not all at once when planned.
 ANNOUNCE_AHEAD = timedelta(days=7)
 
@@ -103,7 +105,8 @@ class MeetingService:
                                                                limit=100))
 
     async def extend_series(self) -> None:
-        """Materialise every active series' occurrences up to the horizon (idempotent)."""
+        """Materialise every active series' occurrences up to the horizon (idempotent), at
+        most PER_PLAN at a time, a chunk per transaction so other updates get their turn."""
         now = self.clock.now()
         until = now + HORIZON
         for series in await self.meetings.active_series():
@@ -112,16 +115,22 @@ class MeetingService:
             found = occurrences(recurrence, from_epoch(series.created_at), after, until,
                                 self.settings.zone)
             attendees = await self.attendee_ids(series.group_chat_id, series.member_ids)
-            async with self.work.change(None, "meeting.series.planned",
-                                        f"meeting-series:{series.id}") as change:
-                for occurrence in found:
-                    moved = occurrence.moved_from
-                    await self._add(change, NewMeeting(
-                        series.title, series.place, series.agenda, epoch(occurrence.starts_at),
-                        epoch(moved) if moved else None, series.group_chat_id,
-                        series.created_by, series.id), attendees)
-                await self.meetings.series_planned(change.conn, series.id, epoch(until))
-                change.details = f"occurrences={len(found)}"
+            for start in range(0, max(len(found), 1), CHUNK):
+                chunk = found[start:start + CHUNK]
+                last = start + CHUNK >= len(found)
+                # A series cut short by PER_PLAN resumes after its last planned occurrence.
+                planned = until if last and len(found) < PER_PLAN else chunk[-1].by_rule
+                async with self.work.change(None, "meeting.series.planned",
+                                            f"meeting-series:{series.id}") as change:
+                    for occurrence in chunk:
+                        moved = occurrence.moved_from
+                        await self._add(change, NewMeeting(
+                            series.title, series.place, series.agenda,
+                            epoch(occurrence.starts_at), epoch(moved) if moved else None,
+                            series.group_chat_id, series.created_by, series.id), attendees)
+                    await self.meetings.series_planned(change.conn, series.id, epoch(planned))
+                    change.details = f"occurrences={len(chunk)}"
+                await asyncio.sleep(0)  # a long series lets other updates in between chunks
 
     async def _add(self, change: Change, new: NewMeeting, attendees: list[int]) -> int | None:
         """Store one meeting, its attendees, reminders and announcement (None: it exists)."""
@@ -318,9 +327,10 @@ class MeetingService:
         return Outcome.DONE
 
     async def recent(self, group_chat_id: int | None, limit: int = 5) -> list[MeetingView]:
-        return await self._views(await self.meetings.past(self._now(),
-                                                          group_chat_id=group_chat_id,
-                                                          limit=limit))
+        """The last meetings of a group, or of every group (the asker's scope narrows them)."""
+        return await self._views(await self.meetings.past(
+            self._now(), group_chat_id=group_chat_id, everywhere=group_chat_id is None,
+            limit=limit))
 
     async def member_rates(self, meetings: list[MeetingView]) -> list[tuple[Member, int, int]]:
         return await self.meetings.rates_by_member([v.meeting.id for v in meetings])

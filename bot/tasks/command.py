@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from bot import limits
 from bot.dates import DateError, DateProblem, find_when, parse_moment, starts_with_date
-from bot.meetings.recurrence import Recurrence, RecurrenceError, split_recurrence
+from bot.meetings.recurrence import Recurrence, RecurrenceError, TooFrequent, split_recurrence
+from bot.numbers import parse_id
 
 _USERNAME = re.compile(r"@([A-Za-z0-9_]{3,32})(?=\s|$)")
 _BARE_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,31}")
 _TAG = re.compile(r"(?:^|\s)#(\S+)")
-_MEETING = re.compile(r"(?:^|\s)(?:meeting|họp|hop):#?(\d+)(?=\s|$)", re.IGNORECASE)
+_MEETING = re.compile(r"(?:^|\s)(?:meeting|họp|hop):#?(\S+)(?=\s|$)", re.IGNORECASE)
 # Priority marks, as offices write them on documents: khẩn (urgent), hỏa tốc (flash).
 _PRIORITY = re.compile(
     r"(?:^|\s)!(khẩn|khan|urgent|hỏa\s?tốc|hoả\s?tốc|hoa\s?toc|flash)(?=\s|$)", re.IGNORECASE
@@ -32,8 +34,9 @@ class NewTask:
 
 
 class TaskInputError(ValueError):
-    """What is wrong with the arguments: a DateProblem, "title", or "at" (a username without
-    its @, kept in ``detail``); ``detail`` of a past date is the moment read."""
+    """What is wrong with the arguments: a DateProblem, "title", "meeting" (not a meeting
+    number), "limit" (``detail`` is the TooLong), or "at" (a username without its @, kept in
+    ``detail``); ``detail`` of a past date is the moment read."""
 
     def __init__(self, problem: DateProblem | str, detail: object = None) -> None:
         super().__init__(str(problem))
@@ -59,14 +62,24 @@ def parse_new_task(text: str, now: datetime, zone: ZoneInfo, default_time: time)
     title = " ".join(title.split())
     if not title:
         raise TaskInputError("title")
+    meeting_id = parse_id(meeting_match[1]) if meeting_match else None
+    if meeting_match and meeting_id is None:
+        raise TaskInputError("meeting")
     return NewTask(
         usernames,
         when.moment,
-        title,
-        tag_match[1] if tag_match else None,
-        int(meeting_match[1]) if meeting_match else None,
+        _within(title, limits.TITLE, "title"),
+        tag_match[1][:limits.TITLE] if tag_match else None,
+        meeting_id,
         priority_of(priority_match[1]) if priority_match else None,
     )
+
+
+def _within(text: str, limit: int, field: str) -> str:
+    try:
+        return limits.checked(field, text, limit)
+    except limits.TooLong as exc:
+        raise TaskInputError("limit", exc) from exc
 
 
 def _leading_usernames(rest: str) -> tuple[list[str], str]:
@@ -75,6 +88,10 @@ def _leading_usernames(rest: str) -> tuple[list[str], str]:
         if match[1].lower() not in (u.lower() for u in usernames):
             usernames.append(match[1])
         rest = rest[match.end():].lstrip()
+    try:
+        limits.few_enough(usernames)
+    except limits.TooLong as exc:
+        raise TaskInputError("limit", exc) from exc
     return usernames, rest
 
 
@@ -120,6 +137,14 @@ def parse_task_edit(text: str, now: datetime, zone: ZoneInfo, default_time: time
             raise TaskInputError(exc.problem, exc.understood) from exc
     if title == "" or unit == "":
         raise TaskInputError("title")
+    if title is not None:
+        _within(title, limits.TITLE, "title")
+    if unit is not None:
+        _within(unit, limits.UNIT_NAME, "unit")
+    try:
+        limits.few_enough(add + remove)
+    except limits.TooLong as exc:
+        raise TaskInputError("limit", exc) from exc
     return EditRequest(due, title, unit, add, remove)
 
 
@@ -138,6 +163,8 @@ def parse_repeating_task(text: str) -> RepeatingTask | None:
     usernames, rest = _leading_usernames(text.strip())
     try:
         split = split_recurrence(rest)
+    except TooFrequent as exc:
+        raise TaskInputError("often") from exc
     except RecurrenceError as exc:
         raise TaskInputError("rule") from exc
     if split is None:
@@ -148,5 +175,6 @@ def parse_repeating_task(text: str) -> RepeatingTask | None:
     title = " ".join(_PRIORITY.sub(" ", _TAG.sub(" ", after)).split())
     if not title:
         raise TaskInputError("title")
-    return RepeatingTask(usernames, recurrence, title, tag_match[1] if tag_match else None,
+    return RepeatingTask(usernames, recurrence, _within(title, limits.TITLE, "title"),
+                         tag_match[1][:limits.TITLE] if tag_match else None,
                          priority_of(priority_match[1]) if priority_match else None)

@@ -160,8 +160,7 @@ class TaskRenderer:
             name=html.escape(part.member.display_name), title=render.title(view.task),
             progress=render.progress(view))
         if part.note:
-            text += "\n" + _("Note: {note}").format(note=html.escape(shorten(part.note,
-                                                                              NOTE_LIMIT)))
+            text += "\n" + _("Note: {note}").format(note=shorten(part.note, NOTE_LIMIT))
         attachment = Attachment(part.file_kind or "document", part.file_id) if part.file_id \
             else None
         return Notification(text, attachment=attachment)

@@ -91,7 +91,7 @@ def _finished_at(part: Part, zone: ZoneInfo) -> str:
     if part.file_id:
         text += " 📎"
     if part.reason:
-        text += " — " + html.escape(shorten(part.reason, 100))
+        text += " — " + shorten(part.reason, 100)
     return text
 
 

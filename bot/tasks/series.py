@@ -8,7 +8,7 @@ from datetime import time, timedelta
 
 from bot.access import Scope
 from bot.clock import epoch, from_epoch
-from bot.meetings.recurrence import Recurrence, occurrences
+from bot.meetings.recurrence import PER_PLAN, Recurrence, occurrences
 from bot.tasks.model import Outcome, Result
 from bot.tasks.service import TaskRequest, TaskService
 from storage.members import Member, MemberRepository
@@ -70,15 +70,18 @@ class TaskSeriesService:
         recurrence = Recurrence(series.rule, time.fromisoformat(series.local_time))
         after = max(now, from_epoch(series.planned_until))
         results = []
-        for occurrence in occurrences(recurrence, from_epoch(series.created_at), after, until,
-                                      self.settings.zone):
+        found = occurrences(recurrence, from_epoch(series.created_at), after, until,
+                            self.settings.zone)
+        # A series cut short by PER_PLAN resumes after its last planned occurrence.
+        planned = found[-1].by_rule if len(found) == PER_PLAN else until
+        for occurrence in found:
             results.append(await self.tasks.insert(creator, TaskRequest(
                 title=series.title, due=occurrence.starts_at, member_ids=tuple(series.member_ids),
                 tag=series.tag, unit_id=series.group_chat_id, priority=series.priority,
                 series_id=series.id)))
         async with self.work.change(creator, "task.series.planned",
                                     f"task-series:{series.id}") as change:
-            await self.series.planned(change.conn, series.id, epoch(until))
+            await self.series.planned(change.conn, series.id, epoch(planned))
         return results
 
     async def stop(self, actor: Member, scope: Scope, task_id: int) -> Result:

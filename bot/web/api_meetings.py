@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot import limits
 from bot.i18n import N_, _, ngettext
 from bot.meetings import render
 from bot.meetings.model import MeetingView, Outcome
@@ -62,9 +63,10 @@ async def rsvp(request: web.Request) -> web.Response:
     if response not in ("attend", "absent"):
         return forms.invalid()
     number = forms.path_id(request)
+    reason = forms.text(data, "reason", limits.REASON)
     outcome = await services.meetings.respond(member, number, response)
     if outcome is Outcome.ASK_REASON:
-        await services.meetings.give_reason(member, number, forms.text(data, "reason", 500))
+        await services.meetings.give_reason(member, number, reason)
     elif outcome is not Outcome.DONE:
         return web.json_response({"error": _(MEETING_REFUSALS.get(outcome, N_("Not allowed.")))},
                                  status=400)
@@ -90,7 +92,7 @@ async def create(request: web.Request) -> web.Response:
     services, scope, member = services_of(request), scope_of(request), member_of(request)
     data = await forms.body(request)
     chosen = await forms.chosen(request, data)
-    title = forms.text(data, "title", 500)
+    title = forms.text(data, "title", limits.TITLE)
     recurrence = forms.recurrence(data)
     starts = forms.moment(request, data) if recurrence is None else None
     if chosen is None or not title or recurrence is False or (not recurrence and not starts):
@@ -98,8 +100,9 @@ async def create(request: web.Request) -> web.Response:
     unit_id, people = chosen
     if unit_id is None and not people:
         return forms.invalid()
-    fields = {"title": title, "place": forms.text(data, "place", 200) or "",
-              "agenda": forms.text(data, "agenda", 2000) or "", "group_chat_id": unit_id,
+    fields = {"title": title, "place": forms.text(data, "place", limits.PLACE) or "",
+              "agenda": forms.text(data, "agenda", limits.AGENDA) or "",
+              "group_chat_id": unit_id,
               "usernames": [], "member_ids": tuple(p.id for p in people)}
     if recurrence:
         made = await services.meetings.create_series(member, scope, recurrence, **fields)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot import limits
 from bot.clock import epoch, from_epoch
 from bot.i18n import N_, _, format_datetime, ngettext
 from bot.reports.chart import chart_png
@@ -77,7 +78,7 @@ async def mine(request: web.Request) -> web.Response:
 async def mark_done(request: web.Request) -> web.Response:
     services, member = services_of(request), member_of(request)
     body = await forms.body(request)
-    note = forms.text(body, "note", 1000)
+    note = forms.text(body, "note", limits.NOTE)
     result = await services.tasks.complete(
         member, scope_of(request), forms.path_id(request),
         report=Report(note=note) if note else None)
@@ -148,7 +149,7 @@ async def create(request: web.Request) -> web.Response:
     chosen = await forms.chosen(request, body)
     repeat = forms.recurrence(body)
     due = forms.moment(request, body) if repeat is None else services.clock.now()
-    title = forms.text(body, "title", 500)
+    title = forms.text(body, "title", limits.TITLE)
     if chosen is None or due is None or not title or repeat is False:
         return forms.invalid()
     unit_id, members = chosen

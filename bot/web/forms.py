@@ -29,10 +29,16 @@ async def body(request: web.Request) -> dict:
 
 
 def text(data: dict, key: str, limit: int) -> str | None:
+    """A field's text, or None if empty; longer than ``limit`` (bot/limits.py) is refused,
+    as the commands refuse it, never cut."""
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
         return None
-    return value.strip()[:limit]
+    if len(value.strip()) > limit:
+        message = _("Too long: at most {limit} characters.").format(limit=limit)
+        raise web.HTTPBadRequest(text=json.dumps({"error": message}),
+                                 content_type="application/json")
+    return value.strip()
 
 
 def path_id(request: web.Request) -> int:

@@ -103,6 +103,14 @@ class BotApiDouble(Observer):
         self._state.chats[chat_id] = chat
         return copy.deepcopy(chat)
 
+    def add_channel(self, chat_id: int, title: str, *, username: str | None = None) -> JSON:
+        """Register a channel, for messages posted in a group on its behalf (sender_chat)."""
+        chat: JSON = {"id": chat_id, "type": "channel", "title": title}
+        if username:
+            chat["username"] = username
+        self._state.chats[chat_id] = chat
+        return copy.deepcopy(chat)
+
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """What getChatMember answers for (chat_id, user_id)."""
         if status not in MEMBER_STATUSES:
@@ -135,12 +143,18 @@ class BotApiDouble(Observer):
         chat: JSON | int | None = None,
         *,
         reply_to: JSON | int | None = None,
+        sender_chat: JSON | int | None = None,
     ) -> JSON:
-        """Inject a text message from user (private chat by default); returns the message."""
+        """Inject a text message from user (private chat by default); returns the message.
+
+        ``sender_chat`` posts it on behalf of a chat, as Telegram does for an anonymous admin
+        (the group itself, ``user`` GroupAnonymousBot) or a channel (``user`` Channel_Bot).
+        """
         sender = self._state.user(user)
-        return await inject.inject_message(
-            self._state, sender, chat, inject.text_fields(text), reply_to
-        )
+        fields = inject.text_fields(text)
+        if sender_chat is not None:
+            fields["sender_chat"] = copy.deepcopy(self._state.chat(sender_chat))
+        return await inject.inject_message(self._state, sender, chat, fields, reply_to)
 
     async def edit_text(
         self, user: JSON | int, message: JSON | int, text: str, chat: JSON | int | None = None
@@ -212,6 +226,14 @@ class BotApiDouble(Observer):
     ) -> str:
         """Press an inline button (by callback_data or flat index); returns the query id."""
         return await inject.inject_press(self._state, message, self._state.user(user), data, index)
+
+    async def press_forged(
+        self, message: JSON | int | tuple[int, int], user: JSON | int, data: str
+    ) -> str:
+        """A callback_query for a bot message carrying data none of its buttons has, as a
+        modified client can send; returns the query id."""
+        return await inject.inject_press(self._state, message, self._state.user(user), data,
+                                         None, forged=True)
 
     # ---- failures, limits, latency -----------------------------------------------------
     def enforce_limits(self, enabled: bool = True) -> None:

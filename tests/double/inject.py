@@ -168,11 +168,13 @@ def _pick_button(stored: StoredMessage, data: str | None, index: int | None) -> 
 
 
 async def inject_press(
-    state: State, ref: MessageRef, user: JSON, data: str | None, index: int | None
+    state: State, ref: MessageRef, user: JSON, data: str | None, index: int | None,
+    *, forged: bool = False,
 ) -> str:
-    """Queue a callback_query for a button of the bot message as it currently is."""
+    """Queue a callback_query for a button of the bot message as it currently is (or, forged,
+    with ``data`` whatever its buttons carry)."""
     stored = locate_bot_message(state, ref, user)
-    button = _pick_button(stored, data, index)
+    button = {"callback_data": data} if forged else _pick_button(stored, data, index)
     query_id = state.new_callback_query_id()
     query: JSON = {
         "id": query_id,
