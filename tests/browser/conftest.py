@@ -52,7 +52,7 @@ async def telegram_page(browser, base: str, init_data: str):
         f"window.Telegram = {{WebApp: {json.dumps(stub)}}};"
         "window.Telegram.WebApp.ready = () => {}; window.Telegram.WebApp.expand = () => {};")
     page = await context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # a loaded 2-core CI machine
     await page.goto(base + "/")
     return page
 

@@ -38,6 +38,12 @@ def test_validation_follows_telegrams_algorithm() -> None:
     assert validate("", TOKEN, now=1_700_000_100, max_age=DAY) is None
 
 
+async def post(base: str, path: str, auth: str, body: dict) -> tuple[int, dict]:
+    async with aiohttp.ClientSession() as session, session.post(
+            base + path, json=body, headers={"Authorization": auth}) as response:
+        return response.status, await response.json()
+
+
 async def get(base: str, path: str, auth: str | None) -> tuple[int, dict]:
     headers = {"Authorization": auth} if auth is not None else {}
     async with aiohttp.ClientSession() as session, session.get(base + path,
@@ -68,6 +74,10 @@ async def test_forged_altered_and_expired_init_data_get_401_and_nothing_else(
         assert status == 200 and body["units"][0]["name"] == "Chi bộ Văn phòng"
         await double.send_text(people.chi, "/dashboard")
         offered = await double.wait_for_message(people.chi["id"], contains="một màn hình")
+        status, body = await post(base, "/api/tasks/1/done", f"tma {good}", {"note": "x" * 1001})
+        assert (status, body) == (400, {"error": "Too long: at most 1000 characters."})
+        status, body = await post(base, "/api/tasks/1/done", f"tma {good}", {"note": "Xong"})
+        assert status == 200 and body["task"]["mine"] == "done"
         [[button]] = offered["reply_markup"]["inline_keyboard"]
         assert button == {"text": "📊 Mở bảng điều hành", "web_app": {"url": WEB_APP_URL}}
         await double.send_text(people.chi, "/dashboard", chat=people.group)

@@ -42,9 +42,20 @@ function toast(text) {
   toast.timer = setTimeout(() => { box.hidden = true; }, 4000);
 }
 
-function show(...nodes) {
-  const page = document.getElementById("page");
-  page.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
+// The page being shown: a page whose data arrives after another was opened draws nothing.
+let current = null;
+
+function view() {
+  const ticket = current;
+  return (...nodes) => {
+    if (ticket !== current) return;
+    document.getElementById("page").replaceChildren(...nodes.flat(Infinity).filter(Boolean));
+  };
+}
+
+async function go(page, ...args) {
+  current = {};
+  await guarded(() => pages[page](...args));
 }
 
 function applyTheme() {
@@ -71,14 +82,15 @@ function taskCard(task) {
       onclick: () => guarded(async () => {
         const result = await api("api/tasks/" + task.id + "/done", { note: note.value });
         toast(result.message);
-        await pages.mine();
+        await go("mine");
       }) }, T.mark_done)] : null);
 }
 
 const pages = {
   async mine() {
+    const draw = view();
     const data = await api("api/tasks/mine");
-    show(h("h2", {}, T.not_done),
+    draw(h("h2", {}, T.not_done),
       data.open.length ? data.open.map(taskCard) : h("p", { class: "hint" }, T.none_open),
       h("h2", {}, T.done),
       data.done.length ? data.done.map((part) => h("div", { class: "card", "data-test": "finished-" + part.id },
@@ -89,6 +101,7 @@ const pages = {
   },
 
   async committee() {
+    const draw = view();
     const data = await api("api/committee");
     const chart = h("img", { class: "chart", alt: T.chart });
     api("api/committee/chart.png").then((blob) => { chart.src = URL.createObjectURL(blob); })
@@ -100,20 +113,21 @@ const pages = {
         h("td", {}, row.done + "/" + row.assigned),
         h("td", { class: row.overdue ? "overdue" : "" }, row.overdue),
         h("td", {}, row.completion), h("td", {}, row.rate))));
-    show(h("h2", {}, data.title), chart,
+    draw(h("h2", {}, data.title), chart,
       h("h2", {}, T.by_unit), table(data.units),
       h("h2", {}, T.by_person), table(data.people),
       h("h2", {}, T.open_tasks),
       data.tasks.map((task) => h("div", { class: "card", "data-test": "open-" + task.id,
-        onclick: () => guarded(() => pages.task(task.id)) },
+        onclick: () => go("task", task.id) },
         h("div", { class: "title" }, task.title),
         h("div", { class: task.overdue ? "overdue" : "hint" }, task.due),
         h("div", { class: "hint" }, T.progress + ": " + task.progress))));
   },
 
   async task(id) {
+    const draw = view();
     const task = await api("api/tasks/" + id);
-    show(h("button", { class: "secondary", onclick: () => guarded(pages.committee) }, "← " + T.back),
+    draw(h("button", { class: "secondary", onclick: () => go("committee") }, "← " + T.back),
       h("h2", {}, task.title),
       h("div", { class: task.overdue ? "overdue" : "hint" }, T.due + ": " + task.due),
       h("div", { class: "hint" }, T.progress + ": " + task.progress),
@@ -128,13 +142,15 @@ const pages = {
   },
 
   async new() {
+    const draw = view();
     const roster = await api("api/roster");
-    show(h("h2", {}, T.new_task), form("task", roster), h("h2", {}, T.new_meeting), form("meeting", roster));
+    draw(h("h2", {}, T.new_task), form("task", roster), h("h2", {}, T.new_meeting), form("meeting", roster));
   },
 
   async meetings() {
+    const draw = view();
     const data = await api("api/meetings");
-    show(h("h2", {}, T.upcoming),
+    draw(h("h2", {}, T.upcoming),
       data.meetings.length ? data.meetings.map(meetingCard) : h("p", { class: "hint" }, T.none_meetings));
   },
 };
@@ -181,7 +197,7 @@ function meetingCard(meeting) {
   const reason = h("input", { placeholder: T.reason, "data-test": "reason-" + meeting.id });
   const answer = (response) => guarded(async () => {
     await api("api/meetings/" + meeting.id + "/rsvp", { response, reason: reason.value });
-    await pages.meetings();
+    await go("meetings");
   });
   const mine = { attend: T.you_attend, absent: T.you_absent }[meeting.mine] || T.you_silent;
   return h("div", { class: "card", "data-test": "meeting-" + meeting.id },
@@ -199,7 +215,7 @@ function meetingCard(meeting) {
 // ---- Start ----------------------------------------------------------------------------
 async function open(name) {
   for (const tab of document.querySelectorAll("nav button")) tab.classList.toggle("active", tab.dataset.page === name);
-  await guarded(pages[name]);
+  await go(name);
 }
 
 async function start() {
@@ -209,7 +225,7 @@ async function start() {
   try {
     me = await api("api/me");
   } catch (error) {
-    show(h("p", { class: "overdue", "data-test": "refused" }, error.message));
+    draw(h("p", { class: "overdue", "data-test": "refused" }, error.message));
     return;
   }
   T = me.texts;
