@@ -192,9 +192,13 @@ class MemberRepository:
     async def mark_unreachable(
         self, conn: aiosqlite.Connection, member_id: int, reason: str, now: int
     ) -> None:
+        """Record why private messages fail. "Has not started the bot" is not recorded for
+        someone who has started it meanwhile (while their message was being sent)."""
         await conn.execute(
-            "UPDATE members SET unreachable = ?, unreachable_at = ? WHERE id = ?",
-            (reason, now, member_id),
+            "UPDATE members SET unreachable = :reason, unreachable_at = :now WHERE id = :id"
+            " AND NOT (:reason = 'not_started' AND telegram_id IS NOT NULL"
+            "          AND started_at IS NOT NULL)",
+            {"reason": reason, "now": now, "id": member_id},
         )
 
     async def set_language(

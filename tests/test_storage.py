@@ -242,3 +242,18 @@ async def test_a_write_the_database_cannot_take_is_rolled_back_as_write_failed(
     finally:
         other.close()
     assert await db.schema_version() == len(load_migrations())
+
+
+async def test_not_started_is_not_recorded_for_someone_who_started_meanwhile(db: Database) -> None:
+    """A placeholder's notice fails as "not started" while its person starts the bot."""
+    members = MemberRepository(db)
+    async with db.transaction() as conn:
+        placeholder = await members.placeholder(conn, "moi_vao", 1)
+        await members.record_seen(conn, telegram_id=77, username="moi_vao", full_name="Mới",
+                                  language="vi", started=True, now=2)
+        await members.mark_unreachable(conn, placeholder.id, "not_started", 3)
+    started = await members.by_telegram_id(77)
+    assert started is not None and started.unreachable is None
+    async with db.transaction() as conn:
+        await members.mark_unreachable(conn, placeholder.id, "blocked", 4)
+    assert (await members.by_telegram_id(77)).unreachable == "blocked"
