@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 LOCK_TOOLS := $(VENV)/lock-tools
 
-.PHONY: setup run test demo locales extract lint bench bench-views lock test-newest clean
+.PHONY: setup run test browser demo locales extract lint bench bench-views lock test-newest clean
 
 # Everything (runtime, test extras, pip, and the setuptools that builds the project) comes from
 # requirements.lock, each file checked against its hash; the project itself is then installed
@@ -32,9 +32,17 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m bot demo
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium (never a downloaded browser): installed here when
+# running as root and missing; otherwise they skip and say why.
+test: $(STAMP) browser
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -rs
+
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "make: installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
 
 # Not needed to run: a checkout reads its .po files directly and a wheel has them compiled in.
 # This checks that they compile and shows how much of each is translated.

@@ -12,14 +12,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import time
 
-from telegram import LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, MenuButtonWebApp, Update, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 from bot.backups import DailyBackup
 from bot.clock import Clock, SystemClock
-from bot.i18n import load_catalogues
+from bot.i18n import _, load_catalogues, use_language
 from bot.ratelimit import TelegramRateLimiter
 from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.telegram_io import JobQueueScheduler, TelegramSender
@@ -95,7 +95,17 @@ async def _on_startup(app: Application) -> None:
     await publish_menus(app, services)
     await _start_reminders(app, services)
     _start_backups(app, services)
+    if services.settings.web_app_url is not None:
+        await _menu_button(app, services)
     log.info("Bot @%s is ready", app.bot.username)
+
+
+async def _menu_button(app: Application, services: Services) -> None:
+    """Make the dashboard (served by bot/web/dashboard.py) every chat's menu button."""
+    with use_language(services.settings.default_language):
+        label = _("Dashboard")
+    await app.bot.set_chat_menu_button(menu_button=MenuButtonWebApp(
+        label, WebAppInfo(str(services.settings.web_app_url))))
 
 
 async def publish_menus(app: Application, services: Services) -> None:
@@ -128,7 +138,11 @@ async def _start_reminders(app: Application, services: Services) -> None:
     app.job_queue.run_daily(
         _series_job, time(0, 5, tzinfo=settings.zone), name="meeting-series"
     )
+    app.job_queue.run_daily(
+        _summaries_job, time(0, 10, tzinfo=settings.zone), name="summaries"
+    )
     await services.digest.catch_up()
+    await services.summaries.plan()
     await services.meetings.extend_series()
     await services.task_series.extend()
 
@@ -154,6 +168,11 @@ async def _backup_job(context: BotContext) -> None:
 
 async def _digest_job(context: BotContext) -> None:
     await context.services.digest.plan_today()
+
+
+async def _summaries_job(context: BotContext) -> None:
+    """Plan this week's summaries and this month's report once their day has come."""
+    await context.services.summaries.plan()
 
 
 async def _series_job(context: BotContext) -> None:

@@ -87,6 +87,7 @@ MEETING_ATTEND = Callback("ma")
 MEETING_ABSENT = Callback("mx")
 MEETING_SKIP_REASON = Callback("mk")
 MEETING_NUDGE = Callback("mn")
+MEETING_CHECKIN = Callback("mi")  # I am here
 MEETING_EXCUSED = Callback("me", 2)  # meeting, member: the absence has a reason
 MEETING_UNEXCUSED = Callback("mu", 2)  # meeting, member: the absence has none
 CLAIM_UNDO = Callback("cu")  # give a claimed placeholder's work back

@@ -78,6 +78,13 @@ COMMANDS: tuple[CommandInfo, ...] = (
         N_("/minutes 3 Thống nhất giao Văn phòng chuẩn bị báo cáo"),
         admin=True,
     ),
+    CommandInfo("checkin", N_("Check in at the meeting under way"), N_("/checkin")),
+    CommandInfo("dashboard", N_("Open the dashboard: tasks, meetings and progress"),
+                N_("/dashboard")),
+    CommandInfo("report", N_("Report for a period, or on one directive"),
+                N_("/report quý 4/2026"), admin=True),
+    CommandInfo("export", N_("Export tasks, meetings, attendance or members"),
+                N_("/export tasks tháng 11/2026 xlsx"), admin=True),
     CommandInfo(
         "unreachable",
         N_("Who the bot cannot message privately, and why"),

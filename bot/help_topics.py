@@ -28,13 +28,14 @@ TOPICS: tuple[Topic, ...] = (
            "excuse")),
     Topic("meetings", N_("📅 Meetings"),
           ("meetings", "meeting", "ics", "addmeeting", "editmeeting", "cancelmeeting",
-           "attendance", "minutes")),
+           "attendance", "minutes", "checkin")),
     Topic("lookups", N_("📚 Directives and lists"),
           ("directives", "directive", "sixtasks", "eighttasks", "lists", "list", "find",
            "conference", "import")),
     Topic("members", N_("👥 Members and groups"),
           ("grant", "revoke", "subscribe", "unsubscribe", "units", "unit", "members",
            "rollcall", "unreachable")),
+    Topic("reports", N_("📊 Reports"), ("report", "export", "dashboard")),
     Topic("general", N_("⚙️ General"), ("start", "help", "lang", "whoami")),
 )
 _GENERAL = TOPICS[-1]

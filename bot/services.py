@@ -9,12 +9,17 @@ from bot.claims import ClaimRenderer, ClaimService
 from bot.clock import Clock
 from bot.groups import GroupService
 from bot.knowledge.service import KnowledgeService
+from bot.meetings.checkin import CheckinService
 from bot.meetings.notify import MeetingRenderer
 from bot.meetings.service import MeetingService
 from bot.members import MemberService
 from bot.reminders.health import DeliveryHealth
 from bot.reminders.model import Renderer, Wakeup
 from bot.reminders.status import DeliveryStatusService
+from bot.reports.export import ExportService
+from bot.reports.monthly import MonthlyRenderer
+from bot.reports.service import ReportService
+from bot.reports.weekly import MONTHLY, WEEKLY, SummaryService, WeeklyRenderer
 from bot.settings import Settings
 from bot.tasks.digest import DigestRenderer, DigestService
 from bot.tasks.edits import TaskEditor
@@ -51,7 +56,11 @@ class Services:
     task_series: TaskSeriesService
     digest: DigestService
     meetings: MeetingService
+    checkins: CheckinService
     knowledge: KnowledgeService
+    reports: ReportService
+    exports: ExportService
+    summaries: SummaryService
     claims: ClaimService
     wakeup: Wakeup
     health: DeliveryHealth
@@ -68,6 +77,9 @@ class Services:
         member_repository = MemberRepository(db)
         members = MemberService(db, clock, settings.admin_ids, wakeup)
         tasks = TaskService(db, clock, settings, wakeup)
+        knowledge = KnowledgeService(db, clock)
+        meetings = MeetingService(db, clock, settings, wakeup)
+        reports = ReportService(db, clock, settings, knowledge)
         editor = TaskEditor(tasks)
         return cls(
             settings=settings,
@@ -83,8 +95,12 @@ class Services:
             extensions=ExtensionService(tasks, editor),
             task_series=TaskSeriesService(tasks),
             digest=DigestService(db, clock, settings, wakeup),
-            meetings=MeetingService(db, clock, settings, wakeup),
-            knowledge=KnowledgeService(db, clock),
+            meetings=meetings,
+            checkins=CheckinService(db, clock, settings, meetings),
+            knowledge=knowledge,
+            reports=reports,
+            exports=ExportService(reports),
+            summaries=SummaryService(db, clock, settings, wakeup, members),
             claims=ClaimService(db, clock, wakeup),
             wakeup=wakeup,
             health=health,
@@ -97,6 +113,8 @@ class Services:
                 "extension": ExtensionRenderer(ExtensionRepository(db), task_repository,
                                                member_repository, settings),
                 "meeting": MeetingRenderer(MeetingRepository(db), settings),
+                WEEKLY: WeeklyRenderer(db, settings),
+                MONTHLY: MonthlyRenderer(reports, members),
                 "claim": ClaimRenderer(ClaimRepository(db), member_repository),
             },
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -22,6 +23,27 @@ _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # The only ports Telegram delivers webhooks to.
 WEBHOOK_PORTS = (443, 80, 88, 8443)
 DEFAULT_WEB_PORT = 8080
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class WeeklySchedule:
+    weekday: int  # Monday is 0
+    at: time
+
+
+def parse_weekly(value: str) -> WeeklySchedule | None:
+    """``mon 07:30`` (a weekday's first three letters or its full name, then HH:MM); ``off``
+    for none."""
+    words = value.lower().split()
+    if words == ["off"]:
+        return None
+    found = re.fullmatch(r"([a-z]+) (\d{1,2}):(\d{2})", " ".join(words))
+    if not found or found[1][:3] not in _WEEKDAYS or int(found[2]) > 23 or int(found[3]) > 59:
+        raise ValueError("is not a weekday and a time")
+    return WeeklySchedule(_WEEKDAYS.index(found[1][:3]), time(int(found[2]), int(found[3])))
 
 
 class SettingsError(RuntimeError):
@@ -64,6 +86,16 @@ class Settings(BaseSettings):
     )
     meeting_duration: Annotated[timedelta, NoDecode] = Field(
         "2h", description="a duration, like 2h or 90m (used in calendar files)"
+    )
+    weekly_summary: Annotated[WeeklySchedule | None, NoDecode] = Field(
+        "mon 07:30", description="a weekday and a local time, like mon 07:30, or off"
+    )
+    web_app_url: str | None = Field(
+        None, description="empty (no dashboard), or its public https:// address, like "
+        "https://bot.example.org/app/"
+    )
+    init_data_max_age: Annotated[timedelta, NoDecode] = Field(
+        "1d", description="how old a Mini App's initData may be, like 1d or 1h"
     )
     rate_limit: bool = Field(
         True, description="true or false (false only for tests and benchmarks)"
@@ -115,7 +147,8 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "webhook_secret", "webhook_url", "web_port", "backup_dir", "database_url", mode="before"
+        "webhook_secret", "webhook_url", "web_port", "backup_dir", "database_url", "web_app_url",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -186,7 +219,25 @@ class Settings(BaseSettings):
     def _offsets(cls, value: object) -> object:
         return parse_offsets(value) if isinstance(value, str) else value
 
-    @field_validator("escalate_after", "meeting_duration", mode="before")
+    @field_validator("weekly_summary", mode="before")
+    @classmethod
+    def _weekly(cls, value: object) -> object:
+        return parse_weekly(value) if isinstance(value, str) else value
+
+    @field_validator("web_app_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError("is not an https:// URL (Telegram opens Mini Apps over HTTPS only)")
+        return value
+
+    @property
+    def web_app_path(self) -> str:
+        """The dashboard's path, which the reverse proxy forwards unchanged, without the
+        trailing slash ("" for the root)."""
+        return urlsplit(self.web_app_url or "").path.rstrip("/")
+
+    @field_validator("escalate_after", "meeting_duration", "init_data_max_age", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value
@@ -225,8 +276,9 @@ class Settings(BaseSettings):
 
     @property
     def listen_port(self) -> int | None:
-        """The web server's port: WEB_PORT, else the default in webhook mode, else none."""
-        if self.web_port is None and self.webhook_url is not None:
+        """The web server's port: WEB_PORT, else the default with a webhook or a dashboard,
+        else none."""
+        if self.web_port is None and (self.webhook_url or self.web_app_url) is not None:
             return DEFAULT_WEB_PORT
         return self.web_port
 

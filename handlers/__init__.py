@@ -6,14 +6,17 @@ from telegram.ext import Application
 
 from handlers import (
     admin,
+    checkin,
     claims,
     common,
     context,
+    dashboard,
     guard,
     help_menu,
     lookups,
     meeting_rsvp,
     meetings,
+    reports,
     roster,
     status,
     task_lists,
@@ -41,6 +44,9 @@ def register(app: Application) -> None:
     task_lists.register(app)
     lookups.register(app)
     meetings.register(app)
+    checkin.register(app)
+    reports.register(app)
+    dashboard.register(app)
     # Last before the fallback: it reads plain text the bot asked for (a new date, an absence
     # reason).
     meeting_rsvp.register(app)

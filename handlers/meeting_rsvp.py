@@ -194,8 +194,14 @@ async def attendance(update: Update, context: BotContext) -> None:
     if view is None or not context.scope.manages(view.meeting.group_chat_id):
         await reply(update, _(_ANSWERS[Outcome.NOT_FOUND]))
         return
-    await _privately(update, context, attendance_report(view, context.services.settings.zone),
-                     _attendance_buttons(view))
+    text = attendance_report(view, context.services.settings.zone)
+    present = await context.services.checkins.present(number)
+    if present:
+        names = [a.member.display_name for a in view.attendees if a.member.id in present]
+        text += "\n\n" + _("📍 Checked in ({count}/{total}): {names}. Attendance is judged from "
+                            "check-ins.").format(count=len(names), total=len(view.attendees),
+                                                 names=html.escape(", ".join(names)))
+    await _privately(update, context, text, _attendance_buttons(view))
 
 
 async def _privately(update: Update, context: BotContext, text: str,

@@ -1,5 +1,5 @@
 """Lists of open tasks, one page at a time, each shape of query served by an index
-(migration 0009 names them).
+(migration 0010 names them).
 
 Three shapes, chosen by what narrows the list most:
 - one member's open parts: driven from ``task_assignees`` (CROSS JOIN keeps SQLite from

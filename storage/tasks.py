@@ -224,7 +224,7 @@ class TaskRepository:
     async def unreachable_assignees(self, limit: int) -> list[tuple[Member, int | None]]:
         """Members the bot cannot write to privately: failed before, or assigned work without
         ever having started the bot. Returned with since when it failed (None: never started).
-        Each half is read through its partial index (migration 0009), not the members table.
+        Each half is read through its partial index (migration 0010), not the members table.
         """
         rows = await self.db.fetchall(
             f"SELECT {_MEMBER_ALIASED}, m.unreachable_at FROM members m WHERE m.id IN ("

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 
 from storage.meetings import Attendee, Meeting
 from storage.members import Member
+from storage.reminders import NewReminder
+
+# Check-in opens this long before a meeting starts, and closes when it ends.
+OPENS_BEFORE = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -29,3 +34,13 @@ class Outcome(Enum):
     CLOSED = "closed"  # cancelled, or already started
     NOT_REPEATING = "not_repeating"
     NOT_ALLOWED = "not_allowed"  # needs an admin of the meeting's unit
+
+
+def checkin_reminders(meeting_id: int, starts_at: int, attendees: list[int],
+                      now: int) -> list[NewReminder]:
+    """A "check in now" message to each attendee when check-in opens, if that is ahead."""
+    fire_at = starts_at - int(OPENS_BEFORE.total_seconds())
+    if fire_at <= now:
+        return []
+    return [NewReminder("meeting", meeting_id, "checkin", member_id, None, starts_at, fire_at)
+            for member_id in attendees]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot import limits
+from bot import callbacks, limits
 from bot.clock import from_epoch
 from bot.i18n import _, format_datetime, use_language
 from bot.meetings import render
@@ -48,6 +48,8 @@ class MeetingRenderer:
             return Notification(_("🗑 The repeating meeting “{title}” is cancelled: there will "
                                   "be no more occurrences.").format(
                 title=render.html.escape(meeting.title)))
+        if reminder.kind == "checkin":
+            return self._checkin(meeting, attendees, recipient, context.now)
         if not meeting.is_scheduled or meeting.starts_at <= context.now:
             return None
         head = render.summary(meeting, self.settings.zone)
@@ -76,6 +78,20 @@ class MeetingRenderer:
             text += "\n" + _("<i>Sent late: it was due at {time}.</i>").format(
                 time=format_datetime(from_epoch(reminder.fire_at), self.settings.zone))
         return Notification(text, buttons, fallback_chat_id=meeting.group_chat_id)
+
+    def _checkin(self, meeting: Meeting, attendees: list[Attendee], recipient: Member | None,
+                 now: int) -> Notification | None:
+        """Check-in is open: a button for each attendee who has not said they are absent."""
+        ends = meeting.starts_at + self.settings.meeting_duration.total_seconds()
+        absent = any(a.member.id == (recipient.id if recipient else 0) and
+                     a.response == "absent" for a in attendees)
+        if not meeting.is_scheduled or now > ends or recipient is None or absent:
+            return None
+        text = _("📍 Check-in is open for meeting {title} ({when}). When you are there, press "
+                 "the button.").format(title=render.title(meeting),
+                                       when=render.when(meeting, self.settings.zone))
+        button = Button(_("📍 I am here"), data=callbacks.MEETING_CHECKIN.pack(meeting.id))
+        return Notification(text, ((button,),))
 
     @staticmethod
     def _fallback(meeting: Meeting, member: Member, head: str, bot_username: str

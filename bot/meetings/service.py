@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from bot.access import Scope
 from bot.clock import Clock, epoch, from_epoch
 from bot.meetings.lists import MeetingLists
-from bot.meetings.model import MeetingView, Outcome
+from bot.meetings.model import MeetingView, Outcome, checkin_reminders
 from bot.meetings.recurrence import PER_PLAN, Recurrence, occurrences
 from bot.reminders.model import Wakeup
 from bot.reminders.planner import notice, plan_deadline
@@ -69,10 +69,13 @@ class MeetingService:
     async def create(
         self, actor: Member, scope: Scope, *, title: str, place: str, agenda: str,
         starts_at: datetime, group_chat_id: int | None, usernames: list[str],
+        member_ids: tuple[int, ...] = (),
     ) -> MeetingView | Outcome:
+        """``member_ids``: people picked from a roster (the dashboard's form)."""
         if not self.may_schedule(scope, group_chat_id):
             return Outcome.NOT_ALLOWED
-        attendees = await self.attendee_ids(group_chat_id, await self._named(usernames))
+        named = await self._named(usernames) + list(member_ids)
+        attendees = await self.attendee_ids(group_chat_id, named)
         async with self.work.change(actor, "meeting.create", "meeting:new") as change:
             meeting_id = await self._add(change, NewMeeting(
                 title, place, agenda, epoch(starts_at), None, group_chat_id, actor.id), attendees)
@@ -85,16 +88,17 @@ class MeetingService:
     async def create_series(
         self, actor: Member, scope: Scope, recurrence: Recurrence, *, title: str, place: str,
         agenda: str, group_chat_id: int | None, usernames: list[str],
+        member_ids: tuple[int, ...] = (),
     ) -> list[MeetingView] | Outcome:
         """Store the rule and its occurrences within the horizon."""
         if not self.may_schedule(scope, group_chat_id):
             return Outcome.NOT_ALLOWED
-        member_ids = await self._named(usernames)
+        member_ids = tuple(dict.fromkeys([*await self._named(usernames), *member_ids]))
         async with self.work.change(actor, "meeting.series", "meeting-series:new") as change:
             series_id = await self.meetings.insert_series(
                 change.conn, rule=recurrence.rule,
                 local_time=recurrence.local_time.strftime("%H:%M"), title=title, place=place,
-                agenda=agenda, group_chat_id=group_chat_id, member_ids=member_ids,
+                agenda=agenda, group_chat_id=group_chat_id, member_ids=list(member_ids),
                 created_by=actor.id, now=change.now,
             )
             change.target, change.details = f"meeting-series:{series_id}", recurrence.rule
@@ -150,7 +154,7 @@ class MeetingService:
             event_kind="meeting", event_id=meeting_id, event_at=starts_at, now=now,
             offsets=self.settings.meeting_reminder_offsets, member_ids=attendees,
             group_chat_id=group_chat_id, with_due_notice=False,
-        )
+        ) + checkin_reminders(meeting_id, starts_at, attendees, now)
 
     @staticmethod
     def _notices(meeting_id: int, starts_at: int, group_chat_id: int | None,

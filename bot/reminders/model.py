@@ -24,10 +24,13 @@ class Button:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file Telegram already holds (a report handed in), sent with the text as caption."""
+    """A file sent with the text as its caption: one Telegram already holds (a report handed
+    in, by ``file_id``) or one made for the message (``content``, a monthly report)."""
 
     kind: str  # document, photo
-    file_id: str
+    file_id: str | None = None
+    content: bytes | None = None
+    filename: str | None = None
 
 
 @dataclass(frozen=True)

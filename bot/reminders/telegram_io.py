@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -94,11 +94,15 @@ class TelegramSender:
         attachment = notification.attachment
         if attachment is None:
             return await self.bot.send_message(chat_id, notification.text, reply_markup=markup)
+        file: InputFile | str | None = attachment.file_id
+        if attachment.content is not None:
+            file = InputFile(attachment.content, filename=attachment.filename)
+        assert file is not None
         if attachment.kind == "photo":
-            return await self.bot.send_photo(chat_id, attachment.file_id,
-                                             caption=notification.text, reply_markup=markup)
-        return await self.bot.send_document(chat_id, attachment.file_id,
-                                            caption=notification.text, reply_markup=markup)
+            return await self.bot.send_photo(chat_id, file, caption=notification.text,
+                                             reply_markup=markup)
+        return await self.bot.send_document(chat_id, file, caption=notification.text,
+                                            reply_markup=markup)
 
 
 class JobQueueScheduler:

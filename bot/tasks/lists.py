@@ -29,7 +29,7 @@ class TaskPage:
 
     @property
     def pages(self) -> int:
-        return -(-self.total // PAGE_SIZE)
+        return -(-self.total // PAGE_SIZE)  # of /tasks and /alltasks pages
 
 
 class TaskLists:
@@ -37,22 +37,23 @@ class TaskLists:
         self.lists = TaskListRepository(db)
         self.tasks = TaskRepository(db)
 
-    async def mine(self, member: Member, cursor: Cursor | None) -> TaskPage:
+    async def mine(self, member: Member, cursor: Cursor | None,
+                   size: int = PAGE_SIZE) -> TaskPage:
         """A page of the tasks in which the member's own part is open."""
-        return await self._page(TaskFilter(member_id=member.id), cursor)
+        return await self._page(TaskFilter(member_id=member.id), cursor, size)
 
-    async def matching(self, scope: Scope, where: TaskFilter, cursor: Cursor | None) -> TaskPage:
+    async def matching(self, scope: Scope, where: TaskFilter, cursor: Cursor | None,
+                       size: int = PAGE_SIZE) -> TaskPage:
         """A page of the open tasks the asker manages, narrowed by the filter; none for
         nobody."""
         if scope.member is None:
             return TaskPage([], Page([], False, False), 0)
         if not scope.org_admin:
             where = replace(where, unit_ids=scope.unit_filter, creator=scope.member.id)
-        return await self._page(where, cursor)
+        return await self._page(where, cursor, size)
 
-    async def _page(self, where: TaskFilter, cursor: Cursor | None) -> TaskPage:
+    async def _page(self, where: TaskFilter, cursor: Cursor | None, size: int) -> TaskPage:
         total = await self.lists.count(where, COUNT_CAP)
-        page = await self.lists.page(where, cursor, PAGE_SIZE,
-                                     last_page_size(total, PAGE_SIZE, COUNT_CAP))
+        page = await self.lists.page(where, cursor, size, last_page_size(total, size, COUNT_CAP))
         parts = await self.tasks.parts(t.id for t in page.items)
         return TaskPage([TaskView(t, parts.get(t.id, [])) for t in page.items], page, total)

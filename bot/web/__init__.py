@@ -1,1 +1,2 @@
-"""The bot's own web server (aiohttp): Telegram's webhook, /healthz, and later the dashboard."""
+"""The bot's own web server (aiohttp): Telegram's webhook, /healthz, and the dashboard Mini
+App."""

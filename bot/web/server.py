@@ -13,12 +13,12 @@ from aiohttp import web
 from telegram.ext import Application
 
 from bot.settings import Settings
-from bot.web import health, webhook
+from bot.web import dashboard, health, webhook
 
 log = logging.getLogger(__name__)
 
 Feature = Callable[[web.Application, Application, Settings], None]
-FEATURES: tuple[Feature, ...] = (health.register, webhook.register)
+FEATURES: tuple[Feature, ...] = (health.register, webhook.register, dashboard.register)
 # Telegram's updates are small; nothing else is posted to the bot.
 MAX_BODY = 1024 * 1024
 

@@ -11,7 +11,7 @@ from typing import Any
 from .errors import DEFAULT_DESCRIPTIONS, ApiError, too_many_requests
 
 # Methods that deliver a new message and therefore count against the limits.
-COUNTED_METHODS = frozenset({"sendMessage", "sendDocument"})
+COUNTED_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
 
 GLOBAL_LIMIT = (30, 1.0)  # messages, seconds
 PRIVATE_LIMIT = (1, 1.0)

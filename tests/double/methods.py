@@ -52,6 +52,8 @@ async def _deliver(
     state: State, chat: JSON, params: JSON, fields: JSON, markup: JSON | None, raw: JSON
 ) -> JSON:
     """Store a new bot message with the common optional fields and wake waiters."""
+    if chat["type"] != "private" and _has_web_app(markup):
+        raise bad_request("BUTTON_TYPE_INVALID")  # Mini App buttons: private chats only
     reply = reply_target(state, chat["id"], params)
     if reply is not None:
         fields["reply_to_message"] = reply
@@ -64,6 +66,11 @@ async def _deliver(
     stored.meta = {**_send_options(params), **raw}
     await state.notify()
     return stored.message
+
+
+def _has_web_app(markup: JSON | None) -> bool:
+    rows = (markup or {}).get("inline_keyboard") or []
+    return any(isinstance(b, dict) and "web_app" in b for row in rows for b in row)
 
 
 async def send_message(state: State, params: JSON) -> JSON:

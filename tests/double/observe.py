@@ -84,6 +84,19 @@ class Observer:
                 )
         return result
 
+    def photos(self, chat_id: int) -> list[JSON]:
+        """Photos the bot sent to chat_id: caption and the bytes of the largest size."""
+        return [
+            {"caption": stored.message.get("caption"),
+             "bytes": self._state.files[stored.message["photo"][-1]["file_id"]].content,
+             "width": stored.message["photo"][-1]["width"]}
+            for stored in self._state.bot_messages.get(chat_id, []) if "photo" in stored.message
+        ]
+
+    def menu_button(self, chat_id: int | None = None) -> JSON | None:
+        """The menu button set for a private chat, or the default one (None)."""
+        return self._state.menu_buttons.get(chat_id)
+
     def callback_answer(self, query_id: str) -> JSON | None:
         """The bot's answerCallbackQuery params for a press, or None if unanswered."""
         query = self._state.callback_queries.get(query_id)

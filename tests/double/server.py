@@ -12,18 +12,21 @@ from aiohttp import web
 from .bot_methods import BOT_METHODS
 from .errors import ApiError, bad_request, upgraded_to_supergroup
 from .limits import COUNTED_METHODS, FailureInjector, RateLimiter
+from .media import MEDIA_METHODS
 from .methods import MESSAGE_METHODS, Handler
 from .state import JSON, State, Upload
 from .webhook import WebhookDelivery
 
 METHODS: dict[str, tuple[str, Handler]] = {
-    name.lower(): (name, handler) for name, handler in {**BOT_METHODS, **MESSAGE_METHODS}.items()
+    name.lower(): (name, handler)
+    for name, handler in {**BOT_METHODS, **MESSAGE_METHODS, **MEDIA_METHODS}.items()
 }
 # Methods that change what users see: latency applies, and idle() watches them.
 SENDING_METHODS = frozenset(
     {
         "sendMessage",
         "sendDocument",
+        "sendPhoto",
         "editMessageText",
         "editMessageReplyMarkup",
         "deleteMessage",
@@ -42,6 +45,7 @@ JSON_PARAMS = frozenset(
         "scope",
         "allowed_updates",
         "media",
+        "menu_button",
         "permissions",
     }
 )

@@ -90,6 +90,7 @@ class State:
         self.files_by_path: dict[str, StoredFile] = {}
         self._file_counter = itertools.count(1)
         self.commands: dict[tuple[str, str], list[JSON]] = {}
+        self.menu_buttons: dict[int | None, JSON] = {}  # None: the default button
         self.callback_queries: dict[str, JSON] = {}
         self._query_counter = itertools.count(1)
         self.webhook_url = ""

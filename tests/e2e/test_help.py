@@ -40,7 +40,7 @@ async def test_the_admin_help_is_a_short_overview_with_topic_buttons(double, peo
     assert ("👥 Thành viên và nhóm: /unreachable /grant /revoke /subscribe /units /unit "
             "/members /rollcall /unsubscribe" in lines)
     assert list(buttons(overview)) == ["📋 Nhiệm vụ", "📅 Cuộc họp", "📚 Văn bản và danh sách",
-                                       "👥 Thành viên và nhóm", "⚙️ Lệnh chung"]
+                                       "👥 Thành viên và nhóm", "📊 Báo cáo", "⚙️ Lệnh chung"]
     assert all(len(data.encode()) <= 64 for data in buttons(overview).values())
     tasks = await open_topic(double, overview, people.admin, "📋 Nhiệm vụ")
     assert tasks["text"].startswith("📋 Nhiệm vụ\n/tasks — ")
@@ -60,7 +60,7 @@ async def test_a_member_sees_only_what_they_may_use_in_english(double, people) -
     assert "/grant" not in overview["text"] and "/addtask" not in overview["text"]
     assert "👥 Members and groups" not in buttons(overview)
     assert list(buttons(overview)) == ["📋 Tasks", "📅 Meetings", "📚 Directives and lists",
-                                       "⚙️ General"]
+                                       "📊 Reports", "⚙️ General"]
     general = await open_topic(double, overview, people.binh, "⚙️ General")
     assert "/lang — Choose the language: vi or en\n    Example: /lang en" in general["text"]
     meetings = await open_topic(double, general, people.binh, "📅 Meetings")

@@ -278,4 +278,5 @@ async def test_the_scheduler_holds_a_constant_number_of_jobs(double, people, app
         await add_task(double, people.admin, f"/addtask @binh_le {DUE} Việc {n}", people.binh)
     await dispatcher_of(app).run()  # settle: the last wake-up re-arms for the next reminder
     names = sorted(job.name for job in app.job_queue.jobs())
-    assert names == ["digest", "meeting-series", "reminders-dispatch", "reminders-sweep"]
+    assert names == ["digest", "meeting-series", "reminders-dispatch", "reminders-sweep",
+                     "summaries"]

@@ -1,0 +1,1 @@
+"""Reports the committee hands upward: periods, summaries, workbooks, charts and documents."""
