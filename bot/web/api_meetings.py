@@ -75,6 +75,10 @@ async def rsvp(request: web.Request) -> web.Response:
     return web.json_response({"meeting": meeting_json(view, request)})
 
 
+# People of one unit offered by the forms: a bound, read as one page of the roster.
+ROSTER_SHOWN = 500
+
+
 async def roster(request: web.Request) -> web.Response:
     """The units the asker manages, each with its roster, for the forms."""
     if not scope_of(request).is_admin:
@@ -82,7 +86,7 @@ async def roster(request: web.Request) -> web.Response:
     services = services_of(request)
     units = []
     for unit in await _managed_units(request):
-        people = await services.units.roster(unit.id)
+        people, _total, _page = await services.units.roster(unit.id, 1, ROSTER_SHOWN)
         units.append({"id": unit.id, "name": unit.name, "members": [
             {"id": entry.member.id, "name": entry.member.display_name} for entry in people]})
     return web.json_response({"units": units})
