@@ -120,12 +120,16 @@ class Database:
             await self._writer.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._read_conn().execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        """The first row of a query that returns one (a key, an aggregate, a LIMIT 1)."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._read_conn().execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """Run and read to the end in one call on the reader's thread: no statement stays
+        open between awaits, where it would pin an old snapshot for the other chats'
+        updates read meanwhile (they run concurrently), and a query costs one thread hop
+        rather than three."""
+        return list(await self._read_conn().execute_fetchall(sql, params))
 
     def _read_conn(self) -> aiosqlite.Connection:
         if self._reader is None:
