@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import io
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from bot.i18n import _
 from bot.reports.stats import Report, Tally
 
@@ -24,6 +21,11 @@ def _rows(report: Report) -> list[Tally]:
 
 
 def chart_png(report: Report) -> bytes:
+    # Imported on first use: matplotlib costs the bot 0.3 s and ~50 MiB at start-up, for a
+    # picture few reports ask for (bench/views.py's start-up and memory targets).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     rows = _rows(report)
     figure = Figure(figsize=(8, 1.6 + 0.45 * max(len(rows), 1)), dpi=110)
     FigureCanvasAgg(figure)
