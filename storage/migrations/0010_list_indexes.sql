@@ -11,7 +11,7 @@ CREATE INDEX tasks_open_tag ON tasks (tag COLLATE NOCASE, due_at) WHERE status =
 -- one unit in deadline order.
 CREATE INDEX tasks_open_group ON tasks (group_chat_id, due_at) WHERE status = 'open';
 
--- /meetings in a group: the group's scheduled meetings in start order (storage/meetings.py).
+-- /meetings in a group: the group's scheduled meetings in start order (storage/meeting_lists.py).
 CREATE INDEX meetings_group_starts ON meetings (group_chat_id, starts_at)
     WHERE status = 'scheduled';
 
