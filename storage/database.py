@@ -59,6 +59,10 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        # One read at a time on the reader: a statement left open while another read starts
+        # would make the second share the first's snapshot, and so miss writes committed in
+        # between (concurrent updates read and write all the time).
+        self._read_lock = asyncio.Lock()
 
     async def open(self) -> None:
         """Connect, set the pragmas and bring the schema up to date."""
@@ -120,11 +124,11 @@ class Database:
             await self._writer.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._read_conn().execute(sql, params) as cursor:
+        async with self._read_lock, self._read_conn().execute(sql, params) as cursor:
             return await cursor.fetchone()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._read_conn().execute(sql, params) as cursor:
+        async with self._read_lock, self._read_conn().execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     def _read_conn(self) -> aiosqlite.Connection:
