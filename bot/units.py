@@ -64,24 +64,26 @@ class UnitService:
         return await self.units.roster(unit_id, (page - 1) * size, size), total, page
 
     # ---- the unit itself -----------------------------------------------------------------
-    async def subscribe(self, actor: Member, scope: Scope, chat_id: int,
-                        name: str | None) -> UnitOutcome:
-        """Make a group a unit (or rename it); organisation admins only."""
+    async def subscribe(self, actor: Member, scope: Scope, chat_id: int, chat_type: str,
+                        title: str, name: str | None) -> tuple[UnitOutcome, str]:
+        """Make a group a unit (or rename it); organisation admins only. Returns the unit's
+        name: the one given, else the one it had, else the group's title."""
         if not scope.org_admin:
-            return UnitOutcome.NOT_ALLOWED
-        chat = await self.chats.get(chat_id)
+            return UnitOutcome.NOT_ALLOWED, ""
         name = name.strip()[:NAME_LIMIT] if name and name.strip() else None
-        if chat is not None and chat.subscribed and name is None:
-            return UnitOutcome.UNCHANGED
+        unit = await self.units.get(chat_id)
+        if unit is not None and name is None:
+            return UnitOutcome.UNCHANGED, unit.name
         async with self.work.change(actor, "subscribe", f"chat:{chat_id}") as change:
-            if chat is None or not chat.subscribed:
+            await self.chats.record_seen(change.conn, chat_id, chat_type, title, change.now)
+            if unit is None:
                 assert actor.telegram_id is not None
                 await self.chats.set_subscribed(change.conn, chat_id, True, actor.telegram_id,
                                                 change.now)
             if name is not None:
                 await self.units.set_name(change.conn, chat_id, name, change.now)
                 change.details = f"name={name}"
-        return UnitOutcome.DONE
+        return UnitOutcome.DONE, name or (unit.name if unit else title)
 
     async def unsubscribe(self, actor: Member, scope: Scope, chat_id: int) -> UnitOutcome:
         if not scope.org_admin:

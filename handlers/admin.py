@@ -163,16 +163,15 @@ async def subscribe(update: Update, context: BotContext) -> None:
         await reply(update, too_long(limits.TooLong("unit", limits.UNIT_NAME)))
         return
     units = context.services.units
-    outcome = await units.subscribe(context.member, context.scope, chat.id, name)
+    outcome, unit_name = await units.subscribe(context.member, context.scope, chat.id,
+                                               chat.type, chat.title or "", name)
     if outcome is UnitOutcome.UNCHANGED:
         await reply(update, _("This group already receives the committee's notifications."))
         return
-    unit = await units.get(chat.id)
-    assert unit is not None
     await reply(update, _("This group is now the unit “{name}” and will receive the "
                           "committee's notifications. Members join its roster when they write "
                           "here; send /rollcall so everyone can sign in.").format(
-        name=html.escape(unit.name)))
+        name=html.escape(unit_name)))
 
 
 @org_admin_only

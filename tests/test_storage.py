@@ -1,5 +1,6 @@
 """Storage: pragmas, migrations, the newer-schema refusal, transactions and members."""
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -259,3 +260,30 @@ async def test_not_started_is_not_recorded_for_someone_who_started_meanwhile(db:
     async with db.transaction() as conn:
         await members.mark_unreachable(conn, placeholder.id, "blocked", 4)
     assert (await members.by_telegram_id(77)).unreachable == "blocked"
+
+
+async def test_a_read_after_a_commit_sees_it_while_other_reads_run(tmp_path: Path) -> None:
+    """Reads interleave with writes under concurrent updates; none may see an old snapshot."""
+    db = Database(tmp_path / "rw.sqlite3")
+    await db.open()
+    async with db.transaction() as conn:
+        await conn.executemany("INSERT INTO audit_log (at, action) VALUES (?, 'x')",
+                               [(n,) for n in range(2000)])
+    stale = 0
+
+    async def background() -> None:
+        for _ in range(200):
+            await db.fetchall("SELECT * FROM audit_log")
+
+    async def write_then_read(n: int) -> None:
+        nonlocal stale
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO chats (id, type, created_at, updated_at)"
+                               " VALUES (?, 'group', 1, 1)", (-n,))
+        row = await db.fetchone("SELECT id FROM chats WHERE id = ?", (-n,))
+        stale += row is None
+
+    await asyncio.gather(background(), background(),
+                         *(write_then_read(n) for n in range(1, 300)))
+    await db.close()
+    assert stale == 0

@@ -94,7 +94,8 @@ async def test_a_full_group_window_does_not_hold_up_other_chats(
         admin = await services.members.seen(Person(1001, "hung_tran", "Hùng", "vi"))
         await services.groups.seen(group, "supergroup", people.group["title"])
         scope = await services.access.scope(admin)
-        await services.units.subscribe(admin, scope, group, None)
+        await services.units.subscribe(admin, scope, group, "supergroup",
+                                       people.group["title"], None)
         await services.units.joined(group, admin, "admin")
         due = clock.now() + timedelta(days=9)
         for n in range(22):  # one more group reminder than a group may get in a minute
