@@ -39,6 +39,29 @@ class Page(Generic[T]):
     last_page: bool = False  # shown from the end
 
 
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Listing(Generic[V, T]):
+    """What a paged list shows: the page's views, the page of rows, and how many there are
+    (counted up to ``cap``) at ``size`` a page."""
+
+    views: list[V]
+    page: Page[T]
+    total: int
+    size: int
+    cap: int
+
+    @property
+    def capped(self) -> bool:
+        return self.total >= self.cap
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.size)
+
+
 @dataclass(frozen=True)
 class KeysetQuery:
     """One list's query: ``source`` selects the rows and ends inside its WHERE clause;

@@ -3,33 +3,20 @@ group."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.clock import Clock, epoch
 from bot.meetings.model import MeetingView
 from storage.database import Database
 from storage.meeting_lists import MeetingListRepository
 from storage.meetings import Meeting, MeetingRepository
 from storage.members import Member
-from storage.paging import Cursor, Page, last_page_size
+from storage.paging import Cursor, Listing, last_page_size
 
 PAGE_SIZE = 5  # a meeting takes several lines: title, time, place, answers
 COUNT_CAP = 1_000
 
 
-@dataclass(frozen=True)
-class MeetingPage:
-    views: list[MeetingView]
-    page: Page[Meeting]
-    total: int  # up to COUNT_CAP
-
-    @property
-    def capped(self) -> bool:
-        return self.total >= COUNT_CAP
-
-    @property
-    def pages(self) -> int:
-        return -(-self.total // PAGE_SIZE)
+# A page of meetings ahead: their views (with attendees) and the rows behind them.
+MeetingPage = Listing[MeetingView, Meeting]
 
 
 class MeetingLists:
@@ -50,4 +37,4 @@ class MeetingLists:
                                      last_size=last_page_size(total, size, COUNT_CAP))
         attendees = await self.meetings.attendees(m.id for m in page.items)
         return MeetingPage([MeetingView(m, attendees.get(m.id, [])) for m in page.items],
-                           page, total)
+                           page, total, size, COUNT_CAP)

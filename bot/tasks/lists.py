@@ -3,13 +3,13 @@ to what the asker's scope allows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bot.access import Scope
 from bot.tasks.model import TaskView
 from storage.database import Database
 from storage.members import Member
-from storage.paging import Cursor, Page, last_page_size
+from storage.paging import Cursor, Listing, Page, last_page_size
 from storage.task_lists import TaskListRepository
 from storage.tasks import Task, TaskFilter, TaskRepository
 
@@ -17,19 +17,8 @@ PAGE_SIZE = 8  # lines of at most ~400 characters: a page stays well under Teleg
 COUNT_CAP = 10_000  # the heading counts up to this many, then says "more than"
 
 
-@dataclass(frozen=True)
-class TaskPage:
-    views: list[TaskView]
-    page: Page[Task]
-    total: int  # up to COUNT_CAP
-
-    @property
-    def capped(self) -> bool:
-        return self.total >= COUNT_CAP
-
-    @property
-    def pages(self) -> int:
-        return -(-self.total // PAGE_SIZE)  # of /tasks and /alltasks pages
+# A page of open tasks: their views (with each assignee's part) and the rows behind them.
+TaskPage = Listing[TaskView, Task]
 
 
 class TaskLists:
@@ -47,7 +36,7 @@ class TaskLists:
         """A page of the open tasks the asker manages, narrowed by the filter; none for
         nobody."""
         if scope.member is None:
-            return TaskPage([], Page([], False, False), 0)
+            return TaskPage([], Page([], False, False), 0, size, COUNT_CAP)
         if not scope.org_admin:
             where = replace(where, unit_ids=scope.unit_filter, creator=scope.member.id)
         return await self._page(where, cursor, size)
@@ -56,4 +45,5 @@ class TaskLists:
         total = await self.lists.count(where, COUNT_CAP)
         page = await self.lists.page(where, cursor, size, last_page_size(total, size, COUNT_CAP))
         parts = await self.tasks.parts(t.id for t in page.items)
-        return TaskPage([TaskView(t, parts.get(t.id, [])) for t in page.items], page, total)
+        return TaskPage([TaskView(t, parts.get(t.id, [])) for t in page.items], page, total,
+                        size, COUNT_CAP)
