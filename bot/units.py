@@ -55,6 +55,11 @@ class UnitService:
     async def all(self) -> list[Unit]:
         return await self.units.all()
 
+    async def managed(self, scope: Scope) -> list[Unit]:
+        """The units this admin manages: all of them for an organisation admin, a unit admin's
+        own units and those under them."""
+        return [unit for unit in await self.units.all() if scope.manages(unit.id)]
+
     async def roster(self, unit_id: int, page: int,
                      size: int) -> tuple[list[RosterEntry], int, int]:
         """(entries, how many are on the roster, the page shown): page ``page`` from 1, or

@@ -58,8 +58,8 @@ async def _unit_of_chat(update: Update, context: BotContext) -> int | None:
 
 @admin_only
 async def units(update: Update, context: BotContext) -> None:
-    """List the units, each under its parent."""
-    found = await context.services.units.all()
+    """List the units this admin manages, each under its parent."""
+    found = await context.services.units.managed(context.scope)
     if not found:
         await reply(update, _("There are no units yet. In a group, an organisation admin sends "
                               "<code>/subscribe Chi bộ Văn phòng</code> to make it one."))
