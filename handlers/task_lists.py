@@ -172,7 +172,7 @@ async def task_details(update: Update, context: BotContext) -> None:
 @admin_only
 async def unreachable(update: Update, context: BotContext) -> None:
     """List the members the bot cannot write to privately, and why."""
-    rows = await context.services.tasks.unreachable(UNREACHABLE_SHOWN + 1)
+    rows = await context.services.tasks.unreachable(context.scope, UNREACHABLE_SHOWN + 1)
     if not rows:
         await reply(update, _("The bot can reach every assignee privately."))
         return

@@ -221,21 +221,38 @@ class TaskRepository:
         )
         return [Task(*row) for row in rows]
 
-    async def unreachable_assignees(self, limit: int) -> list[tuple[Member, int | None]]:
+    async def unreachable_assignees(
+        self, limit: int, units: tuple[int, ...] | None = None, creator: int | None = None,
+    ) -> list[tuple[Member, int | None]]:
         """Members the bot cannot write to privately: failed before, or assigned work without
         ever having started the bot. Returned with since when it failed (None: never started).
         Each half is read through its partial index (migration 0010), not the members table.
+        ``units`` (None: no limit) keeps only those with open parts in tasks of these units or
+        created by ``creator``: what a unit admin manages.
         """
-        rows = await self.db.fetchall(
-            f"SELECT {_MEMBER_ALIASED}, m.unreachable_at FROM members m WHERE m.id IN ("
-            " SELECT id FROM members WHERE unreachable IS NOT NULL"
-            " UNION SELECT id FROM members WHERE (telegram_id IS NULL OR started_at IS NULL)"
-            "  AND EXISTS (SELECT 1 FROM task_assignees a JOIN tasks t ON t.id = a.task_id"
-            "              WHERE a.member_id = members.id AND a.status = 'open'"
-            "              AND t.status = 'open'))"
-            " ORDER BY m.id LIMIT ?",
-            (limit,),
-        )
+        if units is None:
+            rows = await self.db.fetchall(
+                f"SELECT {_MEMBER_ALIASED}, m.unreachable_at FROM members m WHERE m.id IN ("
+                " SELECT id FROM members WHERE unreachable IS NOT NULL"
+                " UNION SELECT id FROM members WHERE (telegram_id IS NULL OR started_at IS NULL)"
+                "  AND EXISTS (SELECT 1 FROM task_assignees a JOIN tasks t ON t.id = a.task_id"
+                "              WHERE a.member_id = members.id AND a.status = 'open'"
+                "              AND t.status = 'open'))"
+                " ORDER BY m.id LIMIT ?",
+                (limit,),
+            )
+        else:
+            rows = await self.db.fetchall(
+                f"SELECT {_MEMBER_ALIASED}, m.unreachable_at FROM members m WHERE m.id IN ("
+                " SELECT id FROM members WHERE unreachable IS NOT NULL"
+                " UNION SELECT id FROM members WHERE telegram_id IS NULL OR started_at IS NULL)"
+                " AND EXISTS (SELECT 1 FROM task_assignees a JOIN tasks t ON t.id = a.task_id"
+                "             WHERE a.member_id = m.id AND a.status = 'open'"
+                "             AND t.status = 'open' AND (t.created_by = ?"
+                "             OR t.group_chat_id IN (SELECT value FROM json_each(?))))"
+                " ORDER BY m.id LIMIT ?",
+                (creator, json.dumps(list(units)), limit),
+            )
         return [(Member(*row[:-1]), row[-1]) for row in rows]
 
     async def set_status(

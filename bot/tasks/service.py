@@ -60,8 +60,12 @@ class TaskService:
         parts = await self.tasks.parts(t.id for t in tasks)
         return [TaskView(t, parts.get(t.id, [])) for t in tasks]
 
-    async def unreachable(self, limit: int) -> list[tuple[Member, int | None]]:
-        return await self.tasks.unreachable_assignees(limit)
+    async def unreachable(self, scope: Scope, limit: int) -> list[tuple[Member, int | None]]:
+        """Everyone for an organisation admin; for a unit admin, those with open parts in the
+        tasks they manage (their units' or created by them)."""
+        if scope.member is None or not scope.is_admin:
+            return []
+        return await self.tasks.unreachable_assignees(limit, scope.unit_filter, scope.member.id)
 
     @staticmethod
     def manages(scope: Scope, task: Task) -> bool:

@@ -86,7 +86,8 @@ async def test_no_query_scans_a_growing_table(double, people, app, clock, settin
     await double.send_text(people.chi, "/alltasks")
     scoped = await double.wait_for_message(people.chi["id"], contains="Nhiệm vụ đang mở")
     assert scoped["text"].startswith("Nhiệm vụ đang mở (1)")  # their unit's task only
-    for text in ("/alltasks overdue", "/alltasks #39-NQ/TW", "/alltasks @binh_le"):
+    for text in ("/alltasks overdue", "/alltasks #39-NQ/TW", "/alltasks @binh_le",
+                 "/unreachable"):
         await ask(double, people.chi, text)
     await ask(double, people.binh, "/tasks")
     await ask(double, people.binh, "/done 1")

@@ -27,3 +27,20 @@ async def test_units_lists_only_the_units_a_unit_admin_manages(double, people) -
     assert "Chi bộ Kế toán" not in mine["text"]
     everything = await ask(double, people.admin, "/units")
     assert "Chi bộ Văn phòng" in everything["text"] and "Chi bộ Kế toán" in everything["text"]
+
+
+async def test_unreachable_lists_only_the_members_of_the_unit_admins_tasks(double,
+                                                                           people) -> None:
+    other = await two_units(double, people)
+    dung = double.add_user(1004, "Dung", last_name="Võ", username="dung_vo")
+    giang = double.add_user(1005, "Giang", last_name="Đỗ", username="giang_do")
+    await double.send_text(dung, "Chào", chat=people.group)  # on A's roster, never started
+    await double.send_text(giang, "Chào", chat=other)  # on B's roster, never started
+    await double.idle(quiet=0.2, timeout=5)
+    await ask(double, people.chi, f"/addtask @dung_vo {DUE} Việc của chi bộ A")
+    await ask(double, people.admin, f"/addtask {DUE} Việc của chi bộ B", chat=other)
+    mine = await ask(double, people.chi, "/unreachable")
+    assert "Dung Võ" in mine["text"]
+    assert "Giang Đỗ" not in mine["text"]
+    everyone = await ask(double, people.admin, "/unreachable")
+    assert "Dung Võ" in everyone["text"] and "Giang Đỗ" in everyone["text"]
