@@ -60,6 +60,16 @@ class UnitService:
         own units and those under them."""
         return [unit for unit in await self.units.all() if scope.manages(unit.id)]
 
+    async def may_choose(self, scope: Scope, member_ids: list[int]) -> bool:
+        """Whether this admin may give work to these people: anyone for an organisation admin,
+        people on the rosters of their units for a unit admin."""
+        if scope.org_admin:
+            return True
+        if not member_ids:
+            return True
+        on_rosters = await self.units.on_rosters(member_ids, scope.admin_units)
+        return set(member_ids) <= on_rosters
+
     async def roster(self, unit_id: int, page: int,
                      size: int) -> tuple[list[RosterEntry], int, int]:
         """(entries, how many are on the roster, the page shown): page ``page`` from 1, or

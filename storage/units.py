@@ -179,6 +179,16 @@ class UnitRepository:
         )
         return [(row[0], row[1]) for row in rows]
 
+    async def on_rosters(self, member_ids: Iterable[int], unit_ids: Iterable[int]) -> set[int]:
+        """Which of these members are on the roster of one of these units."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT cm.member_id FROM chat_members cm"
+            " WHERE cm.member_id IN (SELECT value FROM json_each(?))"
+            " AND cm.chat_id IN (SELECT value FROM json_each(?)) AND cm.status = 'member'",
+            (json.dumps(sorted(set(member_ids))), json.dumps(sorted(set(unit_ids)))),
+        )
+        return {row[0] for row in rows}
+
     async def withdraw_invitations(
         self, conn: aiosqlite.Connection, chat_id: int, member_id: int, now: int
     ) -> None:

@@ -76,13 +76,21 @@ def recurrence(data: dict) -> Recurrence | Literal[False] | None:
         return False
 
 
+def not_yours() -> web.HTTPForbidden:
+    message = _("You may only choose the units you manage and people on their rosters. "
+                "Nothing was stored.")
+    return web.HTTPForbidden(text=json.dumps({"error": message}),
+                             content_type="application/json")
+
+
 async def chosen(request: web.Request, data: dict) -> tuple[int | None, list[Member]] | None:
-    """(unit id or None, the people ticked), or None if the unit is not the asker's to
-    manage or a person is unknown."""
+    """(unit id or None, the people ticked), or None if a person is unknown. A unit the asker
+    does not manage, or a person on none of their units' rosters, is refused (403)."""
     unit = data.get("unit_id")
     unit_id = unit if isinstance(unit, int) else None
-    if unit_id is not None and not scope_of(request).manages(unit_id):
-        return None
+    scope = scope_of(request)
+    if unit_id is not None and not scope.manages(unit_id):
+        raise not_yours()
     ids = data.get("member_ids") or []
     if not isinstance(ids, list) or len(ids) > MOST_CHOSEN:
         return None
@@ -90,4 +98,6 @@ async def chosen(request: web.Request, data: dict) -> tuple[int | None, list[Mem
     members = [await services.members.by_id(i) for i in ids if isinstance(i, int)]
     if len(members) != len(ids) or any(m is None for m in members):
         return None
+    if not await services.units.may_choose(scope, [m.id for m in members if m is not None]):
+        raise not_yours()
     return unit_id, [m for m in members if m is not None]

@@ -13,6 +13,7 @@ from bot.web.auth import validate
 from tests.conftest import TOKEN
 from tests.e2e.test_accountability import unit_with_roster
 from tests.e2e.test_members import ask
+from tests.e2e.test_unit_scope import two_units
 from tests.web_support import WEB_APP_URL, dashboard, init_data
 
 DAY = 86400
@@ -92,3 +93,42 @@ async def test_forged_altered_and_expired_init_data_get_401_and_nothing_else(
 async def test_dashboard_button_opens_the_mini_app_only_when_set_up(double, people) -> None:
     answer = await ask(double, people.binh, "/dashboard")
     assert answer["text"].startswith("The dashboard is not set up on this bot yet")
+
+
+async def test_a_unit_admin_cannot_reach_another_units_people_tasks_or_meetings(
+        double, people, settings, clock) -> None:
+    async with dashboard(settings, clock) as (app, base):
+        other = await two_units(double, people)
+        giang = double.add_user(1005, "Giang", last_name="Đỗ", username="giang_do")
+        await double.send_text(giang, "Chào", chat=other)  # on unit B's roster
+        await double.idle(quiet=0.2, timeout=5)
+        await ask(double, people.admin, "/addtask 31/12/2026 Việc của chi bộ B", chat=other)
+        await ask(double, people.admin, "/addmeeting 15/12/2026 14:00 | Phòng họp | Họp chi bộ B",
+                  chat=other)
+        db = app.bot_data["services"].db
+        giang_id = (await db.fetchone("SELECT id FROM members WHERE telegram_id = 1005"))[0]
+        counts = "SELECT (SELECT COUNT(*) FROM tasks), (SELECT COUNT(*) FROM meetings)"
+        before = tuple(await db.fetchone(counts))
+        chi = f"tma {init_data(people.chi, epoch(clock.now()))}"
+        form = {"title": "Việc lấn sân", "date": "2026-12-30", "time": "17:00"}
+        refused = "You may only choose the units you manage and people on their rosters."
+        for path, body in (("/api/tasks", {**form, "member_ids": [giang_id]}),
+                           ("/api/tasks", {**form, "unit_id": other["id"]}),
+                           ("/api/meetings", {**form, "member_ids": [giang_id]}),
+                           ("/api/meetings", {**form, "unit_id": other["id"]})):
+            status, answer = await post(base, path, chi, body)
+            assert status == 403 and answer["error"].startswith(refused)
+        assert tuple(await db.fetchone(counts)) == before
+        status, answer = await get(base, "/api/tasks/1", chi)
+        assert status == 404 and "title" not in answer
+        status, answer = await post(base, "/api/tasks/1/remind", chi, {})
+        assert status == 403 and "message" not in answer
+        status, answer = await get(base, "/api/roster", chi)
+        assert status == 200 and [u["name"] for u in answer["units"]] == ["Chi bộ Văn phòng"]
+        assert "Giang Đỗ" not in str(answer)
+        status, answer = await get(base, "/api/meetings", chi)
+        assert status == 200 and answer["meetings"] == []
+        mine = {**form, "member_ids": [giang_id]}
+        admin = f"tma {init_data(people.admin, epoch(clock.now()))}"
+        status, answer = await post(base, "/api/tasks", admin, mine)
+        assert status == 200  # an organisation admin may choose anyone
