@@ -233,8 +233,7 @@ async def _recent_rates(update: Update, context: BotContext) -> None:
         await reply(update, _(NEEDS_UNIT_ADMIN))
         return
     meetings = context.services.meetings
-    recent = [v for v in await meetings.recent(group, limit=20)
-              if context.scope.manages(v.meeting.group_chat_id)][:5]
+    recent = await meetings.recent(context.scope, group, limit=5)
     if not recent:
         await reply(update, _("No meeting has taken place yet."))
         return

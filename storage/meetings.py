@@ -165,17 +165,20 @@ class MeetingRepository:
         return [Meeting(*row) for row in rows]
 
     async def past(
-        self, now: int, *, group_chat_id: int | None, everywhere: bool = False, limit: int = 5
+        self, now: int, *, group_chat_id: int | None, everywhere: bool = False,
+        units: Iterable[int] | None = None, limit: int = 5,
     ) -> list[Meeting]:
-        """Meetings held, latest first, of one group, or of all with ``everywhere``: never
-        "all" because no group was named."""
-        if group_chat_id is None and not everywhere:
+        """Meetings held, latest first, of one group, of the ``units`` named, or of all with
+        ``everywhere``: never "all" because no group was named."""
+        if group_chat_id is None and units is None and not everywhere:
             raise ValueError("past meetings of no group: name one, or ask for everywhere")
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM meetings WHERE status = 'scheduled' AND starts_at <= :now"
             " AND (:chat IS NULL OR group_chat_id = :chat)"
+            " AND (:units IS NULL OR group_chat_id IN (SELECT value FROM json_each(:units)))"
             " ORDER BY starts_at DESC, id DESC LIMIT :limit",
-            {"now": now, "chat": group_chat_id, "limit": limit},
+            {"now": now, "chat": group_chat_id, "limit": limit,
+             "units": None if units is None else json.dumps(sorted(set(units)))},
         )
         return [Meeting(*row) for row in rows]
 

@@ -326,11 +326,14 @@ class MeetingService:
             await self.meetings.set_minutes(change.conn, meeting_id, text, actor.id, change.now)
         return Outcome.DONE
 
-    async def recent(self, group_chat_id: int | None, limit: int = 5) -> list[MeetingView]:
-        """The last meetings of a group, or of every group (the asker's scope narrows them)."""
+    async def recent(self, scope: Scope, group_chat_id: int | None,
+                     limit: int = 5) -> list[MeetingView]:
+        """The last meetings of a group, or of the units the asker manages (every group for
+        an organisation admin)."""
+        units = None if group_chat_id is not None else scope.unit_filter
         return await self._views(await self.meetings.past(
-            self._now(), group_chat_id=group_chat_id, everywhere=group_chat_id is None,
-            limit=limit))
+            self._now(), group_chat_id=group_chat_id, units=units,
+            everywhere=group_chat_id is None and units is None, limit=limit))
 
     async def member_rates(self, meetings: list[MeetingView]) -> list[tuple[Member, int, int]]:
         return await self.meetings.rates_by_member([v.meeting.id for v in meetings])

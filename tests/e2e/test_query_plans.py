@@ -87,7 +87,7 @@ async def test_no_query_scans_a_growing_table(double, people, app, clock, settin
     scoped = await double.wait_for_message(people.chi["id"], contains="Nhiệm vụ đang mở")
     assert scoped["text"].startswith("Nhiệm vụ đang mở (1)")  # their unit's task only
     for text in ("/alltasks overdue", "/alltasks #39-NQ/TW", "/alltasks @binh_le",
-                 "/unreachable"):
+                 "/unreachable", "/attendance"):
         await ask(double, people.chi, text)
     await ask(double, people.binh, "/tasks")
     await ask(double, people.binh, "/done 1")

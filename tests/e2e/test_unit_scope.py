@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.meetings.model import Outcome
 from tests.e2e.test_accountability import DUE, unit_with_roster
 from tests.e2e.test_members import ask
 
@@ -44,3 +47,22 @@ async def test_unreachable_lists_only_the_members_of_the_unit_admins_tasks(doubl
     assert "Giang Đỗ" not in mine["text"]
     everyone = await ask(double, people.admin, "/unreachable")
     assert "Dung Võ" in everyone["text"] and "Giang Đỗ" in everyone["text"]
+
+
+async def test_attendance_shows_the_last_meetings_of_the_unit_admins_own_units(
+        double, people, app, clock) -> None:
+    other = await two_units(double, people)
+    services = app.bot_data["services"]
+    admin = await services.members.find("@hung_tran")
+    scope = await services.access.scope(admin)
+    start = clock.now() + timedelta(hours=1)
+    for number, unit in enumerate([people.group["id"]] + [other["id"]] * 25):
+        made = await services.meetings.create(
+            admin, scope, title=f"Họp {number}", place="", agenda="",
+            starts_at=start + timedelta(minutes=number), group_chat_id=unit, usernames=[])
+        assert not isinstance(made, Outcome)
+    clock.current = clock.now() + timedelta(days=2)
+    await double.send_text(people.chi, "/attendance")
+    report = await double.wait_for_message(people.chi["id"], contains="cuộc họp gần đây")
+    assert "“Họp 0”" in report["text"]
+    assert "“Họp 1”" not in report["text"]
