@@ -36,23 +36,37 @@ class ClaimService:
         self.meetings = MeetingRepository(db)
         self.work = UnitOfWork(db, clock, wakeup)
 
-    async def _creators(self, claim: Claim) -> set[int]:
+    async def _managed(self, scope: Scope, claim: Claim) -> tuple[list[int], list[int]]:
+        """The claim's tasks and meetings this admin manages: of their units, or given by
+        them."""
+        def theirs(item) -> bool:
+            by_them = scope.member is not None and item.created_by == scope.member.id
+            return scope.manages(item.group_chat_id) or (by_them and scope.is_admin)
+
         tasks = [await self.tasks.get(task_id) for task_id in claim.task_ids]
         meetings = [await self.meetings.get(meeting_id) for meeting_id in claim.meeting_ids]
-        return {item.created_by for item in [*tasks, *meetings]
-                if item is not None and item.created_by is not None}
+        return ([t.id for t in tasks if t is not None and theirs(t)],
+                [m.id for m in meetings if m is not None and theirs(m)])
 
     async def undo(self, actor: Member, scope: Scope, claim_id: int) -> UndoOutcome:
         """Give the claimed work back to a placeholder (an admin then reassigns it) and tell
-        the claimer. Organisation admins and the admins who gave the work may."""
+        the claimer. An organisation admin gives back all of it; another admin only the
+        tasks and meetings they manage, the rest staying claimed for their own admins."""
         claim = await self.claims.get(claim_id)
         if claim is None:
             return UndoOutcome.NOT_FOUND
-        if not (scope.org_admin or actor.id in await self._creators(claim)):
+        task_ids, meeting_ids = (list(claim.task_ids), list(claim.meeting_ids)) \
+            if scope.org_admin else await self._managed(scope, claim)
+        if not task_ids and not meeting_ids:
             return UndoOutcome.NOT_ALLOWED
         if claim.undone_at is not None:
             return UndoOutcome.ALREADY
+        whole = len(task_ids) == len(claim.task_ids) and \
+            len(meeting_ids) == len(claim.meeting_ids)
         async with self.work.change(actor, "member.claim.undo", f"claim:{claim_id}") as change:
+            if not whole:
+                claim = await self.claims.split_off(change.conn, claim, task_ids, meeting_ids,
+                                                    change.now)
             placeholder = await self.members.returned_placeholder(change.conn, claim.username,
                                                                   change.now)
             await self.claims.give_back(change.conn, claim, placeholder, actor.id, change.now)

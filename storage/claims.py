@@ -83,6 +83,24 @@ class ClaimRepository:
         return cursor.lastrowid
 
     @staticmethod
+    async def split_off(
+        conn: aiosqlite.Connection, claim: Claim, task_ids: list[int], meeting_ids: list[int],
+        now: int,
+    ) -> Claim:
+        """Move these items of the claim into a claim of their own (returned), leaving the
+        rest in the original for whoever manages them."""
+        await conn.execute(
+            "UPDATE claims SET task_ids = ?, meeting_ids = ? WHERE id = ?",
+            (json.dumps([t for t in claim.task_ids if t not in task_ids]),
+             json.dumps([m for m in claim.meeting_ids if m not in meeting_ids]), claim.id),
+        )
+        new_id = await ClaimRepository.record(
+            conn, username=claim.username, member_id=claim.member_id, task_ids=task_ids,
+            meeting_ids=meeting_ids, now=now)
+        return Claim(new_id, claim.username, claim.member_id, tuple(task_ids),
+                     tuple(meeting_ids), now, None)
+
+    @staticmethod
     async def give_back(
         conn: aiosqlite.Connection, claim: Claim, placeholder_id: int, by: int, now: int
     ) -> None:
