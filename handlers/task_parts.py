@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import html
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import callbacks, limits
@@ -156,11 +157,26 @@ async def _mark_on_message(update: Update, context: BotContext, result: Result) 
 
 
 async def _ask_for_date(update: Update, context: BotContext, number: int) -> None:
-    assert context.member is not None
-    await context.bot.send_message(context.member.telegram_id, _(
-        "Until when do you need for task #{id}, and why? Send the new date and the reason in "
-        "one message, for example: <code>31/12/2026 Chờ số liệu của Sở Tài chính</code>"
-    ).format(id=number))
+    """Ask privately; someone who never started the bot is told in the group how to, and the
+    request is dropped (its question could not be asked)."""
+    member, chat = context.member, update.effective_chat
+    assert member is not None
+    try:
+        await context.bot.send_message(member.telegram_id, _(
+            "Until when do you need for task #{id}, and why? Send the new date and the reason "
+            "in one message, for example: <code>31/12/2026 Chờ số liệu của Sở Tài chính</code>"
+        ).format(id=number))
+    except Forbidden:
+        await context.services.extensions.drop_asking(member)
+        if chat is None or chat.type == ChatType.PRIVATE:
+            return
+        start = InlineKeyboardButton(
+            _("▶️ Start"), url=f"https://t.me/{context.bot.username}?start=task{number}")
+        await context.bot.send_message(chat.id, _(
+            "{mention}, I cannot write to you privately to ask for the new date of task #{id}. "
+            "Press “Start” below, then ask for more time again.").format(
+            mention=render.mention(member), id=number),
+            reply_markup=InlineKeyboardMarkup([[start]]))
 
 
 async def on_remind_open(update: Update, context: BotContext) -> None:

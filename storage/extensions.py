@@ -57,6 +57,13 @@ class ExtensionRepository:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
+    async def drop_asking(self, conn: aiosqlite.Connection, member_id: int) -> None:
+        await conn.execute(
+            "UPDATE extension_requests SET status = 'dropped'"
+            " WHERE member_id = ? AND status = 'asking'",
+            (member_id,),
+        )
+
     async def submit(
         self, conn: aiosqlite.Connection, request_id: int, due_at: int, reason: str
     ) -> None:

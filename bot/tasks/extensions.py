@@ -38,6 +38,12 @@ class ExtensionService:
             await self.requests.start(change.conn, task_id, actor.id, change.now)
         return Result(Outcome.ASK_DATE, view)
 
+    async def drop_asking(self, actor: Member) -> None:
+        """Forget a request whose question never reached the member (they never started the
+        bot), so their next message is not taken for a date."""
+        async with self.work.change(actor, "task.extension.drop", f"member:{actor.id}") as change:
+            await self.requests.drop_asking(change.conn, actor.id)
+
     async def asking(self, member: Member) -> ExtensionRequest | None:
         return await self.requests.asking(member.id)
 

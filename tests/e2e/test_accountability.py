@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.app import dispatcher_of
 from tests.conftest import advance
@@ -356,3 +357,23 @@ async def services_dates(app) -> list[str]:
     rows = await services_of(app).db.fetchall("SELECT due_at FROM tasks ORDER BY due_at")
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
     return [datetime.fromtimestamp(r[0], zone).strftime("%Y-%m-%d %H:%M") for r in rows]
+
+
+async def test_asking_for_more_time_in_a_group_before_starting_the_bot(double, people,
+                                                                       app) -> None:
+    dung = double.add_user(1004, "Dung", last_name="Võ", username="dung_vo", language_code="vi")
+    await unit_with_roster(double, people)
+    await double.send_text(dung, "Chào", chat=people.group)  # on the roster, never started
+    await ask(double, people.admin, f"/addtask {DUE} Báo cáo số liệu", chat=people.group)
+    reminder = await app.bot.send_message(
+        people.group["id"], "Nhắc việc", reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("📅", callback_data="tx:1")]]))
+    await press(double, (people.group["id"], reminder.message_id), dung, "tx:1")
+    told = await double.wait_for_message(people.group["id"], contains="thời hạn mới")
+    assert told["text"].startswith("Dung Võ, tôi không nhắn riêng được cho đồng chí")
+    assert any(e.get("url") == "tg://user?id=1004" for e in told.get("entities", []))
+    [[start]] = told["reply_markup"]["inline_keyboard"]
+    assert start["url"] == f"https://t.me/{app.bot.username}?start=task1"
+    rows = await app.bot_data["services"].db.fetchall(
+        "SELECT status FROM extension_requests")
+    assert [row[0] for row in rows] == ["dropped"]

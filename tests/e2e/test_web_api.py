@@ -111,7 +111,7 @@ async def test_a_unit_admin_cannot_reach_another_units_people_tasks_or_meetings(
         before = tuple(await db.fetchone(counts))
         chi = f"tma {init_data(people.chi, epoch(clock.now()))}"
         form = {"title": "Việc lấn sân", "date": "2026-12-30", "time": "17:00"}
-        refused = "You may only choose the units you manage and people on their rosters."
+        refused = "Đồng chí chỉ được chọn các đơn vị mình quản lý và những người trong danh sách"
         for path, body in (("/api/tasks", {**form, "member_ids": [giang_id]}),
                            ("/api/tasks", {**form, "unit_id": other["id"]}),
                            ("/api/meetings", {**form, "member_ids": [giang_id]}),
