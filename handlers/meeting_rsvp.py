@@ -194,14 +194,25 @@ async def attendance(update: Update, context: BotContext) -> None:
     if view is None or not context.scope.manages(view.meeting.group_chat_id):
         await reply(update, _(_ANSWERS[Outcome.NOT_FOUND]))
         return
+    await _privately(update, context, await _full_report(context, view),
+                     _attendance_buttons(view))
+
+
+async def _full_report(context: BotContext, view: MeetingView) -> str:
+    """The attendance report with, once anyone checked in, who did."""
     text = attendance_report(view, context.services.settings.zone)
-    present = await context.services.checkins.present(number)
+    present = await context.services.checkins.present(view.meeting.id)
     if present:
         names = [a.member.display_name for a in view.attendees if a.member.id in present]
         text += "\n\n" + _("📍 Checked in ({count}/{total}): {names}. Attendance is judged from "
                             "check-ins.").format(count=len(names), total=len(view.attendees),
                                                  names=html.escape(", ".join(names)))
-    await _privately(update, context, text, _attendance_buttons(view))
+    return text
+
+
+def report_pages(text: str) -> list[str]:
+    """The report cut into messages: a large roster takes several."""
+    return pack_pages(text.split("\n"), separator="\n")
 
 
 async def _privately(update: Update, context: BotContext, text: str,
@@ -209,7 +220,7 @@ async def _privately(update: Update, context: BotContext, text: str,
     """Answer in the private chat; in a group, say there that the answer went privately."""
     chat = update.effective_chat
     assert context.member is not None and context.member.telegram_id is not None
-    pages = pack_pages(text.split("\n"), separator="\n")  # a large roster: several messages
+    pages = report_pages(text)  # a large roster: several messages
     if chat is not None and chat.type == ChatType.PRIVATE:
         for number, page in enumerate(pages, 1):
             await reply(update, page, reply_markup=markup if number == len(pages) else None)
@@ -272,7 +283,7 @@ async def on_nudge(update: Update, context: BotContext) -> None:
 
 
 async def on_judge(update: Update, context: BotContext) -> None:
-    """An admin marks one absence excused or not; the report is redrawn."""
+    """An admin marks one absence excused or not; the report's last page is redrawn."""
     query = update.callback_query
     assert query is not None
     excused = callbacks.MEETING_EXCUSED.parse(query.data)
@@ -292,8 +303,10 @@ async def on_judge(update: Update, context: BotContext) -> None:
     await query.answer(_("Noted."))
     view = await meetings.view(values[0])
     assert view is not None
-    await query.edit_message_text(attendance_report(view, context.services.settings.zone),
-                                  reply_markup=_attendance_buttons(view))
+    # The buttons are on the report's last page: only that page is redrawn (the whole report
+    # of a large roster does not fit one message); it holds the totals that changed.
+    pages = report_pages(await _full_report(context, view))
+    await query.edit_message_text(pages[-1], reply_markup=_attendance_buttons(view))
 
 
 def register(app: Application) -> None:

@@ -3,7 +3,7 @@ before the input limits, fit Telegram's messages (issue 10, item 6)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from telegram.ext import Application
@@ -74,3 +74,35 @@ async def test_a_meeting_with_legacy_long_fields_is_shown_and_announced(
     report = await all_replies(double, people.admin, "/attendance 1")
     fits(double, report)
     assert len(report) >= 4
+
+
+async def test_judging_an_absence_in_a_large_attendance_report_redraws_its_last_page(
+    double, people, app, clock
+) -> None:
+    await ask(double, people.admin, "/lang en")
+    await ask(double, people.binh, "/start")
+    services = services_of(app)
+    admin = await services.members.by_id(1)
+    others = [m.username for m in await many_members(app, 300)]
+    await services.meetings.create(
+        admin, await services.access.scope(admin), title="Hội nghị", place="", agenda="",
+        starts_at=clock.now() + timedelta(minutes=10), group_chat_id=None,
+        usernames=["binh_le", *others])
+    binh = await services.members.find("@binh_le")
+    await services.meetings.respond(binh, 1, "absent")
+    await services.checkins.check_in(await services.members.find("@member_0001"), 1)
+    await double.idle(quiet=0.2, timeout=10)
+    report = await all_replies(double, people.admin, "/attendance 1")
+    assert len(report) >= 2
+    last = report[-1]
+    [excuse, _unexcuse] = last["reply_markup"]["inline_keyboard"][-1]
+    query = await double.press(last, people.admin, data=excuse["callback_data"])
+    await double.wait_for_call("answerCallbackQuery",
+                               predicate=lambda c: c["callback_query_id"] == query)
+    await double.idle(quiet=0.2, timeout=10)
+    fits(double, double.messages(people.admin["id"]))
+    [redrawn] = [m for m in double.messages(people.admin["id"])
+                 if m["message_id"] == last["message_id"]]
+    assert "Absences: 1 excused, 0 not excused, 0 not yet judged." in redrawn["text"]
+    assert "📍 Checked in (1/301)" in redrawn["text"]
+    assert redrawn["reply_markup"] == last["reply_markup"]
