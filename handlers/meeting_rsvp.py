@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from zoneinfo import ZoneInfo
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -16,6 +16,7 @@ from bot.i18n import N_, _, format_date, ngettext
 from bot.meetings import render
 from bot.meetings.model import MeetingView, Outcome
 from bot.numbers import parse_id
+from bot.tasks.render import mention
 from bot.text import pack_pages, shorten
 from handlers.context import NEEDS_UNIT_ADMIN, BotContext, admin_only, out_of_date, reply
 from handlers.task_parts import take_extension_answer
@@ -53,18 +54,25 @@ async def on_answer(update: Update, context: BotContext) -> None:
 
 
 async def _ask_reason(update: Update, context: BotContext, number: int) -> None:
-    """Ask in the chat where the button was pressed; in a group, as a reply the bot sees."""
-    chat = update.effective_chat
+    """Ask in the chat where the button was pressed, with "Skip". In a group, as a reply to
+    the pressed message that mentions the member, who answers by replying to it (Telegram
+    allows no "force reply" together with buttons)."""
+    chat, query = update.effective_chat, update.callback_query
     assert chat is not None and context.member is not None
-    text = _("{name}, why can you not attend meeting #{id}? Send the reason as your next "
-             "message, or press “Skip”.").format(
-        name=html.escape(context.member.display_name), id=number)
     skip = InlineKeyboardMarkup([[InlineKeyboardButton(
         _("Skip"), callback_data=callbacks.MEETING_SKIP_REASON.pack(number))]])
     if chat.type == ChatType.PRIVATE:
+        text = _("{name}, why can you not attend meeting #{id}? Send the reason as your next "
+                 "message, or press “Skip”.").format(
+            name=html.escape(context.member.display_name), id=number)
         await context.bot.send_message(chat.id, text, reply_markup=skip)
-    else:
-        await context.bot.send_message(chat.id, text, reply_markup=ForceReply(selective=True))
+        return
+    text = _("{mention}, why can you not attend meeting #{id}? Reply to this message with the "
+             "reason, or press “Skip”.").format(mention=mention(context.member), id=number)
+    pressed = query.message if query is not None else None
+    await context.bot.send_message(
+        chat.id, text, reply_markup=skip,
+        reply_parameters=ReplyParameters(pressed.message_id) if pressed is not None else None)
 
 
 async def on_skip(update: Update, context: BotContext) -> None:

@@ -427,3 +427,29 @@ async def test_a_clash_and_a_sunday_are_pointed_out(double, people, app) -> None
     assert "⚠️ Lưu ý: ngày đó là Chủ nhật." in sunday["text"]
     assert "Đã mời 1 người: Chi Phạm." in sunday["text"]
     assert "trùng giờ" not in sunday["text"]
+
+
+async def test_in_a_group_the_reason_is_asked_of_the_member_by_name_with_skip(
+        double, people, app) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    announcement = double.messages(people.group["id"])[-1]
+    await press(double, announcement, people.chi, "mx:1")
+    asked = await double.wait_for_message(people.group["id"], contains="Chi Phạm")
+    assert asked["text"].startswith("Chi Phạm, vì sao đồng chí không tham dự được cuộc họp #1? "
+                                    "Hãy trả lời tin nhắn này")
+    assert any(e.get("url") == "tg://user?id=1003" for e in asked.get("entities", []))
+    assert asked["reply_to_message"]["message_id"] == announcement["message_id"]
+    assert [b["text"] for b in buttons(asked)] == ["Bỏ qua"]
+    await double.send_text(people.chi, "Ốm", chat=people.group, reply_to=asked)
+    thanks = await double.wait_for_message(people.group["id"], contains="lý do")
+    assert thanks["text"].startswith("Cảm ơn đồng chí")
+    await press(double, announcement, people.binh, "mx:1")
+    asked = await double.wait_for_message(people.group["id"], contains="Binh Le")
+    [skip] = buttons(asked)
+    skipped = await press(double, asked, people.binh, skip["callback_data"])
+    assert skipped["text"] == "Noted."
+    view = await services_of(app).meetings.view(1)
+    assert {a.member.username: (a.response, a.reason) for a in view.attendees
+            if a.response == "absent"} == {"chi_pham": ("absent", "Ốm"),
+                                           "binh_le": ("absent", None)}
