@@ -83,7 +83,13 @@ async def on_skip(update: Update, context: BotContext) -> None:
     if context.member is None or not values:
         await out_of_date(update)
         return
-    await context.services.meetings.give_reason(context.member, values[0], None)
+    meetings = context.services.meetings
+    if await meetings.awaiting_reason(context.member) != values[0]:
+        # In a group anyone sees the button: only the member asked may use it, once.
+        await query.answer(_("This question is for the member it names, and only until they "
+                             "answer it."), show_alert=True)
+        return
+    await meetings.give_reason(context.member, values[0], None)
     await query.answer(_("Noted."))
     await query.edit_message_reply_markup(None)
 

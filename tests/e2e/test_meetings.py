@@ -447,6 +447,8 @@ async def test_in_a_group_the_reason_is_asked_of_the_member_by_name_with_skip(
     await press(double, announcement, people.binh, "mx:1")
     asked = await double.wait_for_message(people.group["id"], contains="Binh Le")
     [skip] = buttons(asked)
+    other = await press(double, asked, people.chi, skip["callback_data"])
+    assert other["text"].startswith("Câu hỏi này dành cho đồng chí được nêu tên")
     skipped = await press(double, asked, people.binh, skip["callback_data"])
     assert skipped["text"] == "Noted."
     view = await services_of(app).meetings.view(1)
