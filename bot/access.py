@@ -4,20 +4,11 @@ the units under them, a member their own work and their units'."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
 from bot.members import MemberService
 from storage.database import Database
 from storage.members import Member
 from storage.units import UnitRepository
-
-
-class Role(Enum):
-    """The role a refusal names as needed."""
-
-    ORG_ADMIN = "org_admin"
-    UNIT_ADMIN = "unit_admin"
-    MEMBER = "member"
 
 
 @dataclass(frozen=True)
@@ -34,9 +25,6 @@ class Scope:
     def manages(self, unit_id: int | None) -> bool:
         """May change things of this unit (None: work outside any unit, org admins only)."""
         return self.org_admin or (unit_id is not None and unit_id in self.admin_units)
-
-    def sees_unit(self, unit_id: int | None) -> bool:
-        return self.manages(unit_id) or (unit_id is not None and unit_id in self.member_units)
 
     @property
     def unit_filter(self) -> tuple[int, ...] | None:
@@ -59,6 +47,6 @@ class AccessService:
         memberships = await self.units.units_of(member.id)
         admin_of = {unit for unit, role in memberships if role == "admin"}
         if admin_of and not org_admin:
-            admin_of |= set(await self.units.children(admin_of))
+            admin_of |= set(await self.units.descendants(admin_of))
         return Scope(member, org_admin, frozenset(admin_of),
                      frozenset(unit for unit, _role in memberships))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 
-MESSAGE_LIMIT = 4096
 # Room left for a page header and footer ("Page 2/5") around the packed blocks.
 PAGE_BUDGET = 3800
 

@@ -14,7 +14,7 @@ from storage.chats import ChatRepository
 from storage.database import Database
 from storage.members import Member, MemberRepository
 from storage.reminders import NewReminder
-from storage.units import RosterEntry, Unit, UnitRepository
+from storage.units import RosterEntry, Unit, UnitRepository, takes_on
 
 NAME_LIMIT = 100
 
@@ -59,16 +59,6 @@ class UnitService:
         """The units this admin manages: all of them for an organisation admin, a unit admin's
         own units and those under them."""
         return [unit for unit in await self.units.all() if scope.manages(unit.id)]
-
-    async def may_choose(self, scope: Scope, member_ids: list[int]) -> bool:
-        """Whether this admin may give work to these people: anyone for an organisation admin,
-        people on the rosters of their units for a unit admin."""
-        if scope.org_admin:
-            return True
-        if not member_ids:
-            return True
-        on_rosters = await self.units.on_rosters(member_ids, scope.admin_units)
-        return set(member_ids) <= on_rosters
 
     async def roster(self, unit_id: int, page: int,
                      size: int) -> tuple[list[RosterEntry], int, int]:
@@ -128,7 +118,7 @@ class UnitService:
             if len(found) > 1:
                 return UnitOutcome.AMBIGUOUS_PARENT, None
             parent = found[0]
-            if parent.id == unit.id or parent.parent_id == unit.id:
+            if parent.id == unit.id or parent.id in await self.units.descendants([unit.id]):
                 return UnitOutcome.OWN_PARENT, parent
         async with self.work.change(actor, "unit.parent", f"chat:{unit_id}") as change:
             await self.units.set_parent(change.conn, unit_id, parent.id if parent else None,
@@ -142,9 +132,8 @@ class UnitService:
         """Someone belongs to the unit; True if they were not on its roster. Writes only on
         a change, so the hot path of every group message costs one read."""
         status = await self.units.status(unit_id, member.id)
-        if status is not None and (status[0] == "member"
-                                   or (source == "seen" and status[2] == "admin")):
-            return False  # on it already, or taken off by an admin: writing does not return
+        if status is not None and not takes_on(status[0], status[2], source):
+            return False  # on it already, or taken off by an admin and joining by oneself
         if await self.units.get(unit_id) is None:
             return False
         async with self.work.change(actor, "roster.join", f"chat:{unit_id}") as change:
@@ -178,10 +167,9 @@ class UnitService:
             return UnitOutcome.NOT_STARTED
         status = await self.units.status(unit_id, target.id)
         role = "admin" if admin else "member"
-        if status is not None and status[:2] == ("member", role):
-            return UnitOutcome.UNCHANGED
-        if status is None and not admin:
-            return UnitOutcome.UNCHANGED
+        on_roster = status is not None and status[0] == "member"
+        if (on_roster and status[1] == role) or (not on_roster and not admin):
+            return UnitOutcome.UNCHANGED  # nothing to take from someone not on the roster
         action = "unit.grant" if admin else "unit.revoke"
         async with self.work.change(actor, action, f"chat:{unit_id}") as change:
             await self.units.join(change.conn, unit_id, target.id, "admin", change.now)

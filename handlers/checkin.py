@@ -16,7 +16,7 @@ from bot.meetings import render
 from bot.meetings.checkin import Checkin, CheckinOutcome
 from bot.meetings.model import OPENS_BEFORE
 from bot.numbers import parse_id
-from handlers.context import NEEDS_UNIT_ADMIN, BotContext, reply
+from handlers.context import NEEDS_UNIT_ADMIN, BotContext, out_of_date, reply
 
 _USERNAME = re.compile(r"^@(\w{3,32})$")
 _ANSWERS = {
@@ -79,7 +79,7 @@ async def on_here(update: Update, context: BotContext) -> None:
     assert query is not None
     values = callbacks.MEETING_CHECKIN.parse(query.data)
     if context.member is None or values is None:
-        await query.answer()
+        await out_of_date(update)
         return
     result = await context.services.checkins.check_in(context.member, values[0])
     await query.answer(answer(result, context), show_alert=True)

@@ -35,10 +35,6 @@ def page_keyboard(data: PageData, page: int, pages: int) -> InlineKeyboardMarkup
     return InlineKeyboardMarkup([row]) if row else None
 
 
-def page_of(values: tuple[int, ...] | None) -> int | None:
-    """The 0-based page a page button names (buttons count from 1), None if malformed."""
-    return None if values is None else values[-1] - 1
-
 
 @dataclass(frozen=True)
 class Shown:

@@ -34,6 +34,8 @@ from handlers.usage import (
     DATE_FORMS,
     DATE_PROBLEMS,
     NO_MEETING,
+    NO_SUCH_UNIT,
+    SEVERAL_UNITS,
     WHOLE_SERIES,
     after_first_word,
     arguments,
@@ -65,6 +67,9 @@ ANSWERS = {
 
 def answer(result: Result, task_id: int) -> str:
     """The reply to a change, with the progress where there is one."""
+    if result.outcome is Outcome.NOT_IN_UNITS:
+        return _("{names}: not on the roster of a unit you manage, so you cannot give them "
+                 "work. Nothing was changed.").format(names=render.names(list(result.names)))
     if result.outcome is Outcome.NOT_ASSIGNEE and result.names:
         return _("{names} are not assignees of task #{id}.").format(
             names=render.names(list(result.names)), id=task_id)
@@ -135,6 +140,9 @@ async def _add_repeating(update: Update, context: BotContext, repeating: Repeati
     if result.outcome is Outcome.CREATED:
         await reply(update, _("🔁 Repeating task stored; each occurrence is created a month "
                               "ahead. The next one:") + "\n" + _created(result, context))
+    elif result.outcome is Outcome.SERIES_STORED:
+        await reply(update, _("🔁 Repeating task stored; its first occurrence is created a "
+                              "month before its deadline."))
     else:
         await _refused(update, result)
 
@@ -148,6 +156,8 @@ async def _refused(update: Update, result: Result) -> None:
         await reply(update, _("This unit's roster is empty, so the task would be for nobody. "
                               "Send /rollcall so members can sign in, or name them with "
                               "@username. Nothing was stored."))
+    elif result.outcome is Outcome.NOT_IN_UNITS:
+        await reply(update, answer(result, 0))
     else:
         await reply(update, _(NEEDS_UNIT_ADMIN))
 
@@ -211,8 +221,8 @@ async def edittask(update: Update, context: BotContext) -> None:
     if edit.unit_name:
         units = await services.units.by_name(edit.unit_name)
         if len(units) != 1:
-            await reply(update, _("There is no unit named “{name}”. Send /units to see them."
-                                  ).format(name=html.escape(edit.unit_name)))
+            await reply(update, _(NO_SUCH_UNIT if not units else SEVERAL_UNITS).format(
+                name=html.escape(edit.unit_name)))
             return
         unit_id = units[0].id
     assert context.member is not None

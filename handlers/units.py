@@ -31,7 +31,7 @@ from handlers.context import (
     reply,
 )
 from handlers.roster import show_roster
-from handlers.usage import arguments, too_long
+from handlers.usage import NO_SUCH_UNIT, SEVERAL_UNITS, arguments, too_long
 
 _NOT_A_UNIT = N_("This group is not a unit yet: an organisation admin makes it one with "
                  "<code>/subscribe Chi bộ Văn phòng</code>.")
@@ -77,9 +77,8 @@ async def units(update: Update, context: BotContext) -> None:
 
 
 _PARENT_ANSWERS = {
-    UnitOutcome.NO_SUCH_PARENT: N_("There is no unit named “{name}”. Send /units to see them."),
-    UnitOutcome.AMBIGUOUS_PARENT: N_("Several units are named “{name}”; rename one first with "
-                                     "/subscribe followed by a new name."),
+    UnitOutcome.NO_SUCH_PARENT: NO_SUCH_UNIT,
+    UnitOutcome.AMBIGUOUS_PARENT: SEVERAL_UNITS,
     UnitOutcome.OWN_PARENT: N_("A unit cannot be placed under itself or under its own child."),
     UnitOutcome.NOT_A_UNIT: _NOT_A_UNIT,
     UnitOutcome.NOT_ALLOWED: NEEDS_UNIT_ADMIN,

@@ -41,6 +41,9 @@ TOO_LONG = {
     "people": N_("Too many people named: at most {limit} in one command."),
 }
 
+NO_SUCH_UNIT = N_("There is no unit named “{name}”. Send /units to see them.")
+SEVERAL_UNITS = N_("Several units are named “{name}”; rename one first with /subscribe "
+                   "followed by a new name.")
 NO_MEETING = N_("There is no meeting #{id}. Send /meetings to see what is planned.")
 
 

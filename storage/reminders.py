@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -101,12 +102,16 @@ class ReminderRepository:
         )
 
     async def cancel_pending(
-        self, conn: aiosqlite.Connection, event_kind: str, event_id: int
+        self, conn: aiosqlite.Connection, event_kind: str, event_id: int,
+        kinds: tuple[str, ...] | None = None,
     ) -> None:
+        """Withdraw an event's pending rows (only those of ``kinds`` when given)."""
         await conn.execute(
             "UPDATE reminders SET status = 'cancelled'"
-            " WHERE event_kind = ? AND event_id = ? AND status = 'pending'",
-            (event_kind, event_id),
+            " WHERE event_kind = ? AND event_id = ? AND status = 'pending'"
+            " AND (? IS NULL OR kind IN (SELECT value FROM json_each(?)))",
+            (event_kind, event_id, None if kinds is None else 1,
+             json.dumps(list(kinds or ()))),
         )
 
     async def cancel_pending_for(

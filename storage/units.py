@@ -17,6 +17,19 @@ _MEMBER_ALIASED = ", ".join(f"m.{column.strip()}" for column in _MEMBER_COLUMNS.
 _UNIT_COLUMNS = "c.id, COALESCE(c.unit_name, c.title), c.parent_id"
 
 
+# Ways people put themselves on a roster (writing in the group, a roll-call press, answering a
+# meeting there). None of them brings back someone an admin took off: a guest stays a guest.
+SELF_JOINING = frozenset({"seen", "rollcall", "rsvp"})
+
+
+def takes_on(status: str | None, source: str | None, joining: str) -> bool:
+    """Whether joining by ``joining`` puts a member on the roster, given their row (status and
+    how it last changed; None for no row)."""
+    if status == "member":
+        return False
+    return not (joining in SELF_JOINING and status == "left" and source == "admin")
+
+
 @dataclass(frozen=True)
 class Unit:
     id: int  # the group's chat id
@@ -57,13 +70,27 @@ class UnitRepository:
         )
         return [Unit(*row) for row in rows]
 
-    async def children(self, unit_ids: Iterable[int]) -> list[int]:
+    async def descendants(self, unit_ids: Iterable[int]) -> list[int]:
+        """Every unit under these, at any depth (children, their children, ...)."""
         rows = await self.db.fetchall(
-            "SELECT id FROM chats WHERE parent_id IN (SELECT value FROM json_each(?))"
-            " AND subscribed = 1 ORDER BY id",
+            "WITH RECURSIVE below (id) AS ("
+            "  SELECT id FROM chats WHERE parent_id IN (SELECT value FROM json_each(?))"
+            "  UNION SELECT c.id FROM chats c JOIN below b ON c.parent_id = b.id)"
+            " SELECT c.id FROM below b JOIN chats c ON c.id = b.id WHERE c.subscribed = 1"
+            " ORDER BY c.id",
             (json.dumps(sorted(set(unit_ids))),),
         )
         return [row[0] for row in rows]
+
+    async def on_rosters(self, member_ids: Iterable[int], unit_ids: Iterable[int]) -> set[int]:
+        """Which of these members are on the roster of any of these units."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT member_id FROM chat_members WHERE status = 'member'"
+            " AND member_id IN (SELECT value FROM json_each(?))"
+            " AND chat_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(member_ids))), json.dumps(sorted(set(unit_ids)))),
+        )
+        return {row[0] for row in rows}
 
     async def set_name(
         self, conn: aiosqlite.Connection, chat_id: int, name: str | None, now: int
@@ -86,15 +113,15 @@ class UnitRepository:
     ) -> bool:
         """Put a member on a roster; True if they were not on it.
 
-        Writing in the group (``seen``) brings back someone who left the group, but not someone
-        an admin took off the roster: a guest in the group is not a member of the unit.
+        Joining by oneself (``SELF_JOINING``) brings back someone who left the group, but not
+        someone an admin took off the roster: a guest in the group is not a member of the unit.
         """
         async with conn.execute(
             "SELECT status, source FROM chat_members WHERE chat_id = ? AND member_id = ?",
             (chat_id, member_id),
         ) as cursor:
             row = await cursor.fetchone()
-        if row is not None and (row[0] == "member" or (source == "seen" and row[1] == "admin")):
+        if row is not None and not takes_on(row[0], row[1], source):
             return False
         await conn.execute(
             "INSERT INTO chat_members (chat_id, member_id, last_seen, status, source, changed_at)"
@@ -178,16 +205,6 @@ class UnitRepository:
             (member_id,),
         )
         return [(row[0], row[1]) for row in rows]
-
-    async def on_rosters(self, member_ids: Iterable[int], unit_ids: Iterable[int]) -> set[int]:
-        """Which of these members are on the roster of one of these units."""
-        rows = await self.db.fetchall(
-            "SELECT DISTINCT cm.member_id FROM chat_members cm"
-            " WHERE cm.member_id IN (SELECT value FROM json_each(?))"
-            " AND cm.chat_id IN (SELECT value FROM json_each(?)) AND cm.status = 'member'",
-            (json.dumps(sorted(set(member_ids))), json.dumps(sorted(set(unit_ids)))),
-        )
-        return {row[0] for row in rows}
 
     async def withdraw_invitations(
         self, conn: aiosqlite.Connection, chat_id: int, member_id: int, now: int

@@ -1,6 +1,8 @@
 """Fitting text into Telegram's 4096 characters without breaking HTML or order."""
 
-from bot.text import MESSAGE_LIMIT, pack_pages, shorten
+from bot.text import pack_pages, shorten
+
+MESSAGE_LIMIT = 4096  # Telegram's limit on a message's text
 
 
 def test_blocks_are_packed_whole_and_in_order() -> None:

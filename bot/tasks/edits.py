@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.access import Scope
 from bot.clock import epoch
 from bot.tasks.model import Outcome, Result
-from bot.tasks.service import Abort, TaskService
+from bot.tasks.service import SCHEDULE_KINDS, Abort, TaskService
 from bot.work import Change
 from storage.members import Member
 from storage.tasks import Task
@@ -41,6 +41,9 @@ class TaskEditor:
         if not self.tasks.manages(scope, view.task) or (
                 edit.unit_id is not None and not scope.manages(edit.unit_id)):
             return Result(Outcome.NOT_ALLOWED)
+        strangers = await self.tasks.outside_scope(scope, edit.add)
+        if strangers:
+            return Result(Outcome.NOT_IN_UNITS, view, names=strangers)
         try:
             await self._apply_edit(actor, view.task, edit)
         except Abort as abort:
@@ -60,7 +63,9 @@ class TaskEditor:
             open_ids = await self.rows.open_part_ids(change.conn, task.id)
             if not open_ids:
                 raise Abort(Outcome.NEED_ASSIGNEE)
-            await self.reminders.cancel_pending(change.conn, "task", task.id)
+            # The schedule is planned anew; notices not yet sent (a new task, a report) stay.
+            await self.reminders.cancel_pending(change.conn, "task", task.id,
+                                                kinds=SCHEDULE_KINDS)
             change.plan(self.tasks.plan(task, open_ids, change.now))
             kept = [m for m in open_ids if m not in added and m != actor.id]
             change.plan(self.tasks.notices(task, "notice_edited", kept, change.now, group=True))

@@ -9,7 +9,7 @@ from bot.access import Scope
 from bot.clock import epoch, from_epoch
 from bot.tasks.edits import TaskEdit, TaskEditor
 from bot.tasks.model import Outcome, Result
-from bot.tasks.service import TaskService
+from bot.tasks.service import Abort, TaskService
 from storage.extensions import ExtensionRepository, ExtensionRequest
 from storage.members import Member
 from storage.reminders import NewReminder
@@ -64,6 +64,13 @@ class ExtensionService:
 
     async def decide(self, actor: Member, scope: Scope, request_id: int,
                      approve: bool) -> Result:
+        try:
+            return await self._decide(actor, scope, request_id, approve)
+        except Abort as abort:
+            return Result(abort.outcome)
+
+    async def _decide(self, actor: Member, scope: Scope, request_id: int,
+                      approve: bool) -> Result:
         request = await self.requests.get(request_id)
         view = await self.tasks.view(request.task_id) if request else None
         if request is None or view is None:
@@ -72,17 +79,21 @@ class ExtensionService:
             return Result(Outcome.NOT_ALLOWED, view)
         if request.status != "pending":
             return Result(Outcome.DECIDED, view)
-        if approve and view.task.is_open:
-            assert request.due_at is not None
-            moved = await self.editor.edit(actor, scope, view.task.id,
-                                          TaskEdit(due=from_epoch(request.due_at)))
-            if moved.outcome is not Outcome.EDITED:
-                return moved
+        if approve and not view.task.is_open:
+            return Result(Outcome.NOT_OPEN, view)
         status = "approved" if approve else "declined"
+        # The decision is taken first, once: a second press (or a second admin) finds it
+        # taken and changes nothing.
         async with self.work.change(actor, f"task.extension.{status}",
                                     f"task:{view.task.id}") as change:
-            await self.requests.decide(change.conn, request_id, status, actor.id, change.now)
+            if not await self.requests.decide(change.conn, request_id, status, actor.id,
+                                              change.now):
+                raise Abort(Outcome.DECIDED)
             change.plan([NewReminder("extension", request_id, f"ext_{status}",
                                      request.member_id, None, view.task.due_at, change.now)])
+        if approve:
+            assert request.due_at is not None
+            await self.editor.edit(actor, scope, view.task.id,
+                                   TaskEdit(due=from_epoch(request.due_at)))
         return Result(Outcome.APPROVED if approve else Outcome.DECLINED,
                       await self.tasks.view(view.task.id))

@@ -56,7 +56,9 @@ class Outcome(Enum):
     EMPTY_ROSTER = "empty_roster"
     DECIDED = "decided"  # the extension request was already answered
     NOT_REPEATING = "not_repeating"
+    NOT_IN_UNITS = "not_in_units"  # a unit admin named someone outside their units
     SERIES_STOPPED = "series_stopped"
+    SERIES_STORED = "series_stored"  # stored; its first occurrence comes later
 
 
 @dataclass(frozen=True)

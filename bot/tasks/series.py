@@ -14,6 +14,7 @@ from bot.tasks.service import TaskRequest, TaskService
 from storage.members import Member, MemberRepository
 from storage.task_series import TaskSeries, TaskSeriesRepository
 from storage.tasks import TaskRepository
+from storage.units import UnitRepository
 
 # Occurrences exist this far ahead, so the earliest reminders (days before) can be planned.
 HORIZON = timedelta(days=31)
@@ -28,6 +29,7 @@ class TaskSeriesService:
         self.series = TaskSeriesRepository(tasks.db)
         self.members = MemberRepository(tasks.db)
         self.task_rows = TaskRepository(tasks.db)
+        self.units = UnitRepository(tasks.db)
 
     async def create(self, actor: Member, scope: Scope, template: TaskRequest,
                      recurrence: Recurrence) -> Result:
@@ -37,6 +39,12 @@ class TaskSeriesService:
             return Result(Outcome.NOT_ALLOWED)
         if not (template.usernames or template.members) and template.unit_id is None:
             return Result(Outcome.NEED_ASSIGNEE)
+        strangers = await self.tasks.outside_scope(scope, template.usernames, template.members)
+        if strangers:
+            return Result(Outcome.NOT_IN_UNITS, names=strangers)
+        if not (template.usernames or template.members) and not await self.units.roster_ids(
+                None, template.unit_id):
+            return Result(Outcome.EMPTY_ROSTER)
         async with self.work.change(actor, "task.series", "task-series:new") as change:
             named = [m.id for m in template.members]
             for username in template.usernames:
@@ -52,8 +60,15 @@ class TaskSeriesService:
         series = await self.series.get(series_id)
         assert series is not None
         results = await self._extend(series)
-        return next((r for r in results if r.outcome is Outcome.CREATED), Result(
-            results[0].outcome if results else Outcome.NEED_ASSIGNEE))
+        if not results:
+            return Result(Outcome.SERIES_STORED)  # its first deadline is beyond the horizon
+        created = next((r for r in results if r.outcome is Outcome.CREATED), None)
+        if created is None:  # no occurrence could be made: keep no rule that makes none
+            async with self.work.change(actor, "task.series.stop",
+                                        f"task-series:{series_id}") as change:
+                await self.series.stop(change.conn, series_id)
+            return results[0]
+        return created
 
     async def extend(self) -> None:
         """Create every active series' occurrences up to the horizon (idempotent)."""

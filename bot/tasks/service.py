@@ -20,6 +20,8 @@ from storage.tasks import Report, Task, TaskRepository
 from storage.units import UnitRepository
 
 SNOOZE = timedelta(hours=1)
+# The reminders a deadline plans; re-planning replaces these and leaves one-off notices.
+SCHEDULE_KINDS = ("before", "due", "escalation", "snooze")
 # A priority task gets one more reminder this long before its deadline.
 PRIORITY_REMINDER = timedelta(hours=1)
 
@@ -56,10 +58,6 @@ class TaskService:
             return None
         return TaskView(task, (await self.tasks.parts([task_id])).get(task_id, []))
 
-    async def views(self, tasks: list[Task]) -> list[TaskView]:
-        parts = await self.tasks.parts(t.id for t in tasks)
-        return [TaskView(t, parts.get(t.id, [])) for t in tasks]
-
     async def unreachable(self, scope: Scope, limit: int) -> list[tuple[Member, int | None]]:
         """Everyone for an organisation admin; for a unit admin, those with open parts in the
         tasks they manage (their units' or created by them)."""
@@ -94,7 +92,24 @@ class TaskService:
         named = bool(new.usernames or new.members or new.member_ids)
         if not named and new.unit_id is None:
             return Result(Outcome.NEED_ASSIGNEE)
+        strangers = await self.outside_scope(scope, new.usernames, new.members)
+        if strangers:
+            return Result(Outcome.NOT_IN_UNITS, names=strangers)
         return await self.insert(actor, new)
+
+    async def outside_scope(self, scope: Scope, usernames: tuple[str, ...],
+                            members: tuple[Member, ...] = ()) -> tuple[Member, ...]:
+        """Those a unit admin may not give work to: anyone not on the roster of a unit they
+        manage (someone the bot has never seen is on none). Organisation admins may name
+        anyone."""
+        if scope.org_admin:
+            return ()
+        named = list(members)
+        for username in usernames:
+            found = await self.members.by_username(username)
+            named.append(found or Member(0, None, username, "", "vi", "member", None, 0))
+        inside = await self.units.on_rosters((m.id for m in named), scope.admin_units)
+        return tuple(m for m in named if m.id not in inside)
 
     async def insert(self, actor: Member, new: TaskRequest) -> Result:
         """Store a task whose asker's rights are settled (a series' occurrence, say)."""
@@ -207,6 +222,20 @@ class TaskService:
         report: Report | None = None, reason: str | None = None,
     ) -> Result:
         task = view.task
+        try:
+            closed, remaining = await self._close(actor, task, targets, status, report, reason)
+        except Abort as abort:  # nothing was open any more: nothing written, nobody told
+            return Result(abort.outcome, await self.view(task.id))
+        outcome = Outcome.TASK_DONE if not remaining else (
+            Outcome.EXCUSED if status == "excused" else Outcome.PART_DONE)
+        return Result(outcome, await self.view(task.id), count=closed)
+
+    async def _close(
+        self, actor: Member, task: Task, targets: list[Member], status: str,
+        report: Report | None, reason: str | None,
+    ) -> tuple[int, list[int]]:
+        """Close the open parts among ``targets`` (two presses at once close them once);
+        the creator hears of a report, and everyone of the last part."""
         async with self.work.change(actor, f"task.part.{status}", f"task:{task.id}") as change:
             closed = 0
             for member in targets:
@@ -216,6 +245,8 @@ class TaskService:
                     closed += 1
                     await self.reminders.cancel_pending_for(change.conn, "task", task.id,
                                                             member_id=member.id)
+            if closed == 0:
+                raise Abort(Outcome.ALREADY_DONE)
             if report is not None and task.created_by not in (None, actor.id):
                 change.plan(self.notices(task, "report", [task.created_by], change.now,
                                           group=False, subject_id=actor.id))
@@ -227,11 +258,7 @@ class TaskService:
                 change.plan(self.notices(task, "notice_all_done", creator, change.now,
                                           group=True))
             change.details = f"{status}={closed} open={len(remaining)}"
-        if closed == 0:
-            return Result(Outcome.ALREADY_DONE, await self.view(task.id))
-        outcome = Outcome.TASK_DONE if not remaining else (
-            Outcome.EXCUSED if status == "excused" else Outcome.PART_DONE)
-        return Result(outcome, await self.view(task.id), count=closed)
+        return closed, remaining
 
     async def open_view(self, task_id: int) -> TaskView | Result:
         """The task if it can still change; otherwise the outcome that says why not."""

@@ -98,6 +98,7 @@ async def chosen(request: web.Request, data: dict) -> tuple[int | None, list[Mem
     members = [await services.members.by_id(i) for i in ids if isinstance(i, int)]
     if len(members) != len(ids) or any(m is None for m in members):
         return None
-    if not await services.units.may_choose(scope, [m.id for m in members if m is not None]):
+    chosen_people = [m for m in members if m is not None]
+    if await services.tasks.outside_scope(scope, (), tuple(chosen_people)):
         raise not_yours()
-    return unit_id, [m for m in members if m is not None]
+    return unit_id, chosen_people

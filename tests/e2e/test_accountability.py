@@ -229,9 +229,11 @@ async def test_an_extension_request_is_approved(double, people, app) -> None:
     await press(double, notice, people.binh, "tx:1")
     asked = await double.wait_for_message(people.binh["id"], contains="Until when")
     assert "task #1" in asked["text"]
-    bad = await ask(double, people.binh, "next year maybe")
-    assert "31/12/2026" in bad["text"]
-    sent = await ask(double, people.binh, "15/01/2027 Waiting for the finance figures")
+    await double.send_text(people.binh, "next year maybe")
+    bad = await double.wait_for_message(people.binh["id"], contains="31/12/2026")
+    assert "Send the new date and the reason" in bad["text"]
+    await double.send_text(people.binh, "15/01/2027 Waiting for the finance figures")
+    sent = await double.wait_for_message(people.binh["id"], contains="Your request")
     assert sent["text"].startswith("Your request for more time on task #1 is sent")
     request = await double.wait_for_message(people.admin["id"], contains="xin gia hạn")
     assert request["text"] == ("📅 Đồng chí Binh Le xin gia hạn nhiệm vụ #1 “Báo cáo số liệu” đến "
@@ -245,7 +247,8 @@ async def test_an_extension_request_is_approved(double, people, app) -> None:
                  if m["message_id"] == request["message_id"]]
     assert decided["text"].endswith("✅ Đã chấp thuận.")
     assert not decided.get("reply_markup")
-    details = await ask(double, people.admin, "/task 1")
+    await double.send_text(people.admin, "/task 1")
+    details = await double.wait_for_message(people.admin["id"], contains="Thời hạn")
     assert "Thời hạn: 17:00, Thứ Sáu 15/01/2027" in details["text"]
 
 

@@ -109,27 +109,28 @@ async def test_revoke_acts_on_who_holds_the_username_now_and_names_their_id(
     assert still["text"] == "Dave Old (id 3001) is no longer an admin."
 
 
-async def test_a_unit_admin_undoes_only_the_work_they_gave(double, people, app) -> None:
+async def test_a_unit_admin_undoes_only_the_work_they_manage(double, people, app) -> None:
     await two_units(double, people)
-    await ask(double, people.chi, "/addtask @newhire 31/12/2026 Việc chi bộ giao")
     await ask(double, people.admin, "/lang en")
-    await ask(double, people.admin, "/addtask @newhire 31/12/2026 Việc tổ chức giao")
+    await ask(double, people.admin, "/addtask @newhire 31/12/2026 Việc của chi bộ",
+              chat=people.group)  # unit A's task: its admin, Chi, manages it
+    await ask(double, people.admin, "/addtask @newhire 31/12/2026 Việc của tổ chức")
     await dispatcher_of(app).run()
     claimer = double.add_user(2001, "Mallory", last_name="Vo", username="newhire",
                               language_code="en")
     await ask(double, claimer, "/start")
     await dispatcher_of(app).run()
-    notice = await double.wait_for_message(people.chi["id"], contains="@newhire")
-    [undo] = buttons(notice).values()
-    query = await double.press(notice, people.chi, data=undo)
+    notice = await double.wait_for_message(people.admin["id"], contains="was claimed")
+    undo = buttons(notice)["↩️ Undo"]
+    message = await app.bot.send_message(people.chi["id"], "copy", reply_markup=_markup(undo))
+    query = await double.press((people.chi["id"], message.message_id), people.chi)
     await double.wait_for_call("answerCallbackQuery",
                                predicate=lambda c: c["callback_query_id"] == query)
     assert await parts(app) == [(1, None, None, "@newhire"), (2, 2001, "newhire", "Mallory Vo")]
     await dispatcher_of(app).run()
     told = await double.wait_for_message(claimer["id"], contains="taken back")
     assert "(task #1)" in told["text"]
-    admins = await double.wait_for_message(people.admin["id"], contains="was claimed")
-    query = await double.press(admins, people.admin, data=buttons(admins)["↩️ Undo"])
+    query = await double.press(notice, people.admin, data=undo)
     await double.wait_for_call("answerCallbackQuery",
                                predicate=lambda c: c["callback_query_id"] == query)
     assert [row[1] for row in await parts(app)] == [None, None]
