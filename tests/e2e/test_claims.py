@@ -122,6 +122,9 @@ async def test_a_unit_admin_undoes_only_the_work_they_manage(double, people, app
     await dispatcher_of(app).run()
     notice = await double.wait_for_message(people.admin["id"], contains="was claimed")
     undo = buttons(notice)["↩️ Undo"]
+    async with services_of(app).db.transaction() as conn:  # as if Chi had given it
+        await conn.execute("UPDATE tasks SET created_by = (SELECT id FROM members"
+                           " WHERE telegram_id = 1003) WHERE id = 1")
     message = await app.bot.send_message(people.chi["id"], "copy", reply_markup=_markup(undo))
     query = await double.press((people.chi["id"], message.message_id), people.chi)
     await double.wait_for_call("answerCallbackQuery",
