@@ -65,6 +65,16 @@ class Observer:
         """All bot messages sent to chat_id, current content, with edit_history/deleted."""
         return [stored.view() for stored in self._state.bot_messages.get(chat_id, [])]
 
+    async def wait_for_documents(
+        self, chat_id: int, count: int,
+        timeout: float = 10.0,  # noqa: ASYNC109 - public API takes a plain timeout
+    ) -> list[JSON]:
+        """The documents sent to chat_id once there are at least ``count`` of them."""
+        if not await self._wait(lambda: len(self.documents(chat_id)) >= count, timeout):
+            raise AssertionError(f"fewer than {count} documents in chat {chat_id} within "
+                                 f"{timeout}s: {[d['filename'] for d in self.documents(chat_id)]}")
+        return self.documents(chat_id)
+
     def documents(self, chat_id: int) -> list[JSON]:
         """Documents the bot sent to chat_id: filename, caption, bytes, mime_type, ids."""
         result = []
@@ -83,6 +93,16 @@ class Observer:
                     }
                 )
         return result
+
+    async def wait_for_photos(
+        self, chat_id: int, count: int,
+        timeout: float = 10.0,  # noqa: ASYNC109 - public API takes a plain timeout
+    ) -> list[JSON]:
+        """The photos sent to chat_id once there are at least ``count`` of them."""
+        if not await self._wait(lambda: len(self.photos(chat_id)) >= count, timeout):
+            raise AssertionError(f"fewer than {count} photos in chat {chat_id} within "
+                                 f"{timeout}s")
+        return self.photos(chat_id)
 
     def photos(self, chat_id: int) -> list[JSON]:
         """Photos the bot sent to chat_id: caption and the bytes of the largest size."""

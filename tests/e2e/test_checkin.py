@@ -19,8 +19,7 @@ pytestmark = pytest.mark.usefixtures("app")
 async def attendance_rows(double, people) -> dict[str, list[str]]:
     before = len(double.documents(people.admin["id"]))
     await double.send_text(people.admin, "/export attendance tháng 11/2026")
-    await double.idle(quiet=0.3, timeout=10)
-    export = double.documents(people.admin["id"])[before]
+    export = (await double.wait_for_documents(people.admin["id"], before + 1))[before]
     rows = list(csv.reader(io.StringIO(export["bytes"].decode("utf-8-sig"))))
     return {row[4].split(" (@")[0]: row[5:8] for row in rows[1:]}
 

@@ -94,8 +94,7 @@ async def test_a_quarter_report_holds_the_rows_of_the_database(double, people, a
     assert summary["text"].startswith("📊 Báo cáo quý 4/2026")
     assert "Nhiệm vụ: 2 (3 lượt giao)" in summary["text"]
     assert "Số cuộc họp đã diễn ra: 1" in summary["text"]
-    await double.idle(quiet=0.3, timeout=10)
-    [workbook] = double.documents(people.admin["id"])
+    [workbook] = await double.wait_for_documents(people.admin["id"], 1)
     assert workbook["filename"] == "bao-cao-20261001-20261231.xlsx"
     book = load_workbook(io.BytesIO(workbook["bytes"]))
     assert book.sheetnames == ["Nhiệm vụ", "Điểm danh", "Theo đơn vị", "Theo người",
@@ -118,7 +117,7 @@ async def test_a_quarter_report_holds_the_rows_of_the_database(double, people, a
     assert attendance["Binh Le"][5:9] == ("vắng không lý do", "trả lời lời mời", None,
                                           "Đi công tác")
     assert attendance["Chi Phạm"][5] == "chưa trả lời"
-    [chart] = double.photos(people.admin["id"])
+    [chart] = await double.wait_for_photos(people.admin["id"], 1)
     assert chart["bytes"].startswith(PNG) and chart["width"] > 300
     image = Image.open(io.BytesIO(chart["bytes"]))
     image.verify()  # a whole, valid PNG
@@ -132,8 +131,8 @@ async def test_a_directive_report_names_each_unit_and_task(double, people, app, 
     summary = await double.wait_for_message(people.admin["id"], contains="📑")
     assert summary["text"].startswith("📑 Tình hình thực hiện 39-NQ/TW")
     assert "• Chi bộ Văn phòng: 1/2 đã xong, 0 quá hạn" in summary["text"]
-    await double.idle(quiet=0.3, timeout=10)
-    files = {d["filename"]: d["bytes"] for d in double.documents(people.admin["id"])}
+    files = {d["filename"]: d["bytes"]
+             for d in await double.wait_for_documents(people.admin["id"], 2)}
     document = Document(io.BytesIO(files["bao-cao-39-NQ-TW.docx"]))
     text = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
@@ -152,8 +151,7 @@ async def test_a_unit_admin_exports_only_their_unit(double, people, app, clock,
     await ask(double, people.chi, "/export tasks năm 2026")
     await ask(double, people.chi, "/export members xlsx")
     await ask(double, people.chi, "/export attendance tháng 11/2026")
-    await double.idle(quiet=0.3, timeout=10)
-    tasks, members, attendance = double.documents(people.chi["id"])
+    tasks, members, attendance = await double.wait_for_documents(people.chi["id"], 3)
     assert tasks["bytes"].startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(tasks["bytes"].decode("utf-8-sig"))))
     assert rows[0][:3] == ["Số", "Nhiệm vụ", "Văn bản"]
@@ -166,15 +164,14 @@ async def test_a_unit_admin_exports_only_their_unit(double, people, app, clock,
     assert names == {"Binh Le", "Chi Phạm"}
     assert "Võ" not in attendance["bytes"].decode("utf-8-sig")
     await double.send_text(people.chi, "/report năm 2026")
-    await double.idle(quiet=0.3, timeout=10)
-    report = load_workbook(io.BytesIO(double.documents(people.chi["id"])[-1]["bytes"]))
+    report_file = (await double.wait_for_documents(people.chi["id"], 4))[3]
+    report = load_workbook(io.BytesIO(report_file["bytes"]))
     cells = [str(value) for sheet in report.worksheets
              for row in sheet.iter_rows(values_only=True) for value in row]
     assert "Chi bộ Văn phòng" in cells
     assert not [cell for cell in cells if "Tuyên giáo" in cell or "Dũng" in cell]
     await double.send_text(people.admin, "/export members")
-    await double.idle(quiet=0.3, timeout=10)
-    [everyone] = double.documents(people.admin["id"])
+    [everyone] = await double.wait_for_documents(people.admin["id"], 1)
     assert "Dũng Võ" in everyone["bytes"].decode("utf-8-sig")
 
 
