@@ -245,8 +245,7 @@ async def test_calendar_files_round_trip_in_the_committee_zone(double, people, a
     await ask(double, people.admin, "/addmeeting @binh_le 20/12/2026 8h | Phòng 2 | Họp riêng")
     await double.wait_for_message(people.binh["id"], contains="📣")
     await double.send_text(people.binh, "/ics 1")
-    await double.idle(quiet=0.3)
-    [one] = double.documents(people.binh["id"])
+    [one] = await double.wait_for_documents(people.binh["id"], 1)
     assert one["filename"] == "meeting-1.ics"
     calendar = Calendar.from_ical(one["bytes"])
     [event] = calendar.walk("VEVENT")
@@ -262,8 +261,8 @@ async def test_calendar_files_round_trip_in_the_committee_zone(double, people, a
     ]
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
     await double.send_text(people.binh, "/ics")
-    await double.idle(quiet=0.3)
-    every = Calendar.from_ical(double.documents(people.binh["id"])[-1]["bytes"])
+    every = Calendar.from_ical((await double.wait_for_documents(people.binh["id"], 2))[1]
+                               ["bytes"])
     assert [e["UID"] for e in every.walk("VEVENT")] == [
         "meeting-1@committee-bot",
         "meeting-2@committee-bot",
