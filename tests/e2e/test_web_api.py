@@ -102,9 +102,11 @@ async def test_a_unit_admin_cannot_reach_another_units_people_tasks_or_meetings(
         giang = double.add_user(1005, "Giang", last_name="Đỗ", username="giang_do")
         await double.send_text(giang, "Chào", chat=other)  # on unit B's roster
         await double.idle(quiet=0.2, timeout=5)
-        await ask(double, people.admin, "/addtask 31/12/2026 Việc của chi bộ B", chat=other)
-        await ask(double, people.admin, "/addmeeting 15/12/2026 14:00 | Phòng họp | Họp chi bộ B",
-                  chat=other)
+        await double.send_text(people.admin, "/addtask 31/12/2026 Việc của chi bộ B", chat=other)
+        await double.wait_for_message(other["id"], contains="Đã lưu nhiệm vụ")
+        await double.send_text(people.admin, "/addmeeting 15/12/2026 14:00 | Phòng họp | "
+                               "Họp chi bộ B", chat=other)
+        await double.wait_for_message(other["id"], contains="Đã lưu cuộc họp")
         db = app.bot_data["services"].db
         giang_id = (await db.fetchone("SELECT id FROM members WHERE telegram_id = 1005"))[0]
         counts = "SELECT (SELECT COUNT(*) FROM tasks), (SELECT COUNT(*) FROM meetings)"
