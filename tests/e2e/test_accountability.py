@@ -243,6 +243,8 @@ async def test_an_extension_request_is_approved(double, people, app) -> None:
     assert answer["text"] == "✅ Đã chấp thuận."
     approved = await double.wait_for_message(people.binh["id"], contains="approved")
     assert "Friday 15 January 2027, 17:00" in approved["text"]
+    await double.wait_for_call(  # the request is marked decided after the press is answered
+        "editMessageText", predicate=lambda p: p.get("message_id") == request["message_id"])
     [decided] = [m for m in double.messages(people.admin["id"])
                  if m["message_id"] == request["message_id"]]
     assert decided["text"].endswith("✅ Đã chấp thuận.")
