@@ -65,6 +65,8 @@ async def test_undo_gives_the_work_back_and_tells_the_claimer(double, people, ap
                                    "(task #1)")
     mine = await ask(double, claimer, "/tasks")
     assert mine["text"] == "You have no open tasks. 🎉"
+    await double.wait_for_call("editMessageReplyMarkup",
+                               predicate=lambda p: p.get("message_id") == notice["message_id"])
     assert buttons(await _current(double, notice)) == {}  # the button is gone once used
 
 

@@ -99,7 +99,8 @@ async def test_judging_an_absence_in_a_large_attendance_report_redraws_its_last_
     query = await double.press(last, people.admin, data=excuse["callback_data"])
     await double.wait_for_call("answerCallbackQuery",
                                predicate=lambda c: c["callback_query_id"] == query)
-    await double.idle(quiet=0.2, timeout=10)
+    await double.wait_for_call("editMessageText", timeout=10,
+                               predicate=lambda p: p.get("message_id") == last["message_id"])
     fits(double, double.messages(people.admin["id"]))
     [redrawn] = [m for m in double.messages(people.admin["id"])
                  if m["message_id"] == last["message_id"]]
