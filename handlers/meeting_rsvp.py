@@ -287,11 +287,13 @@ async def on_nudge(update: Update, context: BotContext) -> None:
     if not values or context.member is None:
         await out_of_date(update)
         return
-    view = await context.services.meetings.view(values[0])
-    if view is None or not context.scope.manages(view.meeting.group_chat_id):
+    count = await context.services.meetings.nudge(context.member, context.scope, values[0])
+    if count is Outcome.NOT_ALLOWED:
         await query.answer(_(NEEDS_UNIT_ADMIN), show_alert=True)
         return
-    count = await context.services.meetings.nudge(context.member, values[0])
+    if isinstance(count, Outcome):
+        await out_of_date(update)
+        return
     await query.answer(ngettext("Reminded {count} member.", "Reminded {count} members.",
                                 count).format(count=count))
 

@@ -302,10 +302,15 @@ class MeetingService:
         async with self.work.change(member, "meeting.reason", f"meeting:{meeting_id}") as change:
             await self.meetings.give_reason(change.conn, meeting_id, member.id, reason)
 
-    async def nudge(self, actor: Member, meeting_id: int) -> int:
-        """Remind only those who have not answered; return how many."""
+    async def nudge(self, actor: Member, scope: Scope, meeting_id: int) -> int | Outcome:
+        """Remind only those who have not answered; return how many (or why not: only the
+        meeting's admins may)."""
         view = await self.view(meeting_id)
-        if view is None or not view.meeting.is_scheduled:
+        if view is None:
+            return Outcome.NOT_FOUND
+        if not scope.manages(view.meeting.group_chat_id):
+            return Outcome.NOT_ALLOWED
+        if not view.meeting.is_scheduled:
             return 0
         silent = [a.member.id for a in view.answered(None)]
         async with self.work.change(actor, "meeting.nudge", f"meeting:{meeting_id}") as change:

@@ -10,6 +10,7 @@ from icalendar import Calendar
 from telegram.ext import Application
 
 from bot.app import build_application, dispatcher_of, running, services_of
+from bot.meetings.model import Outcome
 from tests.conftest import advance
 from tests.double import BotApiDouble
 from tests.e2e.test_lookups import buttons as button_data
@@ -454,3 +455,17 @@ async def test_in_a_group_the_reason_is_asked_of_the_member_by_name_with_skip(
     assert {a.member.username: (a.response, a.reason) for a in view.attendees
             if a.response == "absent"} == {"chi_pham": ("absent", "Ốm"),
                                            "binh_le": ("absent", None)}
+
+
+async def test_only_the_meetings_admins_may_nudge_the_silent(double, people, app) -> None:
+    await in_group(double, people)
+    await schedule(double, people)
+    services = services_of(app)
+    binh = await services.members.find("binh_le")
+    refused = await services.meetings.nudge(binh, await services.access.scope(binh), 1)
+    assert refused is Outcome.NOT_ALLOWED
+    assert (await services.db.fetchone(
+        "SELECT COUNT(*) FROM reminders WHERE kind = 'nudge'"))[0] == 0
+    admin = await services.members.find("hung_tran")
+    reminded = await services.meetings.nudge(admin, await services.access.scope(admin), 1)
+    assert reminded == 3  # nobody has answered yet
