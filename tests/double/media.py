@@ -6,9 +6,9 @@ import struct
 from typing import Any
 
 from .errors import bad_request
-from .methods import CAPTION_LIMIT, Handler, _deliver
+from .methods import Handler, _deliver, captioned
 from .state import JSON, State, Upload
-from .validate import prepare_text, target_chat, validate_markup
+from .validate import target_chat
 
 PHOTO_LIMIT = 10 * 1024 * 1024
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -47,20 +47,11 @@ async def send_photo(state: State, params: JSON) -> JSON:
     if len(content) > PHOTO_LIMIT:
         raise bad_request("PHOTO_INVALID_DIMENSIONS")
     width, height = _dimensions(content)
-    caption, entities = prepare_text(params.get("caption"), params.get("parse_mode"),
-                                     params.get("caption_entities"), limit=CAPTION_LIMIT,
-                                     caption=True)
-    markup = validate_markup(params.get("reply_markup"))
+    fields, markup, raw = captioned(params)
     stored = state.store_file(name, "image/png" if content.startswith(_PNG) else "image/jpeg",
                               content)
-    size = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-            "width": width, "height": height, "file_size": len(content)}
-    fields: JSON = {"photo": [size]}
-    if caption:
-        fields["caption"] = caption
-    if entities:
-        fields["caption_entities"] = entities
-    raw = {"raw_caption": params.get("caption")}
+    fields["photo"] = [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                        "width": width, "height": height, "file_size": len(content)}]
     return await _deliver(state, chat, params, fields, markup, raw)
 
 

@@ -203,6 +203,15 @@ async def send_document(state: State, params: JSON) -> JSON:
     name, mime, content = _document_source(state, params)
     if not content:
         raise bad_request("file must be non-empty")
+    fields, markup, raw = captioned(params)
+    stored_file = state.store_file(name, mime, content)
+    fields["document"] = state.document_json(stored_file)
+    return await _deliver(state, chat, params, fields, markup, raw)
+
+
+def captioned(params: JSON) -> tuple[JSON, JSON | None, JSON]:
+    """A media message's caption fields, checked as Telegram checks them (1024 characters,
+    valid HTML), its keyboard, and the raw caption kept for tests; before any file is stored."""
     caption, entities = prepare_text(
         params.get("caption"),
         params.get("parse_mode"),
@@ -211,14 +220,12 @@ async def send_document(state: State, params: JSON) -> JSON:
         caption=True,
     )
     markup = validate_markup(params.get("reply_markup"))
-    stored_file = state.store_file(name, mime, content)
-    fields: JSON = {"document": state.document_json(stored_file)}
+    fields: JSON = {}
     if caption:
         fields["caption"] = caption
     if entities:
         fields["caption_entities"] = entities
-    raw = {"raw_caption": params.get("caption")}
-    return await _deliver(state, chat, params, fields, markup, raw)
+    return fields, markup, {"raw_caption": params.get("caption")}
 
 
 async def get_file(state: State, params: JSON) -> JSON:
