@@ -108,7 +108,11 @@ async def test_two_approvals_move_the_deadline_once(double, people, app) -> None
     assert len(decisions) == 1
     rows = await services_of(app).db.fetchall(
         "SELECT status FROM extension_requests ORDER BY id")
-    assert [r[0] for r in rows] in (["approved"], ["declined"])
+    won = "approved" if "✅ Đã chấp thuận." in texts else "declined"
+    assert [r[0] for r in rows] == [won]
+    due = (await services_of(app).db.fetchone("SELECT due_at FROM tasks WHERE id = 1"))[0]
+    # Moved to 15/01/2027 17:00 only if approval won; declined keeps 31/12/2026 17:00.
+    assert due == (1800007200 if won == "approved" else 1798711200)
 
 
 async def test_an_edit_replans_the_schedule_and_keeps_notices_not_yet_sent(
