@@ -81,6 +81,7 @@ class Database(ABC):
 
     dialect: str  # "sqlite" or "postgresql": the few statements that differ ask this
     where: str  # the file or the server, as shown to the person running the bot
+    errors: tuple[type[Exception], ...]  # what its driver raises when the database fails
 
     @abstractmethod
     async def open(self) -> None:
@@ -127,6 +128,7 @@ class SqliteDatabase(Database):
     """The embedded back-end: one file, a writer and a reader connection."""
 
     dialect = "sqlite"
+    errors = (sqlite3.Error,)
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)

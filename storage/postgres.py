@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 POOL_SIZE = 10
 CONNECT_TIMEOUT_S = 10.0
+LOCK_TIMEOUT_MS = 5000
 # The server cannot take a write now; nothing was committed (connection lost, read-only, out of
 # disk, a lock or serialisation conflict that a retry may pass).
 _CANNOT_WRITE_NOW = (
@@ -90,6 +91,9 @@ class _WholeNumbers(Loader):
 async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
     conn.adapters.register_dumper(bool, _BoolAsInt)
     conn.adapters.register_loader("numeric", _WholeNumbers)
+    # A write waits this long for a row or table another process has locked, then fails as
+    # WriteFailed (nothing changed), as SQLite's busy timeout does.
+    await conn.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT_MS)}")
 
 
 class Cursor:
@@ -156,6 +160,7 @@ class PostgresDatabase(Database):
     """A pool of connections to one PostgreSQL database."""
 
     dialect = "postgresql"
+    errors = (psycopg.Error,)
 
     def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
         self.url = url

@@ -7,7 +7,6 @@ reminder dispatcher's sweep is scheduled; 503 otherwise. The body says which che
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 from aiohttp import web
 from telegram.ext import Application
@@ -41,7 +40,7 @@ async def _database(app: Application) -> dict[str, object]:
         return {"ok": False, "error": "not configured"}
     try:
         version = await asyncio.wait_for(services.db.schema_version(), DATABASE_TIMEOUT)
-    except (RuntimeError, ValueError, sqlite3.Error, TimeoutError) as exc:  # closed or failing
+    except (RuntimeError, ValueError, TimeoutError, *services.db.errors) as exc:  # closed, failing
         return {"ok": False, "error": str(exc) or type(exc).__name__}
     return {"ok": version == expected, "schema_version": version, "expected": expected}
 
