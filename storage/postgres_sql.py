@@ -1,9 +1,10 @@
 """The one place where the SQL the repositories write becomes PostgreSQL's.
 
 Repositories write one SQL text for both back-ends, in SQLite's spelling: ``?``, ``?N`` and
-``:name`` parameters, ``json_each(?)`` over a JSON array, ``COLLATE NOCASE``, ``IS ?`` as a
-NULL-safe comparison, and the two-argument ``MAX``/``MIN``. Everything else they use is
-standard SQL both understand (``ON CONFLICT``, ``RETURNING``, recursive CTEs, partial indexes).
+``:name`` parameters, ``json_each(?)`` over a JSON array, ``COLLATE NOCASE``, ``IS ?`` and
+``IS t.column`` as a NULL-safe comparison, and the two-argument ``MAX``/``MIN``. Everything else
+they use is standard SQL both understand (``ON CONFLICT``, ``RETURNING``, recursive CTEs, partial
+indexes).
 This module rewrites the SQLite-only spellings once per statement (cached) for psycopg; the
 PostgreSQL schema (storage/migrations/postgres/) supplies the rest: ``citext`` where SQLite's
 columns compare without case, identity columns for ``AUTOINCREMENT``.
@@ -27,6 +28,9 @@ _JSON_EACH = re.compile(r"\bjson_each\(", re.IGNORECASE)
 _NOCASE = re.compile(r"\s+COLLATE\s+NOCASE\b", re.IGNORECASE)
 # ``a IS ?``: SQLite's NULL-safe equality (a parameter is never the NULL keyword itself).
 _IS_PARAMETER = re.compile(r"\bIS\s+(?=%\()", re.IGNORECASE)
+# ``a IS b.c``: the same between two columns.
+_IS_COLUMN = re.compile(r"\bIS\s+(?!(?:NULL|NOT|TRUE|FALSE|DISTINCT)\b)(?=[A-Za-z_]\w*\.)",
+                        re.IGNORECASE)
 _SCALAR = re.compile(r"\b(MAX|MIN)\(", re.IGNORECASE)
 _REAL = re.compile(r"\bAS\s+REAL\)", re.IGNORECASE)
 
@@ -73,6 +77,7 @@ def translate(sql: str) -> Statement:
     converted = _JSON_EACH.sub("json_array_elements_text(", converted)
     converted = _NOCASE.sub("", converted)
     converted = _IS_PARAMETER.sub("IS NOT DISTINCT FROM ", converted)
+    converted = _IS_COLUMN.sub("IS NOT DISTINCT FROM ", converted)
     converted = _REAL.sub("AS DOUBLE PRECISION)", converted)
     return Statement(_scalar_extremes(converted), numbered)
 
