@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import time
+from functools import wraps
 
 from telegram import LinkPreviewOptions, MenuButtonWebApp, Update, WebAppInfo
 from telegram.constants import ParseMode
@@ -20,6 +21,7 @@ import handlers
 from bot.backups import DailyBackup
 from bot.clock import Clock, SystemClock
 from bot.i18n import _, load_catalogues, use_language
+from bot.leadership import Leadership
 from bot.ratelimit import TelegramRateLimiter
 from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.telegram_io import JobQueueScheduler, TelegramSender
@@ -35,12 +37,16 @@ BACKUP_TIME = time(3, 0)  # local: a quiet hour, before the morning digest
 
 class CommitteeApplication(Application):
     """PTB's Application, stopping the reminder dispatcher first: without this, stopping
-    would wait for the whole backlog (the JobQueue waits for its running job)."""
+    would wait for the whole backlog (the JobQueue waits for its running job). Then the lead
+    is given up, so another instance takes it at once."""
 
     async def stop(self) -> None:
         dispatcher = self.bot_data.get("dispatcher")
         if dispatcher is not None:
             await dispatcher.stop()
+        leadership = self.bot_data.get("leadership")
+        if leadership is not None:
+            await leadership.stop()
         await super().stop()
 
 
@@ -116,14 +122,16 @@ async def publish_menus(app: Application, services: Services) -> None:
 
 
 async def _start_reminders(app: Application, services: Services) -> None:
-    """Start the dispatcher (catching up on what was missed) and the daily digest."""
+    """Start the dispatcher and the daily jobs; they act while this instance leads, which
+    with one instance is at once (the catch-up on what was missed then runs first)."""
     assert app.job_queue is not None
+    scheduler = JobQueueScheduler(app.job_queue)
     dispatcher = Dispatcher(
         services.db,
         services.clock,
         services.renderers,
         TelegramSender(app.bot),
-        JobQueueScheduler(app.job_queue),
+        scheduler,
         default_language=services.settings.default_language,
         health=services.health,
         admins=services.members.known_admins,
@@ -131,6 +139,16 @@ async def _start_reminders(app: Application, services: Services) -> None:
     app.bot_data["dispatcher"] = dispatcher
     services.wakeup.connect(dispatcher.arm)
     await dispatcher.start()
+
+    async def catch_up() -> None:
+        await services.digest.catch_up()
+        await services.summaries.plan()
+        await services.meetings.extend_series()
+        await services.task_series.extend()
+
+    leadership = Leadership(services.db.session_locks(), scheduler,
+                            lead=[dispatcher.lead, catch_up], follow=[dispatcher.follow])
+    app.bot_data["leadership"] = leadership
     settings = services.settings
     app.job_queue.run_daily(
         _digest_job, settings.digest_time.replace(tzinfo=settings.zone), name="digest"
@@ -141,10 +159,7 @@ async def _start_reminders(app: Application, services: Services) -> None:
     app.job_queue.run_daily(
         _summaries_job, time(0, 10, tzinfo=settings.zone), name="summaries"
     )
-    await services.digest.catch_up()
-    await services.summaries.plan()
-    await services.meetings.extend_series()
-    await services.task_series.extend()
+    await leadership.start()
 
 
 def _start_backups(app: Application, services: Services) -> None:
@@ -162,19 +177,35 @@ def _start_backups(app: Application, services: Services) -> None:
     app.job_queue.run_once(_backup_job, 0, name="backup-at-start")
 
 
+def _leader_only(
+    job: Callable[[BotContext], Awaitable[None]],
+) -> Callable[[BotContext], Awaitable[None]]:
+    """A daily job runs once across all instances: on the leader."""
+    @wraps(job)
+    async def on_leader(context: BotContext) -> None:
+        if context.bot_data["leadership"].leading:
+            await job(context)
+
+    return on_leader
+
+
+@_leader_only
 async def _backup_job(context: BotContext) -> None:
     await context.bot_data["backup"].run()
 
 
+@_leader_only
 async def _digest_job(context: BotContext) -> None:
     await context.services.digest.plan_today()
 
 
+@_leader_only
 async def _summaries_job(context: BotContext) -> None:
     """Plan this week's summaries and this month's report once their day has come."""
     await context.services.summaries.plan()
 
 
+@_leader_only
 async def _series_job(context: BotContext) -> None:
     """Keep each repeating meeting's occurrences planned two months ahead, and each
     repeating task's a month ahead."""
