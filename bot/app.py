@@ -19,6 +19,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 from bot.backups import DailyBackup
+from bot.chat_turns import ChatTurns
 from bot.clock import Clock, SystemClock
 from bot.i18n import _, load_catalogues, use_language
 from bot.leadership import Leadership
@@ -55,6 +56,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     load_catalogues()
     token = settings.require_token()
+    services = Services.create(settings, clock or SystemClock())
+    turns = _chat_turns(settings, services)
     builder = (
         ApplicationBuilder()
         .application_class(CommitteeApplication)
@@ -70,7 +73,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         # The dispatcher keeps at most 8 sends in flight, well inside this pool, so a slow
         # answer never turns into a pool time-out for the handlers' own replies.
         .connection_pool_size(64)
-        .concurrent_updates(ChatOrderedUpdateProcessor())
+        .concurrent_updates(ChatOrderedUpdateProcessor(turns=turns))
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
     )
@@ -81,9 +84,20 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
             f"{settings.bot_api_base_url}/file/bot"
         )
     app = builder.build()
-    app.bot_data["services"] = Services.create(settings, clock or SystemClock())
+    app.bot_data["services"] = services
+    if turns is not None:
+        app.bot_data["chat_turns"] = turns
     handlers.register(app)
     return app
+
+
+def _chat_turns(settings: Settings, services: Services) -> ChatTurns | None:
+    """Several instances may share a PostgreSQL database in webhook mode (polling allows one):
+    then a chat's updates take turns across them."""
+    if settings.webhook_url is None:
+        return None
+    locks = services.db.session_locks()
+    return ChatTurns(locks) if locks is not None else None
 
 
 def services_of(app: Application) -> Services:
@@ -214,6 +228,9 @@ async def _series_job(context: BotContext) -> None:
 
 
 async def _on_shutdown(app: Application) -> None:
+    turns = app.bot_data.get("chat_turns")
+    if turns is not None:
+        await turns.close()
     await services_of(app).db.close()
 
 

@@ -49,7 +49,10 @@ class SessionLocks:
         await self._query("SELECT pg_advisory_unlock(%s)", (key,))
 
     async def check(self) -> None:
-        """Raise LockSessionLost unless the session answers in time."""
+        """Raise LockSessionLost unless the session that took the locks answers in time (a
+        new session would hold none of them)."""
+        if self._conn is None or self._conn.closed:
+            raise LockSessionLost("the session was closed")
         await self._query("SELECT 1", ())
 
     async def close(self) -> None:
