@@ -29,6 +29,7 @@ from psycopg_pool import AsyncConnectionPool
 from storage.database import Database, DatabaseUnavailable, Params, WriteFailed
 from storage.migrations import Migration, load_migrations
 from storage.postgres_sql import translate
+from storage.session_locks import SessionLocks
 
 log = logging.getLogger(__name__)
 
@@ -205,12 +206,8 @@ class PostgresDatabase(Database):
             raise RuntimeError("database is not open")
         return self._pool
 
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
-        """A pooled connection of one's own, in autocommit: for the dispatcher's advisory
-        lock, and for tools that speak psycopg directly."""
-        async with self._open_pool().connection() as conn:
-            yield conn
+    def session_locks(self) -> SessionLocks:
+        return SessionLocks(self.url)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
@@ -258,7 +255,9 @@ class PostgresDatabase(Database):
                     )
 
 
-# pg_advisory_xact_lock keys: any 64-bit numbers this application alone uses.
+# Advisory lock keys: 64-bit numbers this application alone uses, far outside the range of
+# Telegram's chat ids (|id| < 2**52), which key the chats' locks (bot/chat_turns.py); the
+# leader's is in bot/leadership.py.
 MIGRATION_LOCK = 0x436F6D6D_00000001
 
 

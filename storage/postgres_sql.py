@@ -1,9 +1,10 @@
 """The one place where the SQL the repositories write becomes PostgreSQL's.
 
 Repositories write one SQL text for both back-ends, in SQLite's spelling: ``?``, ``?N`` and
-``:name`` parameters, ``json_each(?)`` over a JSON array, ``COLLATE NOCASE``, ``IS ?`` as a
-NULL-safe comparison, and the two-argument ``MAX``/``MIN``. Everything else they use is
-standard SQL both understand (``ON CONFLICT``, ``RETURNING``, recursive CTEs, partial indexes).
+``:name`` parameters, ``json_each(?)`` over a JSON array, ``COLLATE NOCASE``, ``IS``/``IS NOT``
+between values as NULL-safe comparisons, ``CROSS JOIN … ON`` and the two-argument
+``MAX``/``MIN``. Everything else they use is standard SQL both understand (``ON CONFLICT``,
+``RETURNING``, recursive CTEs, partial indexes).
 This module rewrites the SQLite-only spellings once per statement (cached) for psycopg; the
 PostgreSQL schema (storage/migrations/postgres/) supplies the rest: ``citext`` where SQLite's
 columns compare without case, identity columns for ``AUTOINCREMENT``.

@@ -1,7 +1,8 @@
 """``/healthz``: is this instance ready to take updates? For the reverse proxy or orchestrator.
 
 200 when the database answers with the schema this code expects, the Application runs and the
-reminder dispatcher's sweep is scheduled; 503 otherwise. The body says which check failed.
+reminder dispatcher's sweep is scheduled; 503 otherwise. The body says which check failed, and
+whether this instance leads (sends the reminders: bot/leadership.py).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def _updates(app: Application, settings: Settings) -> dict[str, object]:
 
 
 def _dispatcher(app: Application) -> dict[str, object]:
+    """Ready once started, leading or not: an instance that does not lead (another one sends
+    the reminders) still takes updates, and takes the lead over if the leader dies."""
     queue = app.job_queue
     started = (
         "dispatcher" in app.bot_data
@@ -58,4 +61,7 @@ def _dispatcher(app: Application) -> dict[str, object]:
         and queue.scheduler.running
         and bool(queue.get_jobs_by_name(SWEEP_JOB))
     )
-    return {"ok": started, "state": "running" if started else "stopped"}
+    leadership = app.bot_data.get("leadership")
+    leader = started and leadership is not None and leadership.leading
+    state = "stopped" if not started else "running" if leader else "standby"
+    return {"ok": started, "state": state, "leader": leader}
