@@ -67,9 +67,9 @@ bench-views: $(STAMP)
 	$(BIN)/python bench/views.py
 
 # Several instances on PostgreSQL (a throw-away server from tests/postgres/server.sh, port 54333,
-# or DATABASE_URL=postgresql://...): updates/s, dispatch rate against SQLite, fail-over.
+# or BENCH_DATABASE_URL=postgresql://...): updates/s, dispatch rate against SQLite, fail-over.
 bench-instances: $(STAMP)
-	$(BIN)/python bench/instances.py $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
+	$(BIN)/python bench/instances.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 # Refresh requirements.lock to the newest releases pyproject.toml allows (then run make test).
 # PyPI only, whatever this machine's pip configuration says, so the hashes are PyPI's.

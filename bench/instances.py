@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 
 from bench import instances_run as run_
 from bench.instances_run import DispatchRun, Failover, UpdatesResult
-from bench.pg import Databases, start_server
+from bench.pg import Databases, postmaster_pid, start_server
 from bench.reminders import Progress, load, machine
 from bench.report import count, rate, seconds, table, verdict
 from bot.reminders.dispatcher import IN_FLIGHT
@@ -106,11 +106,13 @@ def print_updates(results: list[UpdatesResult], sizes: Sizes) -> float:
         rows.append([r.label, str(r.instances), count(r.answered), seconds(r.seconds),
                      rate(r.rate), f"{r.bench_cpu / r.seconds:.2f}",
                      " + ".join(f"{c / r.seconds:.2f}" for c in r.bot_cpu),
+                     "-" if r.postgres_cpu is None else f"{r.postgres_cpu / r.seconds:.2f}",
                      f"{100 * r.machine_busy:.0f} %",
                      " / ".join(count(r.posts[n]) for n in range(r.instances)),
                      str(r.refused)])
     print(table(["back-end", "instances", "answered", "window", "answered/s",
-                 "double+users cores", "bot cores", "machine busy", "posts per instance",
+                 "double+users cores", "bot cores", "PostgreSQL cores", "machine busy",
+                 "posts per instance",
                  "posts refused"], rows))
     by_label = {r.label: r for r in results}
     one, two = by_label["postgresql-1"], by_label["postgresql-2"]
@@ -119,7 +121,8 @@ def print_updates(results: list[UpdatesResult], sizes: Sizes) -> float:
           f"{by_label['sqlite-1'].rate / one.rate:.2f}")
     print(f"  'cores' = CPU seconds per second of the window (1.00 = one core busy); this "
           f"machine has {os.cpu_count()} cores,\n  shared by the double and the users (this "
-          "process), the bot instances and PostgreSQL: 'machine busy' is all of them")
+          "process), the bot instances, PostgreSQL and whatever else runs\n  on the machine: "
+          "'machine busy' is all of it")
     for r in results:
         print_log(r.log_lines)
     return ratio
@@ -210,7 +213,8 @@ def print_summary(ratio: float, runs: list[DispatchRun], failover: Failover) -> 
 
 
 # ---- the run -------------------------------------------------------------------------------
-async def run(sizes: Sizes, server: str, workdir: Path, progress: Progress) -> None:
+async def run(sizes: Sizes, server: str, postmaster: int | None, workdir: Path,
+              progress: Progress) -> None:
     databases = Databases(server)
     print("Committee Assistant: several instances on PostgreSQL"
           + (" (--quick: small sizes, a smoke run)" if sizes.quick else ""))
@@ -225,7 +229,7 @@ async def run(sizes: Sizes, server: str, workdir: Path, progress: Progress) -> N
             target = target_for(databases, backend, workdir / f"a-{label}", "updates")
             updates.append(await run_.updates_rate(
                 target, workdir / f"a-{label}", label, instances=instances, users=sizes.users,
-                warm_up=sizes.warm_up, seconds=sizes.window))
+                warm_up=sizes.warm_up, seconds=sizes.window, postmaster=postmaster))
         ratio = print_updates(updates, sizes)
 
         runs = []
@@ -260,11 +264,13 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # keep order
     progress = Progress()
     started = time.monotonic()
+    postmaster = None
     if url is None:
         progress("starting PostgreSQL (tests/postgres/server.sh)")
         url = start_server()
+        postmaster = postmaster_pid()
     with tempfile.TemporaryDirectory(prefix="bench-instances-") as workdir:
-        asyncio.run(run(sizes, url, Path(workdir), progress))
+        asyncio.run(run(sizes, url, postmaster, Path(workdir), progress))
     print(f"Run time: {(time.monotonic() - started) / 60:.1f} min")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from bench import phases
 from bench.harness import ArrivalLog, cpu_seconds, new_double, record_arrivals, wait_until
+from bench.pg import server_pids
 from bench.seed import Due, seed_due
 from tests.double import BotApiDouble
 from tests.instance_process import (
@@ -30,6 +31,7 @@ from tests.instance_process import (
 COMMANDS = ("/tasks", "/find chuyen doi so", "/help")  # each answered by one message
 TASKS_EACH = 5  # open tasks per user in scenario A (what /tasks lists)
 FIRST_USER = phases.FIRST_USER
+CONNECTIONS = 40  # webhook posts the double makes at once (WEBHOOK_MAX_CONNECTIONS' default)
 STRAGGLE = 0.25  # s after a kill: sends stored then left the killed instance before it died
 READY_WITHIN = 120.0
 
@@ -108,8 +110,10 @@ class UpdatesResult:
     bench_cpu: float  # this process (the double, the users) over the window, CPU s
     bot_cpu: list[float]  # each instance's CPU s over the window
     machine_busy: float  # share of all cores busy over the window
+    postgres_cpu: float | None  # the PostgreSQL server's CPU s over the window (if ours)
     posts: Counter[int]  # webhook posts answered 200, per instance (index)
     refused: int  # webhook posts not answered 200 (posted again)
+    posting: float  # share of the window the double spent waiting for webhook answers
     log_lines: list[str]
 
     @property
@@ -157,11 +161,12 @@ def count_routes(double: BotApiDouble) -> Counter[str]:
 
 async def updates_rate(
     target: str | Path, workdir: Path, label: str, *, instances: int, users: int,
-    warm_up: float, seconds: float,
+    warm_up: float, seconds: float, postmaster: int | None = None,
 ) -> UpdatesResult:
     """``users`` members each send a command, wait for its answer, send the next (cycling
     through COMMANDS), for ``warm_up`` + ``seconds``; answers within the last ``seconds``
-    are counted. Webhook mode; with several instances the double balances the posts."""
+    are counted. Webhook mode, the double posting up to CONNECTIONS updates at once as
+    Telegram does; with several instances it balances the posts between them."""
     await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
     async with new_double() as double:
         now = phases.now_epoch()
@@ -170,6 +175,7 @@ async def updates_rate(
                                         for _ in range(TASKS_EACH)], now)
         replies = Replies(double)
         routes = count_routes(double)
+        double.webhook_connections(CONNECTIONS)
         started = [await start_instance(double, target, workdir, f"{label}-{n}",
                                         COMMANDS_PER_MINUTE="1000000")
                    for n in range(instances)]
@@ -193,22 +199,42 @@ async def updates_rate(
             loops = [asyncio.create_task(user(chat, n)) for n, chat in enumerate(chats)]
             await asyncio.sleep(warm_up)
             window_from = time.monotonic()
+            posts_before = len(double._state.webhook_deliveries)
             busy_before = machine_busy()
             bench_before = time.process_time()
             bots_before = [cpu_seconds(i.process.pid) for i in started]
+            postgres_before = _server_cpu(postmaster, target)
             await asyncio.gather(*loops)
             window_to = time.monotonic()
             busy_after = machine_busy()
             bench_cpu = time.process_time() - bench_before
+            postgres_after = _server_cpu(postmaster, target)
             bot_cpu = [cpu_seconds(i.process.pid) - b for i, b in zip(started, bots_before,
                                                                      strict=True)]
-        refused = sum(1 for d in double._state.webhook_deliveries if d["status"] != 200)
+        deliveries = double._state.webhook_deliveries
+        refused = sum(1 for d in deliveries if d["status"] != 200)
+        posting = sum(d["seconds"] for d in deliveries[posts_before:])
         posts = Counter({n: routes[f"http://127.0.0.1:{port}"] for n, port in enumerate(ports)})
     in_window = sum(1 for at in answered if window_from <= at <= window_to)
     busy = (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1])
+    postgres_cpu = (None if postgres_before is None or postgres_after is None else
+                    sum(postgres_after.get(pid, 0.0) - cpu
+                        for pid, cpu in postgres_before.items()))
     return UpdatesResult(label, instances, users, in_window, window_to - window_from,
-                         bench_cpu, bot_cpu, busy, posts, refused,
+                         bench_cpu, bot_cpu, busy, postgres_cpu, posts, refused,
+                         posting / (window_to - window_from),
                          [line for i in started for line in i.log_lines()])
+
+
+def _server_cpu(postmaster: int | None, target: str | Path) -> dict[int, float] | None:
+    """CPU seconds so far of each process of our PostgreSQL server (when it is used)."""
+    if postmaster is None or not isinstance(target, str):
+        return None
+    found = {}
+    for pid in server_pids(postmaster):
+        with suppress(OSError):
+            found[pid] = cpu_seconds(pid)
+    return found
 
 
 # ---- B. dispatch rate ---------------------------------------------------------------------

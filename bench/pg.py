@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.harness import ROOT
@@ -24,6 +25,30 @@ def start_server(port: str = DEFAULT_PORT) -> str:
     done = subprocess.run([str(SERVER_SCRIPT), "start"], env=env, check=True,
                           capture_output=True, text=True)
     return done.stdout.strip().splitlines()[-1]
+
+
+def postmaster_pid(port: str = DEFAULT_PORT) -> int | None:
+    """The pid of the server start_server started (None for a server of your own)."""
+    port = os.environ.get("PG_TEST_PORT", port)
+    data = Path(os.environ.get("PG_TEST_DATA", f"/tmp/committee-pg-{port}"))
+    try:
+        return int((data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def server_pids(postmaster: int) -> list[int]:
+    """The server and its backends (each connection is a process of its own)."""
+    found = [postmaster]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == postmaster:
+                found.append(int(entry.name))
+    return found
 
 
 class Databases:
