@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import math
 import os
 import sys
@@ -262,6 +263,8 @@ def target_for(databases: Databases, backend: str, place: Path, label: str) -> s
 def main() -> None:
     sizes, url = parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # keep order
+    # A killed instance leaves its sends half-posted: the double's server would log each.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     progress = Progress()
     started = time.monotonic()
     postmaster = None
