@@ -36,7 +36,7 @@ demo: $(STAMP)
 # running as root and missing; otherwise they skip and say why.
 test: $(STAMP) browser
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -rs
+	TEST_DATABASE_URL= $(BIN)/python -m pytest -q -rs
 	@$(MAKE) --no-print-directory test-postgres
 
 # The whole suite again on PostgreSQL: the server TEST_DATABASE_URL names, else a throw-away one

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bench.harness import ROOT
 
 SERVER_SCRIPT = ROOT / "tests" / "postgres" / "server.sh"
-DEFAULT_PORT = "54333"
+DEFAULT_PORT = "25433"  # beside the test suite's 25432, below the ephemeral ports
 
 
 def start_server(port: str = DEFAULT_PORT) -> str:
