@@ -30,7 +30,7 @@ from storage.reminders import Delivery, NewReminder, ReminderRepository
 from storage.task_series import TaskSeriesRepository
 from storage.tasks import Report, TaskRepository
 from storage.units import UnitRepository
-from tests.databases import SERVER, server_database
+from tests.databases import postgres_only, server_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = 2
@@ -38,10 +38,6 @@ NOW = 1_795_000_000
 DAY = 86400
 # The unit's id sorts before its parent's: a copy in id order meets the reference first.
 CHILD, PARENT, OTHER = -1009000000001, -1001000000001, -1005000000001
-
-needs_server = pytest.mark.skipif(
-    SERVER is None, reason="copies into PostgreSQL: set TEST_DATABASE_URL to a server "
-    "(tests/postgres/server.sh start prints one)")
 
 
 async def seed(db: Database) -> None:
@@ -219,7 +215,7 @@ def refusal(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-@needs_server
+@postgres_only
 async def test_an_organisation_copied_to_postgresql_reads_back_identical(tmp_path: Path) -> None:
     source = await seeded(tmp_path / "committee.sqlite3")
     before = await contents(source)
@@ -275,7 +271,7 @@ async def new_rows_continue_after_the_copied_ids(db: Database,
     assert audit[0] == next_id("audit_log")
 
 
-@needs_server
+@postgres_only
 async def test_postgresql_copies_back_to_sqlite_in_small_pages(tmp_path: Path) -> None:
     """Pages of two rows: every keyset (composite keys, kb_search's rowid) is paged through."""
     source = open_database(await seeded(tmp_path / "committee.sqlite3"))
@@ -296,7 +292,7 @@ async def test_postgresql_copies_back_to_sqlite_in_small_pages(tmp_path: Path) -
                 await db.close()
 
 
-@needs_server
+@postgres_only
 @pytest.mark.parametrize(("change", "message"), [
     # PostgreSQL's text holds no NUL character: the last table fails, after all the others.
     ("UPDATE claims SET username = 'new' || char(0) || 'cadre'",
@@ -327,7 +323,7 @@ async def test_a_copy_that_fails_or_differs_leaves_the_destination_empty(
                 await db.close()
 
 
-@needs_server
+@postgres_only
 async def test_an_older_source_is_upgraded_first_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -419,7 +415,7 @@ async def test_the_tables_copied_are_the_whole_sqlite_schema(tmp_path: Path) -> 
                     column in table.later, f"{table.name}.{column}"
 
 
-@needs_server
+@postgres_only
 def test_the_tables_copied_are_the_whole_postgresql_schema() -> None:
     """The same columns in PostgreSQL, but for the computed ones (kb_search's vectors)."""
     import psycopg
