@@ -114,10 +114,12 @@ class Leadership:
         except Exception:  # the database, most likely: let another instance (or a later poll) try
             log.exception("Instance %s could not take the lead over; giving it up", self.name)
             self.leading = False
-            for step in self._follow:
-                await step()
-            if self.locks is not None:
-                await self.locks.close()
+            try:
+                for step in self._follow:
+                    await step()
+            finally:  # even if a step fails, the lock must go: another instance leads
+                if self.locks is not None:
+                    await self.locks.close()
 
     async def _still_held(self) -> bool:
         if self.locks is None:

@@ -1,0 +1,47 @@
+"""Leadership's steps with a stand-in for the lock session (the real one is tested in
+tests/e2e/test_instances.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.leadership import Leadership
+
+
+class _Locks:
+    """A session whose leader lock is always free."""
+
+    def __init__(self) -> None:
+        self.closed = 0
+
+    async def try_lock(self, key: int) -> bool:
+        return True
+
+    async def check(self) -> None:
+        """Always answers."""
+
+    async def close(self) -> None:
+        self.closed += 1
+
+
+class _Scheduler:
+    def call_later(self, name, delay, callback) -> None:
+        raise AssertionError("not used")
+
+    def repeat(self, name, interval, callback) -> None:
+        self.repeated = (name, interval)
+
+
+async def _fails() -> None:
+    raise RuntimeError("the database is down")
+
+
+async def test_a_failing_follow_step_still_gives_the_lock_up() -> None:
+    """Taking over fails, then so does a follow step: the session still ends, so the server
+    frees the leader lock for another instance."""
+    locks = _Locks()
+    leadership = Leadership(locks, _Scheduler(), lead=[_fails], follow=[_fails])  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError):
+        await leadership.poll()
+    assert not leadership.leading
+    assert locks.closed == 1
