@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from storage.database import LockSessionLost
@@ -25,44 +24,41 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WAIT_S = 30.0  # then the webhook answers 503 and Telegram posts the update again later
-RETRY_S = 0.02  # between attempts to take a lock another instance holds
+RETRY_S = 0.02  # before the second attempt to take a lock another instance holds, doubling...
+RETRY_MAX_S = 0.25  # ...up to this: a busy chat costs the shared session few round trips
 
 
 class ChatTurns:
-    def __init__(self, locks: SessionLocks, wait: float = WAIT_S, retry: float = RETRY_S) -> None:
+    def __init__(self, locks: SessionLocks, wait: float = WAIT_S, retry: float = RETRY_S,
+                 retry_max: float = RETRY_MAX_S) -> None:
         self.locks = locks
         self.wait = wait
         self.retry = retry
-        self._held: Counter[int] = Counter()  # chat -> updates holding its lock, this session
-        self._generation = 0
+        self.retry_max = retry_max
+        # update -> (chat, session generation) of each hold taken for it (Telegram may post
+        # an update again if our answer was lost)
+        self._taken: dict[int, list[tuple[int, int]]] = {}
 
-    async def take(self, chat_id: int) -> bool:
+    async def take(self, chat_id: int, update_id: int) -> bool:
         """Hold the chat's lock for one update; False if it could not be had in time."""
-        deadline = time.monotonic() + self.wait
-        try:
-            while not await self.locks.try_lock(chat_id):
-                if time.monotonic() > deadline:
-                    log.warning("Chat %d stayed busy on another instance for %.0f s", chat_id,
-                                self.wait)
-                    return False
-                await asyncio.sleep(self.retry)
-        except LockSessionLost as exc:
-            log.warning("Cannot take chat %d's turn: %s", chat_id, exc)
+        generation = await self._lock(chat_id)
+        if generation is None:
             return False
-        if self.locks.generation != self._generation:  # a new session: the old one's are gone
-            self._held.clear()
-            self._generation = self.locks.generation
-        self._held[chat_id] += 1
+        self._taken.setdefault(update_id, []).append((chat_id, generation))
         return True
 
-    async def give_back(self, chat_id: int) -> None:
-        """The update is handled: release one hold of the chat's lock."""
-        if self._held[chat_id] <= 0:  # taken by a session since lost: the server released it
-            del self._held[chat_id]
+    async def give_back(self, update_id: int) -> None:
+        """The update is handled: release its hold of the chat's lock, unless the session it
+        was taken on has ended since (the server released that hold, and unlocking on the
+        new session would release a later update's)."""
+        holds = self._taken.get(update_id)
+        if not holds:
             return
-        self._held[chat_id] -= 1
-        if not self._held[chat_id]:
-            del self._held[chat_id]
+        chat_id, generation = holds.pop()
+        if not holds:
+            del self._taken[update_id]
+        if generation != self.locks.generation:
+            return
         try:
             await self.locks.unlock(chat_id)
         except LockSessionLost as exc:  # the server released every lock of the session
@@ -70,3 +66,21 @@ class ChatTurns:
 
     async def close(self) -> None:
         await self.locks.close()
+
+    async def _lock(self, chat_id: int) -> int | None:
+        """Take the chat's lock, retrying with a growing pause; the session's generation, or
+        None if the lock could not be had in time."""
+        deadline = time.monotonic() + self.wait
+        pause = self.retry
+        try:
+            while not await self.locks.try_lock(chat_id):
+                if time.monotonic() > deadline:
+                    log.warning("Chat %d stayed busy on another instance for %.0f s", chat_id,
+                                self.wait)
+                    return None
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, self.retry_max)
+        except LockSessionLost as exc:
+            log.warning("Cannot take chat %d's turn: %s", chat_id, exc)
+            return None
+        return self.locks.generation

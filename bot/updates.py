@@ -51,8 +51,8 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
             async with lock, self._running:
                 await coroutine
         finally:
-            if self._turns is not None and key is not None:
-                await self._turns.give_back(key)
+            if self._turns is not None and isinstance(update, Update):
+                await self._turns.give_back(update.update_id)
             lock, users = self._chats[key]
             if users == 1:
                 del self._chats[key]

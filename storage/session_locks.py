@@ -37,7 +37,7 @@ class SessionLocks:
         self._url = url
         self._query_timeout = query_timeout
         self._conn: psycopg.AsyncConnection[Any] | None = None
-        self._connecting = asyncio.Lock()
+        self._turn = asyncio.Lock()  # one round trip at a time on the one connection
         self.generation = 0
 
     async def try_lock(self, key: int) -> bool:
@@ -62,23 +62,29 @@ class SessionLocks:
             await conn.close()
 
     async def _query(self, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...]:
-        try:
-            async with asyncio.timeout(self._query_timeout):
+        """One round trip. Only the server's answer is timed, not the wait for the other
+        callers' round trips. Any failure or cancellation ends the session: the server may
+        have granted a lock no caller will count, so every lock of the session goes."""
+        async with self._turn:
+            try:
                 conn = await self._session()
-                cursor = await conn.execute(sql, params)
-                row = await cursor.fetchone()
-        except (psycopg.OperationalError, psycopg.InterfaceError, TimeoutError) as exc:
-            await self.close()
-            raise LockSessionLost(str(exc) or type(exc).__name__) from exc
+                async with asyncio.timeout(self._query_timeout):
+                    cursor = await conn.execute(sql, params)
+                    row = await cursor.fetchone()
+            except (psycopg.OperationalError, psycopg.InterfaceError, TimeoutError) as exc:
+                await self.close()
+                raise LockSessionLost(str(exc) or type(exc).__name__) from exc
+            except BaseException:
+                await self.close()
+                raise
         assert row is not None
         return row
 
     async def _session(self) -> psycopg.AsyncConnection[Any]:
-        async with self._connecting:
-            if self._conn is None or self._conn.closed:
-                self._conn = await psycopg.AsyncConnection.connect(
-                    self._url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                    options=_KEEPALIVES,
-                )
-                self.generation += 1
-            return self._conn
+        if self._conn is None or self._conn.closed:
+            self._conn = await psycopg.AsyncConnection.connect(
+                self._url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+                options=_KEEPALIVES,
+            )
+            self.generation += 1
+        return self._conn

@@ -47,7 +47,8 @@ def register(web_app: web.Application, app: Application, settings: Settings) -> 
             return web.Response(status=400)
         turns: ChatTurns | None = app.bot_data.get("chat_turns")
         chat = chat_key(update)
-        if turns is not None and chat is not None and not await turns.take(chat):
+        if (turns is not None and chat is not None
+                and not await turns.take(chat, update.update_id)):
             return web.Response(status=503)  # Telegram keeps the update and posts it again
         await app.update_queue.put(update)
         return web.Response(status=200)
