@@ -160,8 +160,14 @@ async def _start_reminders(app: Application, services: Services) -> None:
         await services.meetings.extend_series()
         await services.task_series.extend()
 
+    # A wake-up reaches this instance's dispatcher only: rows another instance planned are
+    # found by re-arming at each poll (every second) while leading. One indexed read a
+    # second, and nothing is missed when a session is lost, as a NOTIFY sent meanwhile
+    # would be; a NOTIFY would be read at that poll's round trip anyway (psycopg reads
+    # notifications only while the connection is used), so it would be no sooner.
     leadership = Leadership(services.db.session_locks(), scheduler,
-                            lead=[dispatcher.lead, catch_up], follow=[dispatcher.follow])
+                            lead=[dispatcher.lead, catch_up], follow=[dispatcher.follow],
+                            steady=[dispatcher.look_again])
     app.bot_data["leadership"] = leadership
     settings = services.settings
     app.job_queue.run_daily(

@@ -39,7 +39,8 @@ def instance_name() -> str:
 
 class Leadership:
     """``lead`` steps run in order when this instance becomes the leader, ``follow`` steps
-    when it stops being it (its session was lost)."""
+    when it stops being it (its session was lost), ``steady`` steps at each poll that finds
+    it still leading."""
 
     def __init__(
         self,
@@ -48,6 +49,7 @@ class Leadership:
         *,
         lead: list[Step],
         follow: list[Step],
+        steady: list[Step] | None = None,
         name: str | None = None,
         interval: float = POLL_INTERVAL,
     ) -> None:
@@ -58,6 +60,7 @@ class Leadership:
         self.leading = False
         self._lead = lead
         self._follow = follow
+        self._steady = steady or []
         self._polling = asyncio.Lock()
         self._stopped = False
 
@@ -77,7 +80,9 @@ class Leadership:
             if not self.leading:
                 if await self._acquire():
                     await self._take_over()
-            elif not await self._still_held():
+            elif await self._still_held():
+                await self._keep_up()
+            else:
                 self.leading = False
                 log.warning("Instance %s lost the database session that made it the leader; it "
                             "stops sending reminders", self.name)
@@ -120,6 +125,13 @@ class Leadership:
             finally:  # even if a step fails, the lock must go: another instance leads
                 if self.locks is not None:
                     await self.locks.close()
+
+    async def _keep_up(self) -> None:
+        try:
+            for step in self._steady:
+                await step()
+        except Exception:  # the database, most likely: the next poll runs them again
+            log.exception("Instance %s could not look for new work as the leader", self.name)
 
     async def _still_held(self) -> bool:
         if self.locks is None:

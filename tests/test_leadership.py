@@ -45,3 +45,21 @@ async def test_a_failing_follow_step_still_gives_the_lock_up() -> None:
         await leadership.poll()
     assert not leadership.leading
     assert locks.closed == 1
+
+
+async def test_the_steady_steps_run_at_each_poll_that_finds_the_lead_held() -> None:
+    """They look for work other instances planned; one failing is logged, not raised, and
+    the next poll runs them again."""
+    runs: list[str] = []
+
+    async def look() -> None:
+        runs.append("look")
+        if len(runs) == 1:
+            raise RuntimeError("the database is down")
+
+    leadership = Leadership(_Locks(), _Scheduler(), lead=[], follow=[], steady=[look])  # type: ignore[arg-type]
+    await leadership.poll()  # takes the lead
+    await leadership.poll()
+    await leadership.poll()
+    assert leadership.leading
+    assert runs == ["look", "look"]

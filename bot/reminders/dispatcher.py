@@ -167,6 +167,7 @@ class Dispatcher:
         self._stopping = False
         self._leading = False  # only the leader claims and sends (bot/leadership.py)
         self._quiet_until = 0.0  # monotonic: no send before (a new leader's pause)
+        self._retrying = False  # a failed run's retry is scheduled
         self._stranded = False  # a run could not return its rows: the next one does
         self._workers: set[asyncio.Task[None]] = set()
 
@@ -211,8 +212,9 @@ class Dispatcher:
             self._quiet_until = time.monotonic() + HANDOVER_PAUSE
 
     async def arm(self) -> None:
-        """(Re)schedule the wake-up for the earliest pending row."""
-        if self._stopping or not self._leading:
+        """(Re)schedule the wake-up for the earliest pending row. A run under way sends what
+        is due and arms the next one when it ends."""
+        if self._stopping or not self._leading or self._running.locked():
             return
         next_at = await self.reminders.next_pending_at()
         if next_at is None:
@@ -220,6 +222,12 @@ class Dispatcher:
         delay = max(0.0, next_at - self.clock.now().timestamp(),
                     self._quiet_until - time.monotonic())
         self.scheduler.call_later("reminders-dispatch", delay, self.run)
+
+    async def look_again(self) -> None:
+        """Arm for rows another instance planned (its wake-up reached its own dispatcher
+        only), unless a failed run's retry is waiting: that wait stands."""
+        if not self._retrying:
+            await self.arm()
 
     async def sweep(self) -> None:
         """The periodic safety net: no send is under way while it holds the run lock, so any
@@ -230,6 +238,7 @@ class Dispatcher:
     async def run(self) -> None:
         """Send everything that is due, after any run already under way has finished."""
         async with self._running:
+            self._retrying = False
             if self._stopping or not self._leading:
                 return
             if time.monotonic() < self._quiet_until:
@@ -248,6 +257,7 @@ class Dispatcher:
         if completed:
             await self.arm()
         elif not self._stopping:
+            self._retrying = True
             self.scheduler.call_later("reminders-dispatch", AFTER_FAILED_RUN, self.run)
 
     async def stop(self) -> None:

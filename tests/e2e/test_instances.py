@@ -9,6 +9,7 @@ import signal
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 from itertools import pairwise
 from pathlib import Path
 
@@ -23,9 +24,10 @@ from bot.settings import Settings
 from storage.database import open_database
 from storage.reminders import ReminderRepository
 from tests import databases
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, create_task
 from tests.double import BotApiDouble
 from tests.e2e.test_crash import bot_process, delivered, seed, wait_until
+from tests.e2e.test_tasks import start_all
 from tests.e2e.test_webhook import web_settings
 from tests.instance_process import (
     PUBLIC_URL,
@@ -138,6 +140,27 @@ async def test_a_chats_updates_keep_their_order_across_instances(
     assert str(people.chi["id"]) in replies[0]["text"], "the first update was answered second"
     first, second = (at for at, _ in double.counted[before:before + 2])
     assert second - first >= latency * 0.9, "the second update did not wait for the first"
+
+
+async def test_a_task_created_on_a_follower_is_announced_at_once(
+    double: BotApiDouble, people, database: str, tmp_path: Path, clock: FakeClock
+) -> None:
+    """The follower's wake-up reaches only its own (idle) dispatcher: the leader still sends
+    the "assigned" notice within about a poll, not at its minute's sweep."""
+    async with instances(double, database, tmp_path, clock) as apps:
+        await double.wait_for_call("setWebhook")
+        await start_all(double, people)
+        await double.idle(quiet=0.2, timeout=10)
+        follower = apps[1]
+        assert not follower.bot_data["leadership"].leading
+        services = follower.bot_data["services"]
+        admin = await services.members.find("hung_tran")
+        binh = await services.members.find("binh_le")
+        created = time.monotonic()
+        await create_task(services, admin, "Báo cáo quý", clock.now() + timedelta(days=3),
+                          [binh])
+        await double.wait_for_message(people.binh["id"], contains="Báo cáo quý", timeout=2.5)
+        print(f"\nannounced {time.monotonic() - created:.2f} s after its creation")
 
 
 async def test_the_daily_jobs_run_on_the_leader_only(
