@@ -140,6 +140,7 @@ async def _start_reminders(app: Application, services: Services) -> None:
     with one instance is at once (the catch-up on what was missed then runs first)."""
     assert app.job_queue is not None
     scheduler = JobQueueScheduler(app.job_queue)
+    locks = services.db.session_locks()  # the leader's: None with one process (SQLite)
     dispatcher = Dispatcher(
         services.db,
         services.clock,
@@ -149,6 +150,7 @@ async def _start_reminders(app: Application, services: Services) -> None:
         default_language=services.settings.default_language,
         health=services.health,
         admins=services.members.known_admins,
+        session_check=locks.check if locks is not None else None,
     )
     app.bot_data["dispatcher"] = dispatcher
     services.wakeup.connect(dispatcher.arm)
@@ -165,7 +167,7 @@ async def _start_reminders(app: Application, services: Services) -> None:
     # second, and nothing is missed when a session is lost, as a NOTIFY sent meanwhile
     # would be; a NOTIFY would be read at that poll's round trip anyway (psycopg reads
     # notifications only while the connection is used), so it would be no sooner.
-    leadership = Leadership(services.db.session_locks(), scheduler,
+    leadership = Leadership(locks, scheduler,
                             lead=[dispatcher.lead, catch_up], follow=[dispatcher.follow],
                             steady=[dispatcher.look_again])
     app.bot_data["leadership"] = leadership

@@ -142,12 +142,15 @@ class ReminderRepository:
              "chat": chat_id, "kind": kind},
         )
 
-    async def recover_in_flight(self) -> list[Recovered]:
+    async def recover_in_flight(self, not_before: int = 0) -> list[Recovered]:
         """Rows left in 'sending' with no send under way go back to the queue (they may repeat
-        once): after a crash, a change of leader, or a run that could not store its outcomes."""
+        once): after a crash, a change of leader, or a run that could not store its outcomes.
+        They are due again from ``not_before`` on (seconds since the epoch): a previous leader
+        still alive may meanwhile store the outcomes of its last sends, which then stand."""
         async with self.db.transaction() as conn, conn.execute(
-            "UPDATE reminders SET status = 'pending' WHERE status = 'sending'"
-            " RETURNING id, chat_id"
+            "UPDATE reminders SET status = 'pending', next_at = MAX(next_at, ?)"
+            " WHERE status = 'sending' RETURNING id, chat_id",
+            (not_before,),
         ) as cursor:
             rows = await cursor.fetchall()
         return [Recovered(row[0], row[1]) for row in rows]

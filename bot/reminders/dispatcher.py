@@ -38,7 +38,7 @@ from bot.reminders.model import (
 )
 from bot.tasks.digest import CATCH_UP_WINDOW as DIGEST_CATCH_UP
 from storage.chats import ChatRepository
-from storage.database import Database
+from storage.database import Database, LockSessionLost
 from storage.members import Member, MemberRepository
 from storage.reminders import (
     Delivery,
@@ -146,6 +146,7 @@ class Dispatcher:
         in_flight: int = IN_FLIGHT,
         retry_cap: int = RETRY_CAP,
         send_timeout: float = SEND_TIMEOUT,
+        session_check: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.default_language = default_language
         self.db = db
@@ -158,6 +159,9 @@ class Dispatcher:
         self.claim_size = claim_size
         self.retry_cap = retry_cap
         self.send_timeout = send_timeout
+        # Several instances: raises LockSessionLost once the leader's session has ended (its
+        # lock may be another's), checked before each claim. None: one process, always leads.
+        self.session_check = session_check
         self.reminders = ReminderRepository(db)
         self.members = MemberRepository(db)
         self.chats = ChatRepository(db)
@@ -178,13 +182,20 @@ class Dispatcher:
     async def lead(self) -> None:
         """This instance now sends: rows the previous leader (or this process before a crash)
         left in flight go back to the queue (those are the only ones that may repeat), and the
-        first sends wait until Telegram's windows hold none of the previous leader's."""
+        first sends wait until Telegram's windows hold none of the previous leader's.
+
+        With several instances the previous leader may be alive, its session lost, finishing
+        its last sends: their rows wait until those sends are over (the outcomes it stores
+        meanwhile stand) while the rest of the queue goes on."""
         async with self._running:  # this instance's own sends, if it led before, are over
-            recovered = await self.reminders.recover_in_flight()
+            held = self.session_check is not None
+            recovered = await self.reminders.recover_in_flight(
+                self._now() + math.ceil(self.send_timeout) + 1 if held else 0)
             if recovered:
                 log.warning("Re-queued %d reminders that were being sent when the previous "
-                            "leader (or this bot) stopped", len(recovered))
-            await self._wait_for_windows(recovered)
+                            "leader (or this bot) stopped%s", len(recovered),
+                            ", due once its sends are over" if held else "")
+            await self._wait_for_windows(recovered, held)
             self._leading = True
         await self.arm()
 
@@ -197,18 +208,18 @@ class Dispatcher:
     def leading(self) -> bool:
         return self._leading
 
-    async def _wait_for_windows(self, recovered: list[Recovered]) -> None:
+    async def _wait_for_windows(self, recovered: list[Recovered], held: bool) -> None:
         """Telegram counts a message when it arrives, and the previous leader's sends are not
         in this instance's windows: those of the last second (and those it had in flight,
-        whose rows were just recovered) become a pause before the first send; those of the
-        last minute to groups go into this instance's group windows."""
+        whose rows were just recovered, unless ``held`` back) become a pause before the first
+        send; those of the last minute to groups go into this instance's group windows."""
         now = time.time()  # Telegram's windows run on real time, as the limiter's do
         recent = await self.reminders.sent_since(int(now) - GROUP_WINDOW)
         # sent_at is rounded down: a send dated ``at`` arrived before at + 1
         self.sender.note_sent([(r.chat_id, max(0.0, now - r.at - 1)) for r in recent
                                if r.chat_id is not None]
                               + [(r.chat_id, 0.0) for r in recovered if r.chat_id is not None])
-        if recovered or any(r.at + 2 > now for r in recent):
+        if (recovered and not held) or any(r.at + 2 > now for r in recent):
             self._quiet_until = time.monotonic() + HANDOVER_PAUSE
 
     async def arm(self) -> None:
@@ -288,6 +299,8 @@ class Dispatcher:
         unsaved: list[_Result] = []  # outcomes known, but whose batch failed to store
         try:
             while self._leading and not self._stopping and not unsaved:
+                if not await self._session_alive():
+                    break
                 jobs = await self._claim()
                 if not jobs:
                     break
@@ -306,6 +319,20 @@ class Dispatcher:
             if unfinished:
                 await self._settle(unsaved, unfinished)
         return not failed
+
+    async def _session_alive(self) -> bool:
+        """Whether the leader's session still holds the lead: once it is lost, another
+        instance may lead, so nothing more is claimed (bounded by the session's timeout)."""
+        if self.session_check is None:
+            return True
+        try:
+            await self.session_check()
+        except LockSessionLost as exc:
+            log.warning("The leader's database session is lost (%s): claiming no more "
+                        "reminders", exc)
+            self._leading = False
+            return False
+        return True
 
     async def _claim(self) -> list[_Job]:
         now = epoch(self.clock.now())

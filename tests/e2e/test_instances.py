@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from itertools import pairwise
@@ -56,6 +56,46 @@ def longest_pause(times: list[float]) -> float:
 async def test_the_leader_killed_mid_burst_another_takes_over(
     double: BotApiDouble, database: str, tmp_path: Path
 ) -> None:
+    async def kill(process: asyncio.subprocess.Process) -> None:
+        process.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(process.wait(), 10)
+
+    await _fail_over_mid_burst(double, database, tmp_path, kill, the_old_leader_lives=False)
+
+
+async def test_the_leaders_session_ended_mid_burst_another_takes_over(
+    double: BotApiDouble, database: str, tmp_path: Path
+) -> None:
+    """The leader's lock session ends (a server restart, a proxy drop) while its process
+    lives and sends: it stops claiming, and the new leader re-sends none of its last sends."""
+    async def end_its_session(process: asyncio.subprocess.Process) -> None:
+        assert await _terminate_the_leaders_session(database) == 1
+
+    await _fail_over_mid_burst(double, database, tmp_path, end_its_session,
+                               the_old_leader_lives=True)
+
+
+async def _terminate_the_leaders_session(database: str) -> int:
+    """End the session holding the leader lock in this test's database; how many were."""
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(database, autocommit=True) as conn:
+        cursor = await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+            " AND granted AND classid = %s AND objid = %s AND database ="
+            " (SELECT oid FROM pg_database WHERE datname = current_database())",
+            (LEADER_LOCK >> 32, LEADER_LOCK & 0xFFFFFFFF))
+        return len(await cursor.fetchall())
+
+
+async def _fail_over_mid_burst(
+    double: BotApiDouble, database: str, tmp_path: Path,
+    fail: Callable[[asyncio.subprocess.Process], Awaitable[None]], *,
+    the_old_leader_lives: bool,
+) -> None:
+    """Two instances share a burst; ``fail`` strikes the leader once it has sent
+    KILL_AFTER: every reminder still arrives, at most the sends in flight twice, within
+    Telegram's limits and without a long pause."""
     await seed(database, double, BURST)
     double.set_latency(0.05)
     double.enforce_limits()  # Telegram's 30/s overall and 1/s per chat: any excess is a 429
@@ -69,16 +109,18 @@ async def test_the_leader_killed_mid_burst_another_takes_over(
         ]
         leader = await the_leader(ports, within=30)
         await wait_until(lambda: sum(delivered(double, BURST).values()) >= KILL_AFTER, 60)
-        killed_at = time.monotonic()
-        processes[leader].send_signal(signal.SIGKILL)
-        await asyncio.wait_for(processes[leader].wait(), 10)
-        assert sum(delivered(double, BURST).values()) < BURST, "the burst ended before the kill"
+        failed_at = time.monotonic()
+        await fail(processes[leader])
+        assert sum(delivered(double, BURST).values()) < BURST, "the burst ended before the fail"
 
         await wait_until(lambda: all(delivered(double, BURST).values()), within=90)
         await double.idle(quiet=0.5, timeout=30)
         survivor = ports[1 - leader]
         body = await healthz(survivor)
         assert body is not None and body["dispatcher"]["leader"] is True, body
+        if the_old_leader_lives:
+            body = await healthz(ports[leader])
+            assert body is not None and body["dispatcher"]["leader"] is False, body
 
     counts = delivered(double, BURST)
     assert all(count >= 1 for count in counts.values()), "a reminder was lost"
@@ -88,7 +130,7 @@ async def test_the_leader_killed_mid_burst_another_takes_over(
     sends = [at for at, _ in double.counted]
     gap = longest_pause(sends)
     assert gap < TAKE_OVER_WITHIN, f"{gap:.2f} s without a send"
-    print(f"\nkilled after {sum(1 for at in sends if at < killed_at)} sends; "
+    print(f"\nfailed after {sum(1 for at in sends if at < failed_at)} sends; "
           f"{repeats} repeats; longest pause between sends {gap:.2f} s; "
           f"{len(sends) / (max(sends) - min(sends)):.1f} sends/s overall")
     db = open_database(database)
