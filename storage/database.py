@@ -59,6 +59,9 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        # Writes ended (committed or rolled back) so far: what was read before it last moved
+        # may be out of date (bot/read_cache.py).
+        self.generation = 0
 
     async def open(self) -> None:
         """Connect, set the pragmas and bring the schema up to date."""
@@ -102,6 +105,8 @@ class Database:
                 except BaseException:
                     await self._writer.rollback()
                     raise
+                finally:
+                    self.generation += 1
             except sqlite3.OperationalError as error:
                 if _cannot_write_now(error) and not isinstance(error, WriteFailed):
                     raise WriteFailed(str(error)) from error
@@ -117,7 +122,10 @@ class Database:
         if self._writer is None:
             raise RuntimeError("database is not open")
         async with self._write_lock:
-            await self._writer.executemany(sql, rows)
+            try:
+                await self._writer.executemany(sql, rows)
+            finally:
+                self.generation += 1
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         """The first row of a query that returns one (a key, an aggregate, a LIMIT 1)."""
