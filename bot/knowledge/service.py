@@ -126,8 +126,10 @@ class KnowledgeService:
 
     async def document(self, document_id: int) -> DocumentView | None:
         doc = await self.repository.document(document_id)
-        if doc is None:
-            return None
+        return await self.view_document(doc) if doc is not None else None
+
+    async def view_document(self, doc: Document) -> DocumentView:
+        """A document already read (by ``find_documents``), with what is linked to it."""
         related = self.repository.related
         return DocumentView(
             doc, await related("document", doc.code, "list"),
@@ -155,8 +157,10 @@ class KnowledgeService:
 
     async def item_list(self, list_id: int) -> ListView | None:
         item_list = await self.repository.item_list(list_id)
-        if item_list is None:
-            return None
+        return await self.view_list(item_list) if item_list is not None else None
+
+    async def view_list(self, item_list: ItemList) -> ListView:
+        """A list already read (by ``find_lists``), with what is linked to it."""
         related = self.repository.related
         return ListView(
             item_list, await related("list", item_list.slug, "conference"),
@@ -188,8 +192,10 @@ class KnowledgeService:
 
     async def conference(self, conference_id: int) -> ConferenceView | None:
         conference = await self.repository.conference(conference_id)
-        if conference is None:
-            return None
+        return await self.view_conference(conference) if conference is not None else None
+
+    async def view_conference(self, conference: Conference) -> ConferenceView:
+        """A conference already read (by ``find_conferences``), with what is linked to it."""
         related = self.repository.related
         return ConferenceView(
             conference, await related("conference", conference.slug, "document"),
