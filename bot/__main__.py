@@ -23,6 +23,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.backup_cli import backup_command, restore_command
+from bot.bot_api import bot_api_request
 from bot.clock import SystemClock
 from bot.i18n import CatalogueMissingError
 from bot.knowledge.content import ContentError
@@ -101,7 +102,8 @@ def _serve_with_web(app: Application, settings: Settings) -> None:
 
 async def _check_can_start(settings: Settings, token: str) -> None:
     """Telegram first (nothing to undo), then the database (created or upgraded if need be)."""
-    bot = Bot(token, **_api_urls(settings))
+    bot = Bot(token, request=bot_api_request(), get_updates_request=bot_api_request(),
+              **_api_urls(settings))
     ptb = logging.getLogger("telegram")
     level = ptb.level
     ptb.setLevel(logging.CRITICAL)  # PTB logs what it raises; the exception is explained below
