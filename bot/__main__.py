@@ -33,7 +33,7 @@ from bot.logs import configure_logging, redact
 from bot.service_unit import render_unit
 from bot.settings import Settings, SettingsError, load_settings
 from storage.backup import BackupError
-from storage.database import Database, DatabaseTooNewError
+from storage.database import Database, DatabaseTooNewError, DatabaseUnavailable, open_database
 
 
 class StartupError(RuntimeError):
@@ -42,6 +42,11 @@ class StartupError(RuntimeError):
 
 class BotApiUnreachableError(StartupError):
     """Telegram (or BOT_API_BASE_URL) did not answer: worth trying again later."""
+
+
+class DatabaseServerError(StartupError):
+    """The PostgreSQL server did not let the bot in: it may be down for a moment, or the
+    address or credentials may be wrong (said in the message); worth trying again."""
 
 
 class PortInUseError(StartupError):
@@ -58,11 +63,6 @@ REASON_LIMIT = 100  # characters of the Bot API's own explanation
 def _run() -> None:
     settings = load_settings()
     token = settings.require_token()
-    if settings.database_url is not None:
-        raise StartupError(
-            "DATABASE_URL is set, but this version of committee-bot keeps its data in the "
-            "SQLite file DATABASE_PATH only: remove DATABASE_URL from .env."
-        )
     secrets = (token, *settings.secret_values())
     configure_logging(settings.log_level, secrets=secrets,
                       message_content=settings.log_message_content)
@@ -116,7 +116,7 @@ async def _check_can_start(settings: Settings, token: str) -> None:
         ptb.setLevel(level)
     if settings.listen_port is not None:
         _probe_port(settings)
-    async with _database(settings.database_path):
+    async with _database(settings.database_target):
         pass
 
 
@@ -156,16 +156,25 @@ def _bot_api_error(exc: TelegramError, settings: Settings, token: str) -> Startu
 
 
 @asynccontextmanager
-async def _database(path: Path) -> AsyncIterator[Database]:
-    """Open (creating or upgrading) the database, or say which file and why not."""
-    db = Database(path)
-    try:
-        # The standard library's sqlite3 first: aiosqlite, failing to open, leaves a thread
-        # behind that reports on a closed event loop.
-        await asyncio.to_thread(_probe, path)
-        await db.open()
-    except (OSError, sqlite3.Error) as exc:
-        raise _database_error(path, exc) from None
+async def _database(target: str | Path) -> AsyncIterator[Database]:
+    """Open (creating or upgrading) the database, or say which one and why not."""
+    db = open_database(target)
+    if isinstance(target, str):  # a PostgreSQL server
+        try:
+            await db.open()
+        except DatabaseUnavailable as exc:
+            raise DatabaseServerError(
+                f"Cannot use the database DATABASE_URL={db.where}: {exc}. Check that the "
+                "server runs and that the address, user, password and database name are right."
+            ) from None
+    else:
+        try:
+            # The standard library's sqlite3 first: aiosqlite, failing to open, leaves a
+            # thread behind that reports on a closed event loop.
+            await asyncio.to_thread(_probe, target)
+            await db.open()
+        except (OSError, sqlite3.Error) as exc:
+            raise _database_error(target, exc) from None
     try:
         yield db
     finally:
@@ -223,7 +232,7 @@ def _import(path: Path) -> None:
 
 async def _import_data(data: bytes, name: str) -> Stored:
     """Load the shipped content first, as a start would, so the file may refer to it."""
-    async with _database(load_settings().database_path) as db:
+    async with _database(load_settings().database_target) as db:
         knowledge = KnowledgeService(db, SystemClock())
         await knowledge.load_builtin()
         return await knowledge.import_file(data, name, actor_id=None)
@@ -261,7 +270,7 @@ def main(argv: list[str] | None = None) -> None:
             print(render_unit(args.user, args.workdir), end="")
         else:
             _demo() if args.command == "demo" else _run()
-    except (BotApiUnreachableError, PortInUseError) as exc:
+    except (BotApiUnreachableError, PortInUseError, DatabaseServerError) as exc:
         _fail(exc, EXIT_UNREACHABLE)
     except (
         SettingsError, CatalogueMissingError, DatabaseTooNewError, ContentError, OSError,

@@ -32,7 +32,7 @@ from bot.throttle import SenderThrottle
 from bot.units import UnitService
 from bot.units_notify import ExtensionRenderer, UnitRenderer
 from storage.claims import ClaimRepository
-from storage.database import Database
+from storage.database import Database, open_database
 from storage.extensions import ExtensionRepository
 from storage.meetings import MeetingRepository
 from storage.members import MemberRepository
@@ -70,7 +70,7 @@ class Services:
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock) -> Services:
-        db = Database(settings.database_path)
+        db = open_database(settings.database_target)
         wakeup = Wakeup()
         task_repository = TaskRepository(db)
         health = DeliveryHealth(clock)

@@ -107,8 +107,8 @@ class Settings(BaseSettings):
         False, description="true or false (true writes message texts and names to DEBUG logs)"
     )
     database_url: str | None = Field(
-        None, description="empty (the SQLite file DATABASE_PATH), or postgresql://user@host/db "
-        "(not supported yet)", repr=False
+        None, description="empty (the SQLite file DATABASE_PATH), or a PostgreSQL server's "
+        "address, like postgresql://committee:password@db.example.org/committee", repr=False
     )
     webhook_url: str | None = Field(
         None, description="empty (polling), or the public https:// address Telegram posts "
@@ -267,7 +267,15 @@ class Settings(BaseSettings):
     def secret_values(self) -> tuple[str, ...]:
         """Secrets besides the token, for the log's redaction."""
         secret = self.webhook_secret
-        return (secret.get_secret_value(),) if secret is not None else ()
+        password = urlsplit(self.database_url).password if self.database_url else None
+        return tuple(value for value in (
+            secret.get_secret_value() if secret is not None else None, password,
+        ) if value)
+
+    @property
+    def database_target(self) -> str | Path:
+        """Where the data lives: the PostgreSQL URL when set, else the SQLite file."""
+        return self.database_url if self.database_url is not None else self.database_path
 
     @property
     def webhook_path(self) -> str:

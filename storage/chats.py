@@ -47,8 +47,8 @@ class ChatRepository:
             "INSERT INTO chats (id, type, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title,"
             " updated_at = excluded.updated_at, unreachable = NULL, unreachable_at = NULL"
-            " WHERE type != excluded.type OR title != excluded.title"
-            " OR unreachable IS NOT NULL",
+            " WHERE chats.type != excluded.type OR chats.title != excluded.title"
+            " OR chats.unreachable IS NOT NULL",
             (chat_id, chat_type, title, now, now),
         )
 
@@ -82,17 +82,23 @@ class ChatRepository:
 
 
 _MIGRATE = (
-    "INSERT OR IGNORE INTO chats (id, type, title, subscribed, subscribed_by, subscribed_at,"
+    "INSERT INTO chats (id, type, title, subscribed, subscribed_by, subscribed_at,"
     " created_at, updated_at, unit_name, parent_id) SELECT :new, 'supergroup', title,"
     " subscribed, subscribed_by, subscribed_at, created_at, :now, unit_name, parent_id"
-    " FROM chats WHERE id = :old",
+    " FROM chats WHERE id = :old ON CONFLICT DO NOTHING",
     "UPDATE chats SET parent_id = :new WHERE parent_id = :old",
     "UPDATE tasks SET group_chat_id = :new WHERE group_chat_id = :old",
     "UPDATE meetings SET group_chat_id = :new WHERE group_chat_id = :old",
     "UPDATE meeting_series SET group_chat_id = :new WHERE group_chat_id = :old",
     "UPDATE task_series SET group_chat_id = :new WHERE group_chat_id = :old",
-    "UPDATE OR IGNORE chat_members SET chat_id = :new WHERE chat_id = :old",
+    # A row the new chat has already (someone seen there since) is kept, the old one dropped.
+    "UPDATE chat_members SET chat_id = :new WHERE chat_id = :old AND NOT EXISTS (SELECT 1"
+    " FROM chat_members n WHERE n.chat_id = :new AND n.member_id = chat_members.member_id)",
     "DELETE FROM chat_members WHERE chat_id = :old",
-    "UPDATE OR IGNORE reminders SET chat_id = :new WHERE chat_id = :old",
+    "UPDATE reminders SET chat_id = :new WHERE chat_id = :old AND NOT EXISTS (SELECT 1"
+    " FROM reminders n WHERE n.chat_id = :new AND n.event_kind = reminders.event_kind"
+    " AND n.event_id = reminders.event_id AND n.kind = reminders.kind"
+    " AND COALESCE(n.member_id, 0) = COALESCE(reminders.member_id, 0)"
+    " AND n.fire_at = reminders.fire_at AND n.status != 'cancelled')",
     "DELETE FROM chats WHERE id = :old",
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import Database
+from storage.database import Database, new_id
 
 _COLUMNS = "id, username, member_id, task_ids, meeting_ids, created_at, undone_at"
 
@@ -62,9 +62,11 @@ class ClaimRepository:
     ) -> list[int]:
         """Who created these tasks and meetings: the admins to tell of a claim."""
         async with conn.execute(
-            "SELECT created_by FROM tasks WHERE id IN (SELECT value FROM json_each(:tasks))"
+            "SELECT created_by FROM tasks WHERE id IN (SELECT CAST(value AS BIGINT)"
+            " FROM json_each(:tasks))"
             " AND created_by IS NOT NULL UNION SELECT created_by FROM meetings"
-            " WHERE id IN (SELECT value FROM json_each(:meetings)) AND created_by IS NOT NULL",
+            " WHERE id IN (SELECT CAST(value AS BIGINT)"
+            " FROM json_each(:meetings)) AND created_by IS NOT NULL",
             {"tasks": json.dumps(task_ids), "meetings": json.dumps(meeting_ids)},
         ) as cursor:
             return sorted(row[0] for row in await cursor.fetchall())
@@ -74,13 +76,12 @@ class ClaimRepository:
         conn: aiosqlite.Connection, *, username: str, member_id: int, task_ids: list[int],
         meeting_ids: list[int], now: int,
     ) -> int:
-        cursor = await conn.execute(
+        return await new_id(
+            conn,
             "INSERT INTO claims (username, member_id, task_ids, meeting_ids, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (username, member_id, json.dumps(task_ids), json.dumps(meeting_ids), now),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     @staticmethod
     async def split_off(
@@ -118,11 +119,12 @@ class ClaimRepository:
 
 _GIVE_BACK = (
     "UPDATE task_assignees SET member_id = :placeholder WHERE member_id = :member"
-    " AND task_id IN (SELECT value FROM json_each(:tasks))",
+    " AND task_id IN (SELECT CAST(value AS BIGINT) FROM json_each(:tasks))",
     "UPDATE meeting_attendees SET member_id = :placeholder WHERE member_id = :member"
-    " AND meeting_id IN (SELECT value FROM json_each(:meetings))",
+    " AND meeting_id IN (SELECT CAST(value AS BIGINT) FROM json_each(:meetings))",
     "UPDATE reminders SET member_id = :placeholder WHERE member_id = :member"
     " AND status = 'pending' AND ((event_kind = 'task'"
-    " AND event_id IN (SELECT value FROM json_each(:tasks))) OR (event_kind = 'meeting'"
-    " AND event_id IN (SELECT value FROM json_each(:meetings))))",
+    " AND event_id IN (SELECT CAST(value AS BIGINT)"
+    " FROM json_each(:tasks))) OR (event_kind = 'meeting'"
+    " AND event_id IN (SELECT CAST(value AS BIGINT) FROM json_each(:meetings))))",
 )

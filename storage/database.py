@@ -1,6 +1,12 @@
-"""The SQLite connection pair and its transaction discipline.
+"""The database: what every back-end offers the repositories, and the embedded SQLite one.
 
-One connection writes (serialised by a lock, each write inside ``BEGIN IMMEDIATE`` so a
+A ``Database`` hands out a connection for a unit of work (``transaction``: all of it is
+committed, or none of it) and reads in one call each (``fetchall``/``fetchone``). The
+connection a transaction yields takes ``execute`` (awaited, or ``async with`` for its cursor)
+and ``executemany``; repositories write their SQL once, in SQLite's spelling, and the
+PostgreSQL back-end (storage/postgres.py) translates it in one place (storage/postgres_sql.py).
+
+SQLite: one connection writes (serialised by a lock, each write inside ``BEGIN IMMEDIATE`` so a
 concurrent process waits on the busy timeout instead of failing mid-transaction); a second
 connection reads, which WAL lets run beside the writer.
 """
@@ -10,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +37,20 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
 )
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class DatabaseTooNewError(RuntimeError):
-    """The file was written by a newer version of the bot; opening it could corrupt it."""
+    """The database was written by a newer version of the bot; opening it could corrupt it."""
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database server cannot be reached or refuses the connection; says why."""
 
 
 class WriteFailed(sqlite3.OperationalError):
     """A write the database could not take now (locked past the busy timeout, read-only, disk
-    full or failing); it was rolled back, so nothing changed."""
+    full or failing, the server gone); it was rolled back, so nothing changed."""
 
 
 # SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN
@@ -51,11 +63,74 @@ def _cannot_write_now(error: BaseException) -> bool:
         and code & 0xFF in _CANNOT_WRITE_NOW
 
 
-class Database:
+def is_postgres_url(target: str | Path) -> bool:
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
+
+
+def open_database(target: str | Path) -> Database:
+    """The back-end for ``target``: a postgresql:// URL, else the path of an SQLite file."""
+    if is_postgres_url(target):
+        from storage.postgres import PostgresDatabase  # psycopg only where it is used
+
+        return PostgresDatabase(str(target))
+    return SqliteDatabase(target)
+
+
+class Database(ABC):
     """Owns the connections; repositories borrow them through ``transaction`` and ``read``."""
+
+    dialect: str  # "sqlite" or "postgresql": the few statements that differ ask this
+    where: str  # the file or the server, as shown to the person running the bot
+
+    @abstractmethod
+    async def open(self) -> None:
+        """Connect and bring the schema up to date."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Any]:
+        """Run a unit of work atomically: all of it is committed, or none of it."""
+
+    @abstractmethod
+    async def write_each(self, sql: str, rows: Sequence[Params]) -> None:
+        """Run one statement per row, each row stored whole on its own: for independent
+        writes made often, such as delivery outcomes, where the rows need not be stored
+        together."""
+
+    @abstractmethod
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
+        """Run and read to the end in one call: no statement stays open between awaits, where
+        it would pin an old snapshot for the other chats' updates read meanwhile."""
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Any | None:
+        """The first row of a query that returns one (a key, an aggregate, a LIMIT 1)."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        return int(row[0]) if row else 0
+
+    def _check_not_too_new(self, current: int, migrations: list[Migration]) -> None:
+        latest = migrations[-1].version if migrations else 0
+        if current > latest:
+            raise DatabaseTooNewError(
+                f"The database {self.where} has schema version {current}, but this version of "
+                f"committee-bot knows only up to {latest}. Upgrade committee-bot, or point "
+                "the bot at another database."
+            )
+
+
+class SqliteDatabase(Database):
+    """The embedded back-end: one file, a writer and a reader connection."""
+
+    dialect = "sqlite"
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self.where = str(self.path)
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
@@ -93,7 +168,6 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run a unit of work atomically: all of it is committed, or none of it."""
         if self._writer is None:
             raise RuntimeError("database is not open")
         async with self._write_lock:
@@ -113,12 +187,8 @@ class Database:
                 raise
 
     async def write_each(self, sql: str, rows: Sequence[Params]) -> None:
-        """Run one statement per row, each row its own transaction (SQLite's autocommit).
-
-        One round trip to the database thread instead of three (begin, statement, commit):
-        for independent writes made often, such as delivery outcomes, where each row must be
-        stored whole but the rows need not be stored together.
-        """
+        """Each row its own transaction (SQLite's autocommit), in one round trip to the
+        database thread instead of three (begin, statement, commit)."""
         if self._writer is None:
             raise RuntimeError("database is not open")
         async with self._write_lock:
@@ -127,26 +197,14 @@ class Database:
             finally:
                 self.generation += 1
 
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        """The first row of a query that returns one (a key, an aggregate, a LIMIT 1)."""
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
-
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        """Run and read to the end in one call on the reader's thread: no statement stays
-        open between awaits, where it would pin an old snapshot for the other chats'
-        updates read meanwhile (they run concurrently), and a query costs one thread hop
-        rather than three."""
+        """One call on the reader's thread: a query costs one thread hop rather than three."""
         return list(await self._read_conn().execute_fetchall(sql, params))
 
     def _read_conn(self) -> aiosqlite.Connection:
         if self._reader is None:
             raise RuntimeError("database is not open")
         return self._reader
-
-    async def schema_version(self) -> int:
-        row = await self.fetchone("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-        return int(row[0]) if row else 0
 
     async def _migrate(self, migrations: list[Migration]) -> None:
         assert self._writer is not None
@@ -159,13 +217,7 @@ class Database:
         ) as cursor:
             row = await cursor.fetchone()
         current = int(row[0]) if row else 0
-        latest = migrations[-1].version if migrations else 0
-        if current > latest:
-            raise DatabaseTooNewError(
-                f"The database {self.path} has schema version {current}, but this version of "
-                f"committee-bot knows only up to {latest}. Upgrade committee-bot, or point "
-                "DATABASE_PATH at another file."
-            )
+        self._check_not_too_new(current, migrations)
         for migration in migrations:
             if migration.version > current:
                 await self._apply(migration)
@@ -180,3 +232,20 @@ class Database:
                 " VALUES (?, ?, CAST(strftime('%s','now') AS INTEGER))",
                 (migration.version, migration.name),
             )
+
+
+async def inserted_id(conn: Any, sql: str, params: Params) -> int | None:
+    """Run an ``INSERT`` and give the new row's id; None when its ``ON CONFLICT DO NOTHING``
+    kept an existing row instead. ``RETURNING`` is what both back-ends offer (SQLite has no
+    sequence to ask afterwards in PostgreSQL's way, PostgreSQL no ``lastrowid``)."""
+    async with conn.execute(f"{sql} RETURNING id", params) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+async def new_id(conn: Any, sql: str, params: Params) -> int:
+    """The id of a row an ``INSERT`` always adds."""
+    found = await inserted_id(conn, sql, params)
+    if found is None:
+        raise RuntimeError(f"the insert added no row: {sql}")
+    return found

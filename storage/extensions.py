@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import Database
+from storage.database import Database, new_id
 
 _COLUMNS = "id, task_id, member_id, due_at, reason, status, created_at"
 
@@ -50,12 +50,11 @@ class ExtensionRepository:
             " WHERE member_id = ? AND status = 'asking'",
             (member_id,),
         )
-        cursor = await conn.execute(
+        return await new_id(
+            conn,
             "INSERT INTO extension_requests (task_id, member_id, created_at) VALUES (?, ?, ?)",
             (task_id, member_id, now),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     async def drop_asking(self, conn: aiosqlite.Connection, member_id: int) -> None:
         await conn.execute(

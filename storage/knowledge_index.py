@@ -1,4 +1,11 @@
-"""The full-text index of the knowledge base (SQLite FTS5), one row per entity and language."""
+"""The full-text index of the knowledge base, one row per entity and language.
+
+The one part of the schema where the back-ends differ in kind: SQLite's FTS5 table ranked by
+bm25, PostgreSQL's text-search vectors ranked by ts_rank (storage/migrations/postgres). Both
+match the folded words (every one, or any one), say whether the words as typed, with their
+marks, match too and whether the folded words stand side by side; both weigh a title above a
+body. Which query runs is decided here, from the database's dialect, and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +20,26 @@ from storage.knowledge_entities import Localized
 # bm25 weights by column: kind, ref, language, title, body, title_folded, body_folded.
 # Only the folded columns are searched for recall; a hit in a title weighs more than in a body.
 _WEIGHTS = "0, 0, 0, 0, 0, 4.0, 1.0"
-# The hits, best first, with what a result shows of its entity (one query, not one per hit).
-_SEARCH = (
+_FTS5_HITS = (
     "WITH hits AS (SELECT kind, ref, language, title, body,"
     " rowid IN (SELECT rowid FROM kb_search WHERE kb_search MATCH ?2) AS exact,"
     " rowid IN (SELECT rowid FROM kb_search WHERE kb_search MATCH ?3) AS phrase,"
     f" bm25(kb_search, {_WEIGHTS}) AS score"
     " FROM kb_search WHERE kb_search MATCH ?1"
     " ORDER BY exact DESC, phrase DESC, score LIMIT ?4)"
+)
+# ts_rank's weights (D, C, B, A): the title is weight A, the body D; negated, so that lower
+# is better as with bm25.
+_TSQUERY_HITS = (
+    "WITH hits AS (SELECT kind, ref, language, title, body,"
+    " marked @@ to_tsquery('kb', ?2) AS exact,"
+    " folded @@ to_tsquery('kb', ?3) AS phrase,"
+    " -ts_rank('{0.25, 0.25, 0.25, 1.0}', folded, to_tsquery('kb', ?1)) AS score"
+    " FROM kb_search WHERE folded @@ to_tsquery('kb', ?1)"
+    " ORDER BY exact DESC, phrase DESC, score LIMIT ?4)"
+)
+# What a result shows of each hit's entity (one query, not one per hit).
+_ENTITIES = (
     " SELECT h.kind, h.ref, h.language, h.title, h.body, h.exact, h.phrase, h.score,"
     " COALESCE(CASE d.coded WHEN 1 THEN d.code WHEN 0 THEN '' END, l.slug, i.number, c.slug),"
     " COALESCE(d.title_vi, l.title_vi, i.title_vi, c.title_vi),"
@@ -34,6 +53,31 @@ _SEARCH = (
     " LEFT JOIN kb_conferences c ON h.kind = 'conference' AND c.id = h.ref"
     " ORDER BY h.exact DESC, h.phrase DESC, h.score"
 )
+_SEARCH = {"sqlite": _FTS5_HITS + _ENTITIES, "postgresql": _TSQUERY_HITS + _ENTITIES}
+
+
+def _fts5(terms: tuple[str, ...], exact: tuple[str, ...], any_term: bool) -> tuple[str, ...]:
+    """(match, exact, phrase) as FTS5 queries; terms are runs of word characters, so they
+    never hold a double quote themselves."""
+    joiner = " OR " if any_term else " AND "
+    return (
+        "{title_folded body_folded} : (" + joiner.join(f'"{t}"' for t in terms) + ")",
+        "{title body} : (" + " AND ".join(f'"{t}"' for t in exact) + ")",
+        '{title_folded body_folded} : "' + " ".join(terms) + '"',
+    )
+
+
+def _tsquery(terms: tuple[str, ...], exact: tuple[str, ...], any_term: bool) -> tuple[str, ...]:
+    """(match, exact, phrase) as PostgreSQL tsquery texts; each term quoted, as one lexeme."""
+    joiner = " | " if any_term else " & "
+    return (
+        joiner.join(f"'{t}'" for t in terms),
+        " & ".join(f"'{t}'" for t in exact),
+        " <-> ".join(f"'{t}'" for t in terms),
+    )
+
+
+_QUERIES = {"sqlite": _fts5, "postgresql": _tsquery}
 
 
 _KINDS = ("document", "list", "item", "conference")
@@ -106,9 +150,14 @@ class KnowledgeIndex:
                 (kind,),
             )
 
-    async def search(self, folded: str, exact: str, phrase: str, limit: int) -> list[Hit]:
-        """Rows matching the FTS5 query ``folded``, exact-accent and phrase matches first."""
-        rows = await self.db.fetchall(_SEARCH, (folded, exact, phrase, limit))
+    async def search(
+        self, terms: tuple[str, ...], exact: tuple[str, ...], any_term: bool, limit: int
+    ) -> list[Hit]:
+        """Rows matching the folded ``terms`` (all, or any), best first: those matching the
+        ``exact`` (marked) words, then those with the terms side by side, then by rank."""
+        dialect = self.db.dialect
+        match, marked, phrase = _QUERIES[dialect](terms, exact, any_term)
+        rows = await self.db.fetchall(_SEARCH[dialect], (match, marked, phrase, limit))
         return [
             Hit(r[0], int(r[1]), r[2], r[3], r[4], bool(r[5]), bool(r[6]), float(r[7]), r[8],
                 Localized(r[9], r[10]), Localized(r[11], r[12]),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import Database
+from storage.database import Database, inserted_id, new_id
 from storage.members import _COLUMNS as _MEMBER_COLUMNS
 from storage.members import Member
 
@@ -92,10 +92,11 @@ class MeetingRepository:
         self, conn: aiosqlite.Connection, meeting: NewMeeting, now: int
     ) -> int | None:
         """Store a meeting; None if this occurrence of its series exists already."""
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO meetings (series_id, title, place, agenda, starts_at,"
+        return await inserted_id(
+            conn,
+            "INSERT INTO meetings (series_id, title, place, agenda, starts_at,"
             " moved_from, group_chat_id, created_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 meeting.series_id,
                 meeting.title,
@@ -109,13 +110,13 @@ class MeetingRepository:
                 now,
             ),
         )
-        return cursor.lastrowid if cursor.rowcount else None
 
     async def add_attendees(
         self, conn: aiosqlite.Connection, meeting_id: int, member_ids: Iterable[int]
     ) -> None:
         await conn.executemany(
-            "INSERT OR IGNORE INTO meeting_attendees (meeting_id, member_id) VALUES (?, ?)",
+            "INSERT INTO meeting_attendees (meeting_id, member_id) VALUES (?, ?)"
+            " ON CONFLICT DO NOTHING",
             [(meeting_id, member_id) for member_id in member_ids],
         )
 
@@ -124,7 +125,8 @@ class MeetingRepository:
 
     async def by_ids(self, meeting_ids: Iterable[int]) -> dict[int, Meeting]:
         rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM meetings WHERE id IN (SELECT value FROM json_each(?))",
+            f"SELECT {_COLUMNS} FROM meetings WHERE id IN (SELECT CAST(value AS BIGINT)"
+            f" FROM json_each(?))",
             (json.dumps(list(set(meeting_ids))),),
         )
         return {row[0]: Meeting(*row) for row in rows}
@@ -133,7 +135,8 @@ class MeetingRepository:
         rows = await self.db.fetchall(
             f"SELECT a.meeting_id, a.response, a.reason, a.excused, {_MEMBER_ALIASED}"
             " FROM meeting_attendees a JOIN members m ON m.id = a.member_id"
-            " WHERE a.meeting_id IN (SELECT value FROM json_each(?)) ORDER BY a.meeting_id, m.id",
+            " WHERE a.meeting_id IN (SELECT CAST(value AS BIGINT)"
+            " FROM json_each(?)) ORDER BY a.meeting_id, m.id",
             (json.dumps(list(set(meeting_ids))),),
         )
         found: dict[int, list[Attendee]] = {}
@@ -175,7 +178,8 @@ class MeetingRepository:
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM meetings WHERE status = 'scheduled' AND starts_at <= :now"
             " AND (:chat IS NULL OR group_chat_id = :chat)"
-            " AND (:units IS NULL OR group_chat_id IN (SELECT value FROM json_each(:units)))"
+            " AND (:units IS NULL OR group_chat_id IN (SELECT CAST(value AS BIGINT)"
+            " FROM json_each(:units)))"
             " ORDER BY starts_at DESC, id DESC LIMIT :limit",
             {"now": now, "chat": group_chat_id, "limit": limit,
              "units": None if units is None else json.dumps(sorted(set(units)))},
@@ -258,7 +262,7 @@ class MeetingRepository:
         rows = await self.db.fetchall(
             f"SELECT {_MEMBER_ALIASED}, COUNT(*), SUM(a.response = 'attend')"
             " FROM meeting_attendees a JOIN members m ON m.id = a.member_id"
-            " WHERE a.meeting_id IN (SELECT value FROM json_each(?))"
+            " WHERE a.meeting_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))"
             " GROUP BY m.id ORDER BY m.id",
             (json.dumps(meeting_ids),),
         )
@@ -278,7 +282,8 @@ class MeetingRepository:
         created_by: int,
         now: int,
     ) -> int:
-        cursor = await conn.execute(
+        return await new_id(
+            conn,
             "INSERT INTO meeting_series (rule, local_time, title, place, agenda, group_chat_id,"
             " member_ids, created_by, created_at, planned_until)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -295,8 +300,6 @@ class MeetingRepository:
                 now,
             ),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     async def active_series(self) -> list[Series]:
         rows = await self.db.fetchall(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import Database
+from storage.database import Database, new_id
 
 _COLUMNS = (
     "id, telegram_id, username, full_name, language, role, started_at, created_at, unreachable"
@@ -100,13 +100,12 @@ class MemberRepository:
             await _absorb(conn, placeholder_id=waiting, member_id=known)
         member_id = known if known is not None else waiting
         if member_id is None:
-            cursor = await conn.execute(
+            member_id = await new_id(
+                conn,
                 "INSERT INTO members (telegram_id, username, full_name, language, started_at,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (telegram_id, username, full_name, language, started_at, now, now),
             )
-            member_id = cursor.lastrowid
-            assert member_id is not None
         else:
             # A placeholder never chose a language: it takes the client's when linked.
             await conn.execute(
@@ -133,12 +132,11 @@ class MemberRepository:
     async def returned_placeholder(conn: aiosqlite.Connection, username: str, now: int) -> int:
         """A placeholder for work given back from whoever claimed @username: it shows as that
         name but holds no username, so no one can claim it again; an admin reassigns it."""
-        cursor = await conn.execute(
+        return await new_id(
+            conn,
             "INSERT INTO members (full_name, created_at, updated_at) VALUES (?, ?, ?)",
             (f"@{username}", now, now),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     async def placeholder(self, conn: aiosqlite.Connection, username: str, now: int) -> Member:
         """The member known by this username, created if the bot has never seen them."""
@@ -167,13 +165,12 @@ class MemberRepository:
         else:
             found = await _one_id(conn, "SELECT id FROM members WHERE username = ?", username)
         if found is None:
-            cursor = await conn.execute(
+            found = await new_id(
+                conn,
                 "INSERT INTO members (telegram_id, username, full_name, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (telegram_id, username, full_name, now, now),
             )
-            assert cursor.lastrowid is not None
-            found = cursor.lastrowid
         elif full_name:
             await conn.execute(
                 "UPDATE members SET full_name = ?, updated_at = ? WHERE id = ? AND full_name = ''",
@@ -184,7 +181,8 @@ class MemberRepository:
     async def by_ids(self, member_ids: Iterable[int]) -> dict[int, Member]:
         ids = list(set(member_ids))
         rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM members WHERE id IN (SELECT value FROM json_each(?))",
+            f"SELECT {_COLUMNS} FROM members WHERE id IN (SELECT CAST(value AS BIGINT)"
+            f" FROM json_each(?))",
             (json.dumps(ids),),
         )
         return {row[0]: Member._from_row(row) for row in rows}

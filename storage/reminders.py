@@ -92,8 +92,9 @@ class ReminderRepository:
         if not reminders:
             return
         await conn.executemany(
-            "INSERT OR IGNORE INTO reminders (event_kind, event_id, kind, member_id, chat_id,"
-            " event_at, fire_at, next_at, subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reminders (event_kind, event_id, kind, member_id, chat_id,"
+            " event_at, fire_at, next_at, subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             [
                 (r.event_kind, r.event_id, r.kind, r.member_id, r.chat_id, r.event_at,
                  r.fire_at, r.fire_at, r.subject_id)

@@ -14,9 +14,11 @@ PAGE = 500
 _BEFORE_ALL = -(2**62)  # below every id, chat id and time
 _NO_ROW = (0,) * 16
 # The asker's scope: every unit (NULL), or these units and whatever the asker created.
-_TASK_SCOPE = ("(:units IS NULL OR t.group_chat_id IN (SELECT value FROM json_each(:units))"
+_TASK_SCOPE = ("(:units IS NULL OR t.group_chat_id IN (SELECT CAST(value AS BIGINT)"
+               " FROM json_each(:units))"
                " OR t.created_by = :creator)")
-_MEETING_SCOPE = ("(:units IS NULL OR mt.group_chat_id IN (SELECT value FROM json_each(:units))"
+_MEETING_SCOPE = ("(:units IS NULL OR mt.group_chat_id IN (SELECT CAST(value AS BIGINT)"
+                  " FROM json_each(:units))"
                   " OR mt.created_by = :creator)")
 _PARTS_SQL = (
     "SELECT t.id, t.title, t.tag, t.due_at, t.status, t.group_chat_id,"
@@ -47,7 +49,7 @@ _ROSTER_SQL = (
     " FROM chat_members cm JOIN chats c ON c.id = cm.chat_id AND c.subscribed = 1"
     " JOIN members m ON m.id = cm.member_id"
     " WHERE cm.status = 'member'"
-    " AND (:units IS NULL OR c.id IN (SELECT value FROM json_each(:units)))"
+    " AND (:units IS NULL OR c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(:units)))"
     " AND (c.id, m.id) > (:k1, :k2) ORDER BY c.id, m.id LIMIT :limit"
 )
 

@@ -23,7 +23,7 @@ _BY_MEMBER = (
 )
 _SCOPE = (
     " AND t.id IN (SELECT id FROM tasks WHERE status = 'open'"
-    " AND group_chat_id IN (SELECT value FROM json_each(:units))"
+    " AND group_chat_id IN (SELECT CAST(value AS BIGINT) FROM json_each(:units))"
     " UNION SELECT id FROM tasks WHERE created_by = :creator AND status = 'open')"
 )
 _ALL_OPEN = " FROM tasks t WHERE t.status = 'open'"

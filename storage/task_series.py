@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import Database
+from storage.database import Database, new_id
 
 _COLUMNS = (
     "id, rule, local_time, title, tag, priority, group_chat_id, member_ids, created_by,"
@@ -45,15 +45,14 @@ class TaskSeriesRepository:
         tag: str | None, priority: str | None, group_chat_id: int | None,
         member_ids: list[int], created_by: int, now: int,
     ) -> int:
-        cursor = await conn.execute(
+        return await new_id(
+            conn,
             "INSERT INTO task_series (rule, local_time, title, tag, priority, group_chat_id,"
             " member_ids, created_by, created_at, planned_until)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (rule, local_time, title, tag, priority, group_chat_id, json.dumps(member_ids),
              created_by, now, now),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     async def active(self) -> list[TaskSeries]:
         rows = await self.db.fetchall(

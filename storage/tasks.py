@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import Database
+from storage.database import Database, inserted_id
 from storage.members import _COLUMNS as _MEMBER_COLUMNS
 from storage.members import Member
 
@@ -102,20 +102,20 @@ class TaskRepository:
         series_id: int | None = None,
     ) -> int | None:
         """Store a task; None if this occurrence of its series exists already."""
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO tasks (title, tag, due_at, group_chat_id, created_by,"
+        return await inserted_id(
+            conn,
+            "INSERT INTO tasks (title, tag, due_at, group_chat_id, created_by,"
             " created_at, updated_at, meeting_id, priority, series_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (title, tag, due_at, group_chat_id, created_by, now, now, meeting_id, priority,
              series_id),
         )
-        return cursor.lastrowid if cursor.rowcount else None
 
     async def add_assignees(
         self, conn: aiosqlite.Connection, task_id: int, member_ids: Iterable[int]
     ) -> None:
         await conn.executemany(
-            "INSERT OR IGNORE INTO task_assignees (task_id, member_id) VALUES (?, ?)",
+            "INSERT INTO task_assignees (task_id, member_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [(task_id, member_id) for member_id in member_ids],
         )
 
@@ -125,7 +125,8 @@ class TaskRepository:
 
     async def by_ids(self, task_ids: Iterable[int]) -> dict[int, Task]:
         rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM tasks t WHERE t.id IN (SELECT value FROM json_each(?))",
+            f"SELECT {_COLUMNS} FROM tasks t WHERE t.id IN (SELECT CAST(value AS BIGINT)"
+            f" FROM json_each(?))",
             (json.dumps(list(set(task_ids))),),
         )
         return {row[0]: Task(*row) for row in rows}
@@ -135,7 +136,8 @@ class TaskRepository:
         rows = await self.db.fetchall(
             f"SELECT a.task_id, {_PART_COLUMNS}, {_MEMBER_ALIASED} FROM task_assignees a"
             " JOIN members m ON m.id = a.member_id"
-            " WHERE a.task_id IN (SELECT value FROM json_each(?)) ORDER BY a.task_id, m.id",
+            " WHERE a.task_id IN (SELECT CAST(value AS BIGINT)"
+            " FROM json_each(?)) ORDER BY a.task_id, m.id",
             (json.dumps(list(set(task_ids))),),
         )
         found: dict[int, list[Part]] = {}
@@ -249,7 +251,8 @@ class TaskRepository:
                 " AND EXISTS (SELECT 1 FROM task_assignees a JOIN tasks t ON t.id = a.task_id"
                 "             WHERE a.member_id = m.id AND a.status = 'open'"
                 "             AND t.status = 'open' AND (t.created_by = ?"
-                "             OR t.group_chat_id IN (SELECT value FROM json_each(?))))"
+                "             OR t.group_chat_id IN (SELECT CAST(value AS BIGINT)"
+                " FROM json_each(?))))"
                 " ORDER BY m.id LIMIT ?",
                 (creator, json.dumps(list(units)), limit),
             )

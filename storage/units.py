@@ -65,7 +65,7 @@ class UnitRepository:
     async def by_name(self, name: str) -> list[Unit]:
         rows = await self.db.fetchall(
             f"SELECT {_UNIT_COLUMNS} FROM chats c WHERE c.subscribed = 1"
-            " AND COALESCE(c.unit_name, c.title) = ? COLLATE NOCASE ORDER BY c.id",
+            " AND lower(COALESCE(c.unit_name, c.title)) = lower(?) ORDER BY c.id",
             (name.strip(),),
         )
         return [Unit(*row) for row in rows]
@@ -74,7 +74,8 @@ class UnitRepository:
         """Every unit under these, at any depth (children, their children, ...)."""
         rows = await self.db.fetchall(
             "WITH RECURSIVE below (id) AS ("
-            "  SELECT id FROM chats WHERE parent_id IN (SELECT value FROM json_each(?))"
+            "  SELECT id FROM chats WHERE parent_id IN (SELECT CAST(value AS BIGINT)"
+            " FROM json_each(?))"
             "  UNION SELECT c.id FROM chats c JOIN below b ON c.parent_id = b.id)"
             " SELECT c.id FROM below b JOIN chats c ON c.id = b.id WHERE c.subscribed = 1"
             " ORDER BY c.id",
@@ -86,8 +87,8 @@ class UnitRepository:
         """Which of these members are on the roster of any of these units."""
         rows = await self.db.fetchall(
             "SELECT DISTINCT member_id FROM chat_members WHERE status = 'member'"
-            " AND member_id IN (SELECT value FROM json_each(?))"
-            " AND chat_id IN (SELECT value FROM json_each(?))",
+            " AND member_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))"
+            " AND chat_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
             (json.dumps(sorted(set(member_ids))), json.dumps(sorted(set(unit_ids)))),
         )
         return {row[0] for row in rows}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,6 +12,7 @@ from telegram.ext import Application
 
 from bot.app import build_application, dispatcher_of, running
 from bot.settings import Settings, load_settings
+from tests import databases
 from tests.double import BotApiDouble
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
@@ -45,12 +46,27 @@ async def double() -> AsyncIterator[BotApiDouble]:
     await server.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_template() -> None:
+    if databases.SERVER is not None:
+        databases.prepare_template()
+
+
 @pytest.fixture
-def settings(tmp_path: Path, double: BotApiDouble) -> Settings:
+def database(tmp_path: Path) -> Iterator[str | Path]:
+    """This test's database: a new SQLite file, or a new PostgreSQL database."""
+    with databases.database_target(tmp_path) as target:
+        yield target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, double: BotApiDouble, database: str | Path) -> Settings:
+    on_server = isinstance(database, str)
     return load_settings(
         _env_file=None,
         bot_token=TOKEN,
         database_path=tmp_path / "committee.sqlite3",
+        database_url=database if on_server else None,
         admin_ids=str(ADMIN_ID),
         bot_api_base_url=double.base_url,
         # Replies in quick succession would wait out the 1 message/s per chat limit; the

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.knowledge.service import CONTENT_DIR, KnowledgeService
-from storage.database import Database
+from storage.database import open_database
+from tests.databases import database_target
 
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 # A list an admin might import: it refers to shipped entities, and one item has no Vietnamese.
@@ -34,12 +35,14 @@ class FixedClock:
 
 @asynccontextmanager
 async def loaded(path: Path, content_dir: Path = CONTENT_DIR) -> AsyncIterator[KnowledgeService]:
-    """A fresh database at ``path`` holding the files of ``content_dir``."""
-    db = Database(path)
-    await db.open()
-    try:
-        service = KnowledgeService(db, FixedClock(), content_dir)
-        await service.load_builtin()
-        yield service
-    finally:
-        await db.close()
+    """A fresh database (a file at ``path``, or one on the test server) holding the files of
+    ``content_dir``."""
+    with database_target(path.parent, path.name) as target:
+        db = open_database(target)
+        await db.open()
+        try:
+            service = KnowledgeService(db, FixedClock(), content_dir)
+            await service.load_builtin()
+            yield service
+        finally:
+            await db.close()

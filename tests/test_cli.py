@@ -114,10 +114,16 @@ def test_the_readme_explains_every_start_up_message(message: str) -> None:
     assert message in README
 
 
-def test_a_database_url_is_refused_until_postgresql_is_supported(tmp_path: Path) -> None:
-    result = run_bot(tmp_path, BOT_TOKEN=TOKEN, DATABASE_URL="postgresql://bot:pw@db/committee")
-    text = explanation(result, CONFIG, "bot:pw")
-    assert "DATABASE_URL is set" in text and "DATABASE_PATH" in text
+def test_a_database_server_that_refuses_is_named_without_its_password(tmp_path: Path) -> None:
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    result = asyncio.run(run_against_double(
+        tmp_path, BOT_TOKEN=TOKEN, DATABASE_URL=f"postgresql://bot:s3cret-pw@127.0.0.1:{port}/c",
+    ))
+    text = explanation(result, UNREACHABLE, "s3cret-pw")
+    assert f"Cannot use the database DATABASE_URL=postgresql://bot@127.0.0.1:{port}/c" in text
+    assert "Connection refused" in text
 
 
 def test_a_taken_web_port_is_retried_later(tmp_path: Path) -> None:

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from storage.database import Database
+from storage.database import open_database
 from storage.paging import LAST, Cursor, last_page_size
 from storage.task_lists import TaskListRepository
 from storage.tasks import TaskFilter
 
 
 @pytest.fixture
-async def lists(tmp_path: Path):
-    db = Database(tmp_path / "paging.sqlite3")
+async def lists(database: str | Path):
+    db = open_database(database)
     await db.open()
     async with db.transaction() as conn:
         for n in range(1, 24):  # due 100, 100, 110, 110, …: ties broken by id

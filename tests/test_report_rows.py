@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.database import Database
+from storage.database import Database, open_database
 from storage.meetings import MeetingRepository, NewMeeting
 from storage.members import MemberRepository
 from storage.reports import ReportRepository, Window
 from storage.tasks import TaskRepository
 
 
-async def seeded(path: Path) -> Database:
+async def seeded(target: str | Path) -> Database:
     """Seven tasks sharing two deadlines, three parts each; two meetings of four people."""
-    db = Database(path)
+    db = open_database(target)
     await db.open()
     people, tasks, meetings = MemberRepository(db), TaskRepository(db), MeetingRepository(db)
     async with db.transaction() as conn:
@@ -33,8 +33,8 @@ async def seeded(path: Path) -> Database:
     return db
 
 
-async def test_pages_hold_every_row_once_in_order(tmp_path: Path) -> None:
-    db = await seeded(tmp_path / "rows.sqlite3")
+async def test_pages_hold_every_row_once_in_order(database: str | Path) -> None:
+    db = await seeded(database)
     rows = ReportRepository(db)
     window = Window(0, 1000, None)
     whole = [r async for r in rows.parts(window, page=1000)]

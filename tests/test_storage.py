@@ -6,21 +6,29 @@ from pathlib import Path
 
 import pytest
 
-from storage.database import Database, DatabaseTooNewError, WriteFailed
+from storage.database import (
+    Database,
+    DatabaseTooNewError,
+    SqliteDatabase,
+    WriteFailed,
+    open_database,
+)
 from storage.meeting_lists import MeetingListRepository
 from storage.meetings import MeetingRepository
 from storage.members import MemberRepository
-from storage.migrations import load_migrations, split_statements
+from storage.migrations import latest_version, load_migrations, split_statements
+from tests.databases import sqlite_only
 
 
 @pytest.fixture
-async def db(tmp_path: Path):
-    database = Database(tmp_path / "db" / "test.sqlite3")
-    await database.open()
-    yield database
-    await database.close()
+async def db(database: str | Path):
+    opened = open_database(database)
+    await opened.open()
+    yield opened
+    await opened.close()
 
 
+@sqlite_only
 async def test_pragmas_are_set_on_every_connection(db: Database) -> None:
     assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
     assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
@@ -30,22 +38,25 @@ async def test_pragmas_are_set_on_every_connection(db: Database) -> None:
 
 async def test_every_migration_is_applied_and_recorded(db: Database) -> None:
     rows = await db.fetchall("SELECT version, name FROM schema_migrations ORDER BY version")
-    assert [(r[0], r[1]) for r in rows] == [(m.version, m.name) for m in load_migrations()]
-    assert await db.schema_version() == len(load_migrations())
+    migrations = load_migrations(db.dialect)
+    assert [(r[0], r[1]) for r in rows] == [(m.version, m.name) for m in migrations]
+    assert await db.schema_version() == latest_version()
 
 
+@sqlite_only
 async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     for _ in range(2):
-        database = Database(tmp_path / "x.sqlite3")
+        database = SqliteDatabase(tmp_path / "x.sqlite3")
         await database.open()
         count = (await database.fetchone("SELECT COUNT(*) FROM schema_migrations"))[0]
         await database.close()
     assert count == len(load_migrations())
 
 
+@sqlite_only
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"
-    database = Database(path)
+    database = SqliteDatabase(path)
     await database.open()
     async with database.transaction() as conn:
         await conn.execute(
@@ -53,7 +64,7 @@ async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None
         )
     await database.close()
     with pytest.raises(DatabaseTooNewError, match="schema version 999"):
-        await Database(path).open()
+        await SqliteDatabase(path).open()
 
 
 async def test_a_failed_transaction_leaves_nothing_behind(db: Database) -> None:
@@ -125,6 +136,7 @@ async def test_a_later_visit_keeps_the_chosen_language(db: Database) -> None:
     assert again.language == "en"
 
 
+@sqlite_only
 async def test_a_database_from_every_earlier_version_upgrades_without_loss(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -135,7 +147,7 @@ async def test_a_database_from_every_earlier_version_upgrades_without_loss(
         path = tmp_path / f"v{known}.sqlite3"
         older = all_migrations[:known]
         monkeypatch.setattr(storage.database, "load_migrations", lambda older=older: older)
-        old = Database(path)
+        old = SqliteDatabase(path)
         await old.open()
         async with old.transaction() as conn:  # as version 1 wrote it
             await conn.execute(
@@ -144,7 +156,7 @@ async def test_a_database_from_every_earlier_version_upgrades_without_loss(
             )
         await old.close()
         monkeypatch.setattr(storage.database, "load_migrations", load_migrations)
-        new = Database(path)
+        new = SqliteDatabase(path)
         await new.open()
         assert await new.schema_version() == len(all_migrations)
         kept = await MemberRepository(new).by_telegram_id(42)
@@ -152,6 +164,7 @@ async def test_a_database_from_every_earlier_version_upgrades_without_loss(
         await new.close()
 
 
+@sqlite_only
 async def test_tags_and_documents_of_an_earlier_version_take_the_official_codes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -162,7 +175,7 @@ async def test_tags_and_documents_of_an_earlier_version_take_the_official_codes(
     migrations = load_migrations()
     before = [m for m in migrations if m.version < 6]
     monkeypatch.setattr(storage.database, "load_migrations", lambda: before)
-    old = Database(path)
+    old = SqliteDatabase(path)
     await old.open()
     async with old.transaction() as conn:
         for tag in ("138-QD/TW", "1059/QD-TTg", "08-QDi/TW", "39-NQ/TW", None):
@@ -172,7 +185,7 @@ async def test_tags_and_documents_of_an_earlier_version_take_the_official_codes(
                            " VALUES ('39-NQ/TW', 'resolution', 'builtin')")
     await old.close()
     monkeypatch.setattr(storage.database, "load_migrations", lambda: migrations)
-    new = Database(path)
+    new = SqliteDatabase(path)
     await new.open()
     rows = await new.fetchall("SELECT tag FROM tasks ORDER BY id")
     assert [row[0] for row in rows] == ["138-QĐ/TW", "1059/QĐ-TTg", "08-QĐi/TW", "39-NQ/TW", None]
@@ -180,6 +193,7 @@ async def test_tags_and_documents_of_an_earlier_version_take_the_official_codes(
     await new.close()
 
 
+@sqlite_only
 async def test_tasks_of_the_previous_schema_become_parts_with_their_status(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -191,7 +205,7 @@ async def test_tasks_of_the_previous_schema_become_parts_with_their_status(
     parts = next(m.version for m in migrations if m.name == "units_parts")
     before = [m for m in migrations if m.version < parts]
     monkeypatch.setattr(storage.database, "load_migrations", lambda: before)
-    old = Database(path)
+    old = SqliteDatabase(path)
     await old.open()
     async with old.transaction() as conn:
         for member in (1, 2):
@@ -207,7 +221,7 @@ async def test_tasks_of_the_previous_schema_become_parts_with_their_status(
                                    " VALUES (?, ?)", (task, member))
     await old.close()
     monkeypatch.setattr(storage.database, "load_migrations", lambda: migrations)
-    new = Database(path)
+    new = SqliteDatabase(path)
     await new.open()
     rows = await new.fetchall(
         "SELECT t.id, t.status, a.member_id, a.status, a.done_at, a.done_by FROM tasks t"
@@ -230,6 +244,7 @@ async def test_no_meeting_query_reads_a_missing_member_or_group_as_everyone(db: 
     assert await meetings.past(0, group_chat_id=None, everywhere=True) == []
 
 
+@sqlite_only
 async def test_a_write_the_database_cannot_take_is_rolled_back_as_write_failed(
     db: Database,
 ) -> None:
@@ -262,9 +277,9 @@ async def test_not_started_is_not_recorded_for_someone_who_started_meanwhile(db:
     assert (await members.by_telegram_id(77)).unreachable == "blocked"
 
 
-async def test_a_read_after_a_commit_sees_it_while_other_reads_run(tmp_path: Path) -> None:
+async def test_a_read_after_a_commit_sees_it_while_other_reads_run(database: str | Path) -> None:
     """Reads interleave with writes under concurrent updates; none may see an old snapshot."""
-    db = Database(tmp_path / "rw.sqlite3")
+    db = open_database(database)
     await db.open()
     async with db.transaction() as conn:
         await conn.executemany("INSERT INTO audit_log (at, action) VALUES (?, 'x')",

@@ -1,4 +1,4 @@
-"""Search text: what is indexed for each entity, FTS5 queries, snippets and corrections.
+"""Search text: what is indexed for each entity, snippets and corrections.
 
 Every query is matched on folded text (so ``chuyen doi so`` finds ``chuyển đổi số``), and ranked
 by whether the words also match as typed, with their marks, then by whether they stand side by
@@ -21,8 +21,6 @@ from storage.knowledge_index import IndexEntry
 LANGUAGES = ("vi", "en")
 SNIPPET_WIDTH = 180
 _WORD = re.compile(r"\w+")
-_FOLDED_COLUMNS = "{title_folded body_folded}"
-_EXACT_COLUMNS = "{title body}"
 _SEPARATOR = " · "
 Parts = tuple[list[str | None], list[str | None]]  # title parts, body parts
 
@@ -40,26 +38,10 @@ class Query:
         terms = tuple(words(text))
         return cls(text.strip(), terms, tuple(exact_words(text))) if terms else None
 
-    def match(self, any_term: bool = False) -> str:
-        """FTS5 query over the folded columns: every term, or any term."""
-        joiner = " OR " if any_term else " AND "
-        return f"{_FOLDED_COLUMNS} : ({joiner.join(_quoted(t) for t in self.terms)})"
-
-    def exact_match(self) -> str:
-        return f"{_EXACT_COLUMNS} : ({' AND '.join(_quoted(t) for t in self.exact)})"
-
-    def phrase_match(self) -> str:
-        return f"{_FOLDED_COLUMNS} : {_quoted(' '.join(self.terms))}"
-
     def replaced(self, fixes: dict[str, str]) -> Query:
         """The query with misspelt terms replaced by known ones (folded: marks are lost)."""
         terms = tuple(fixes.get(term, term) for term in self.terms)
         return Query(" ".join(terms), terms, terms)
-
-
-def _quoted(term: str) -> str:
-    # Terms are runs of word characters, so they never hold a double quote themselves.
-    return f'"{term}"'
 
 
 # ---- what is indexed ------------------------------------------------------------------

@@ -223,9 +223,7 @@ class KnowledgeService:
         return SearchResult(found, partial=bool(found))
 
     async def _found(self, query: Query, limit: int, any_term: bool = False) -> list[Found]:
-        hits = await self.index.search(
-            query.match(any_term), query.exact_match(), query.phrase_match(), limit * 4
-        )
+        hits = await self.index.search(query.terms, query.exact, any_term, limit * 4)
         best: dict[tuple[str, int], Hit] = {}
         for hit in hits:  # an entity is indexed once per language: keep its best row
             best.setdefault((hit.kind, hit.ref), hit)

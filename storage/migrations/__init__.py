@@ -1,4 +1,9 @@
-"""Numbered SQL migrations: ``NNNN_name.sql`` files, applied in order, each in a transaction."""
+"""Numbered SQL migrations: ``NNNN_name.sql`` files, applied in order, each in a transaction.
+
+SQLite's are in this folder, from the first schema on. PostgreSQL's are in ``postgres/``: the
+bot first spoke PostgreSQL at schema 10, so its first file makes that schema whole (a baseline
+standing for 1..10) and every later version has a file in both folders.
+"""
 
 from __future__ import annotations
 
@@ -32,9 +37,12 @@ def split_statements(script: str) -> tuple[str, ...]:
     return tuple(statements)
 
 
-def load_migrations() -> list[Migration]:
+def load_migrations(dialect: str = "sqlite") -> list[Migration]:
+    folder = resources.files(__package__)
+    if dialect == "postgresql":
+        folder = folder / "postgres"
     found = []
-    for entry in resources.files(__package__).iterdir():
+    for entry in folder.iterdir():
         match = _NAME.match(entry.name)
         if match:
             found.append(
@@ -42,12 +50,13 @@ def load_migrations() -> list[Migration]:
             )
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
+    first = versions[0] if versions else 1
+    if versions != list(range(first, first + len(found))) or (dialect == "sqlite" and first != 1):
         raise RuntimeError(f"migrations must be numbered 1..n without gaps, found {versions}")
     return found
 
 
-def latest_version() -> int:
+def latest_version(dialect: str = "sqlite") -> int:
     """The schema version this code brings a database to."""
-    migrations = load_migrations()
+    migrations = load_migrations(dialect)
     return migrations[-1].version if migrations else 0

@@ -17,12 +17,16 @@ import pytest
 from bot.__main__ import main
 from bot.app import build_application, running
 from bot.backups import DailyBackup, daily_backups, daily_name, rotate
-from storage.database import Database
+from storage.database import SqliteDatabase
 from storage.migrations import latest_version
 from tests.conftest import FakeClock
+from tests.databases import sqlite_only
 from tests.double import BotApiDouble
 from tests.e2e.test_crash import BURST, bot_process, delivered, seed, wait_until
 from tests.test_cli import explanation
+
+# The SQLite file and its online backup; PostgreSQL is backed up with pg_dump (README).
+pytestmark = sqlite_only
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = 2
@@ -82,7 +86,7 @@ async def test_a_backup_during_a_burst_restores_whole(double: BotApiDouble,
     await seed(path, double)
     double.set_latency(0.2)  # 200 reminders, 8 at a time: the burst lasts about 5 s
     copy = tmp_path / "backup.sqlite3"
-    async with bot_process(double, path):
+    async with bot_process(double, path, path.parent):
         await wait_until(lambda: sum(delivered(double).values()) >= 20, within=60)
         taken = await asyncio.to_thread(cli, tmp_path, "backup", str(copy),
                                         DATABASE_PATH=str(path))
@@ -104,13 +108,13 @@ async def test_a_backup_during_a_burst_restores_whole(double: BotApiDouble,
     assert set(statuses) <= {"pending", "sending", "sent"}, statuses
     assert statuses.get("sent", 0) < BURST and statuses.get("pending", 0) < BURST, statuses
     assert rows(restored, "SELECT MAX(version) FROM schema_migrations") == [(latest_version(),)]
-    db = Database(restored)  # and the bot opens it
+    db = SqliteDatabase(restored)  # and the bot opens it
     await db.open()
     await db.close()
 
 
 async def fresh_database(path: Path) -> None:
-    db = Database(path)
+    db = SqliteDatabase(path)
     await db.open()
     await db.close()
 
@@ -158,7 +162,7 @@ async def test_restore_refuses_what_it_should(tmp_path: Path, run: Cli) -> None:
 async def test_restore_refuses_a_database_the_bot_has_open(tmp_path: Path, run: Cli) -> None:
     live, good = tmp_path / "live.sqlite3", tmp_path / "good.sqlite3"
     await fresh_database(good)
-    db = Database(live)
+    db = SqliteDatabase(live)
     await db.open()
     try:
         result = run("restore", "--force", str(good), DATABASE_PATH=str(live))

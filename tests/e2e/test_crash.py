@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock, epoch
 from bot.reminders.dispatcher import IN_FLIGHT
-from storage.database import Database
+from storage.database import open_database
 from storage.members import MemberRepository
 from storage.reminders import NewReminder, ReminderRepository
 from storage.tasks import TaskRepository
@@ -27,9 +27,9 @@ BURST = 200
 FIRST_USER = 5000
 
 
-async def seed(path: Path, double: BotApiDouble, burst: int = BURST) -> None:
+async def seed(target: str | Path, double: BotApiDouble, burst: int = BURST) -> None:
     """``burst`` members who started the bot, each with a task whose reminder is due now."""
-    db = Database(path)
+    db = open_database(target)
     await db.open()
     now = epoch(SystemClock().now())
     members, tasks, reminders = MemberRepository(db), TaskRepository(db), ReminderRepository(db)
@@ -52,14 +52,15 @@ async def seed(path: Path, double: BotApiDouble, burst: int = BURST) -> None:
 
 @asynccontextmanager
 async def bot_process(
-    double: BotApiDouble, path: Path, **settings: str
+    double: BotApiDouble, target: str | Path, workdir: Path, **settings: str
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     local = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
     env = {
         **os.environ,
         "BOT_TOKEN": TOKEN,
         "BOT_API_BASE_URL": double.base_url,
-        "DATABASE_PATH": str(path),
+        **({"DATABASE_URL": target} if isinstance(target, str) else
+           {"DATABASE_PATH": str(target)}),
         "RATE_LIMIT": "false",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
@@ -68,7 +69,7 @@ async def bot_process(
         **settings,
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=path.parent, env=env
+        sys.executable, "-m", "bot", "run", cwd=workdir, env=env
     )
     try:
         yield process
@@ -94,18 +95,19 @@ async def wait_until(condition: Callable[[], bool], within: float) -> None:
         await asyncio.sleep(0.05)
 
 
-async def test_kill_9_mid_burst_then_restart(double: BotApiDouble, tmp_path: Path) -> None:
-    path = tmp_path / "crash.sqlite3"
-    await seed(path, double)
+async def test_kill_9_mid_burst_then_restart(
+    double: BotApiDouble, database: str | Path, tmp_path: Path
+) -> None:
+    await seed(database, double)
     double.set_latency(0.05)  # slow sends, so the kill lands mid-burst
-    async with bot_process(double, path) as process:
+    async with bot_process(double, database, tmp_path) as process:
         await wait_until(lambda: sum(delivered(double).values()) >= 40, within=60)
         process.send_signal(signal.SIGKILL)
         await asyncio.wait_for(process.wait(), 10)
     before_restart = sum(delivered(double).values())
     assert before_restart < BURST, "the burst finished before the kill; slow the double down"
 
-    async with bot_process(double, path):
+    async with bot_process(double, database, tmp_path):
         await wait_until(lambda: all(delivered(double).values()), within=60)
         await double.idle(quiet=0.5, timeout=30)
 
@@ -113,7 +115,7 @@ async def test_kill_9_mid_burst_then_restart(double: BotApiDouble, tmp_path: Pat
     assert all(count >= 1 for count in counts.values()), "a reminder was lost"
     repeats = sum(counts.values()) - BURST
     assert repeats <= IN_FLIGHT, f"{repeats} repeats: more than the sends in flight"
-    db = Database(path)
+    db = open_database(database)
     await db.open()
     assert await ReminderRepository(db).status_counts() == {"sent": BURST}
     await db.close()

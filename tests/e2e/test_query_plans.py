@@ -12,9 +12,10 @@ import pytest
 from bot.app import dispatcher_of
 from storage.reminders import ReminderRepository
 from tests.conftest import advance
+from tests.databases import sqlite_only
 from tests.e2e.test_members import ask
 
-pytestmark = pytest.mark.usefixtures("app")
+pytestmark = [pytest.mark.usefixtures("app"), sqlite_only]
 
 GROWING = ("tasks", "task_assignees", "reminders", "meetings", "meeting_attendees",
            "chat_members", "members")

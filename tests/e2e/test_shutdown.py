@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from bot.reminders.dispatcher import SEND_TIMEOUT
-from storage.database import Database
+from storage.database import open_database
 from storage.reminders import ReminderRepository
 from tests.double import BotApiDouble
 from tests.e2e.test_crash import bot_process, delivered, seed, wait_until
@@ -18,12 +18,11 @@ BACKLOG = 400  # at Telegram's 30 messages/s, about 13 s of sending
 
 
 async def test_sigterm_with_a_backlog_exits_quickly_and_strands_nothing(
-    double: BotApiDouble, tmp_path: Path
+    double: BotApiDouble, database: str | Path, tmp_path: Path
 ) -> None:
-    path = tmp_path / "shutdown.sqlite3"
-    await seed(path, double, BACKLOG)
+    await seed(database, double, BACKLOG)
     double.set_latency(0.05)
-    async with bot_process(double, path, RATE_LIMIT="true") as process:
+    async with bot_process(double, database, tmp_path, RATE_LIMIT="true") as process:
         await wait_until(lambda: sum(delivered(double, BACKLOG).values()) >= 40, within=60)
         asked = time.monotonic()
         process.send_signal(signal.SIGTERM)
@@ -33,7 +32,7 @@ async def test_sigterm_with_a_backlog_exits_quickly_and_strands_nothing(
     assert took <= 2 + SEND_TIMEOUT, f"took {took:.1f} s to stop"
     sent = sum(delivered(double, BACKLOG).values())
     assert sent < BACKLOG, "the backlog was sent before the bot stopped"
-    db = Database(path)
+    db = open_database(database)
     await db.open()
     counts = await ReminderRepository(db).status_counts()
     await db.close()
