@@ -81,6 +81,9 @@ class Database(ABC):
 
     dialect: str  # "sqlite" or "postgresql": the few statements that differ ask this
     where: str  # the file or the server, as shown to the person running the bot
+    # Writes of this process ended (committed or rolled back) so far: what was read before it
+    # last moved may be out of date (bot/read_cache.py). Each back-end counts its own.
+    generation: int = 0
 
     @abstractmethod
     async def open(self) -> None:
@@ -134,9 +137,6 @@ class SqliteDatabase(Database):
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
-        # Writes ended (committed or rolled back) so far: what was read before it last moved
-        # may be out of date (bot/read_cache.py).
-        self.generation = 0
 
     async def open(self) -> None:
         """Connect, set the pragmas and bring the schema up to date."""

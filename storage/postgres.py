@@ -216,11 +216,16 @@ class PostgresDatabase(Database):
                     yield Connection(conn)
             except _CANNOT_WRITE_NOW as error:
                 raise WriteFailed(str(error)) from error
+            finally:
+                self.generation += 1
 
     async def write_each(self, sql: str, rows: Sequence[Params]) -> None:
         statement = translate(sql)
         async with self._write_lock, self._open_pool().connection() as conn, conn.cursor() as cur:
-            await cur.executemany(statement.sql, [statement.params(r) for r in rows])
+            try:
+                await cur.executemany(statement.sql, [statement.params(r) for r in rows])
+            finally:
+                self.generation += 1
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         statement = translate(sql)

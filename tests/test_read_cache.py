@@ -6,18 +6,18 @@ from pathlib import Path
 import pytest
 
 from bot.read_cache import ReadCache
-from storage.database import Database
+from storage.database import Database, open_database
 
 
 @pytest.fixture
-async def db(tmp_path: Path):
-    database = Database(tmp_path / "cache.sqlite3")
-    await database.open()
-    async with database.transaction() as conn:
+async def db(database: str | Path):
+    opened = open_database(database)
+    await opened.open()
+    async with opened.transaction() as conn:
         await conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
         await conn.execute("INSERT INTO t VALUES (1, 'first')")
-    yield database
-    await database.close()
+    yield opened
+    await opened.close()
 
 
 def reader(db: Database, reads: list[int]):
