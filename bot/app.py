@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import time
+from functools import wraps
 
 from telegram import LinkPreviewOptions, MenuButtonWebApp, Update, WebAppInfo
 from telegram.constants import ParseMode
@@ -19,8 +20,10 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 import handlers
 from bot.backups import DailyBackup
 from bot.bot_api import bot_api_request
+from bot.chat_turns import ChatTurns
 from bot.clock import Clock, SystemClock
 from bot.i18n import _, load_catalogues, use_language
+from bot.leadership import Leadership
 from bot.ratelimit import TelegramRateLimiter
 from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.telegram_io import JobQueueScheduler, TelegramSender
@@ -36,12 +39,16 @@ BACKUP_TIME = time(3, 0)  # local: a quiet hour, before the morning digest
 
 class CommitteeApplication(Application):
     """PTB's Application, stopping the reminder dispatcher first: without this, stopping
-    would wait for the whole backlog (the JobQueue waits for its running job)."""
+    would wait for the whole backlog (the JobQueue waits for its running job). Then the lead
+    is given up, so another instance takes it at once."""
 
     async def stop(self) -> None:
         dispatcher = self.bot_data.get("dispatcher")
         if dispatcher is not None:
             await dispatcher.stop()
+        leadership = self.bot_data.get("leadership")
+        if leadership is not None:
+            await leadership.stop()
         await super().stop()
 
 
@@ -50,6 +57,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     load_catalogues()
     token = settings.require_token()
+    services = Services.create(settings, clock or SystemClock())
+    turns = _chat_turns(settings, services)
     builder = (
         ApplicationBuilder()
         .application_class(CommitteeApplication)
@@ -66,7 +75,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         # answer never turns into a pool time-out for the handlers' own replies.
         .request(bot_api_request(connection_pool_size=64))
         .get_updates_request(bot_api_request())
-        .concurrent_updates(ChatOrderedUpdateProcessor())
+        .concurrent_updates(ChatOrderedUpdateProcessor(turns=turns))
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
     )
@@ -77,9 +86,20 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
             f"{settings.bot_api_base_url}/file/bot"
         )
     app = builder.build()
-    app.bot_data["services"] = Services.create(settings, clock or SystemClock())
+    app.bot_data["services"] = services
+    if turns is not None:
+        app.bot_data["chat_turns"] = turns
     handlers.register(app)
     return app
+
+
+def _chat_turns(settings: Settings, services: Services) -> ChatTurns | None:
+    """Several instances may share a PostgreSQL database in webhook mode (polling allows one):
+    then a chat's updates take turns across them."""
+    if settings.webhook_url is None:
+        return None
+    locks = services.db.session_locks()
+    return ChatTurns(locks) if locks is not None else None
 
 
 def services_of(app: Application) -> Services:
@@ -118,14 +138,16 @@ async def publish_menus(app: Application, services: Services) -> None:
 
 
 async def _start_reminders(app: Application, services: Services) -> None:
-    """Start the dispatcher (catching up on what was missed) and the daily digest."""
+    """Start the dispatcher and the daily jobs; they act while this instance leads, which
+    with one instance is at once (the catch-up on what was missed then runs first)."""
     assert app.job_queue is not None
+    scheduler = JobQueueScheduler(app.job_queue)
     dispatcher = Dispatcher(
         services.db,
         services.clock,
         services.renderers,
         TelegramSender(app.bot),
-        JobQueueScheduler(app.job_queue),
+        scheduler,
         default_language=services.settings.default_language,
         health=services.health,
         admins=services.members.known_admins,
@@ -133,6 +155,16 @@ async def _start_reminders(app: Application, services: Services) -> None:
     app.bot_data["dispatcher"] = dispatcher
     services.wakeup.connect(dispatcher.arm)
     await dispatcher.start()
+
+    async def catch_up() -> None:
+        await services.digest.catch_up()
+        await services.summaries.plan()
+        await services.meetings.extend_series()
+        await services.task_series.extend()
+
+    leadership = Leadership(services.db.session_locks(), scheduler,
+                            lead=[dispatcher.lead, catch_up], follow=[dispatcher.follow])
+    app.bot_data["leadership"] = leadership
     settings = services.settings
     app.job_queue.run_daily(
         _digest_job, settings.digest_time.replace(tzinfo=settings.zone), name="digest"
@@ -143,10 +175,7 @@ async def _start_reminders(app: Application, services: Services) -> None:
     app.job_queue.run_daily(
         _summaries_job, time(0, 10, tzinfo=settings.zone), name="summaries"
     )
-    await services.digest.catch_up()
-    await services.summaries.plan()
-    await services.meetings.extend_series()
-    await services.task_series.extend()
+    await leadership.start()
 
 
 def _start_backups(app: Application, services: Services) -> None:
@@ -164,19 +193,35 @@ def _start_backups(app: Application, services: Services) -> None:
     app.job_queue.run_once(_backup_job, 0, name="backup-at-start")
 
 
+def _leader_only(
+    job: Callable[[BotContext], Awaitable[None]],
+) -> Callable[[BotContext], Awaitable[None]]:
+    """A daily job runs once across all instances: on the leader."""
+    @wraps(job)
+    async def on_leader(context: BotContext) -> None:
+        if context.bot_data["leadership"].leading:
+            await job(context)
+
+    return on_leader
+
+
+@_leader_only
 async def _backup_job(context: BotContext) -> None:
     await context.bot_data["backup"].run()
 
 
+@_leader_only
 async def _digest_job(context: BotContext) -> None:
     await context.services.digest.plan_today()
 
 
+@_leader_only
 async def _summaries_job(context: BotContext) -> None:
     """Plan this week's summaries and this month's report once their day has come."""
     await context.services.summaries.plan()
 
 
+@_leader_only
 async def _series_job(context: BotContext) -> None:
     """Keep each repeating meeting's occurrences planned two months ahead, and each
     repeating task's a month ahead."""
@@ -185,6 +230,9 @@ async def _series_job(context: BotContext) -> None:
 
 
 async def _on_shutdown(app: Application) -> None:
+    turns = app.bot_data.get("chat_turns")
+    if turns is not None:
+        await turns.close()
     await services_of(app).db.close()
 
 

@@ -72,6 +72,12 @@ class SlidingWindow:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), wait)
 
+    def note(self, ago: float) -> None:
+        """Count a send made elsewhere ``ago`` seconds ago."""
+        answered = time.monotonic() - ago
+        if answered > time.monotonic() - self.period:
+            self._slots.append([answered])
+
     def room(self) -> tuple[int, float]:
         """Sends the window admits now, and when to look again for more: the time until a
         slot frees up if it is full, the window's average spacing otherwise."""
@@ -114,6 +120,10 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         """How many sends this chat's window admits now (and else when), so a caller can
         hold back a message instead of blocking a send slot while the window is full."""
         return self._window(chat_id).room()
+
+    def note_sent(self, chat_id: int, ago: float) -> None:
+        """Count a message another instance sent to ``chat_id`` ``ago`` seconds ago."""
+        self._window(chat_id).note(ago)
 
     def _window(self, chat_id: int) -> SlidingWindow:
         window = self._chats.get(chat_id)

@@ -2,9 +2,10 @@
 the database is next written.
 
 Any write empties the cache, whatever rows it touched: simple to trust, and the reads it
-saves happen between writes, in bursts of commands that change nothing. This process is the
-database's only writer while the bot runs (``committee-bot import`` writes only the
-knowledge base, which nothing here keeps).
+saves happen between writes, in bursts of commands that change nothing. It keeps anything
+only where this process is the database's only writer (SQLite: ``committee-bot import``
+writes only the knowledge base, which nothing here keeps). Instances sharing a PostgreSQL
+server read every time: another instance's writes move no counter here.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class ReadCache(Generic[K, V]):
 
     async def get(self, key: K, read: Callable[[], Awaitable[V]]) -> V:
         """The value read for ``key`` since the last write, or ``read()`` now."""
+        if not self.db.single_writer:
+            return await read()
         generation = self.db.generation
         if generation != self._generation:
             self._values.clear()

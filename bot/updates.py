@@ -4,7 +4,8 @@ PTB's concurrent updates run every update at once, which breaks a chat's own ord
 absence reason must follow the button press that asked for it). Handled one at a time, one
 member's flood stalls everyone else. This processor keeps a queue per chat: a chat's updates
 run one after another, and up to ``max_chats`` chats run at once. Updates waiting for their
-chat hold no running slot, so a flooded chat never stalls the others.
+chat hold no running slot, so a flooded chat never stalls the others. Across instances, a
+chat's turn (bot/chat_turns.py) keeps its updates in order.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.chat_turns import ChatTurns
 
 MAX_CHATS = 32  # chats whose updates are being handled at once
 MAX_WAITING = 4096  # updates accepted and waiting (PTB's bound); more wait to be fetched
@@ -30,8 +33,13 @@ def chat_key(update: object) -> int | None:
 
 
 class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_chats: int = MAX_CHATS, max_waiting: int = MAX_WAITING) -> None:
+    """With ``turns`` (several instances), each update arrives holding its chat's turn, given
+    back once it is handled."""
+
+    def __init__(self, max_chats: int = MAX_CHATS, max_waiting: int = MAX_WAITING,
+                 turns: ChatTurns | None = None) -> None:
         super().__init__(max_waiting)
+        self._turns = turns
         self._running = asyncio.Semaphore(max_chats)
         self._chats: dict[int | None, tuple[asyncio.Lock, int]] = {}  # lock, updates using it
 
@@ -43,6 +51,8 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
             async with lock, self._running:
                 await coroutine
         finally:
+            if self._turns is not None and key is not None:
+                await self._turns.give_back(key)
             lock, users = self._chats[key]
             if users == 1:
                 del self._chats[key]

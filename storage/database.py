@@ -20,11 +20,14 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
 from storage.migrations import Migration, load_migrations
+
+if TYPE_CHECKING:
+    from storage.session_locks import SessionLocks
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,11 @@ class DatabaseTooNewError(RuntimeError):
 
 class DatabaseUnavailable(RuntimeError):
     """The database server cannot be reached or refuses the connection; says why."""
+
+
+class LockSessionLost(RuntimeError):
+    """The session holding advisory locks is gone (or did not answer in time): every lock it
+    held is released, by the server if not already (storage/session_locks.py)."""
 
 
 class WriteFailed(sqlite3.OperationalError):
@@ -81,9 +89,13 @@ class Database(ABC):
 
     dialect: str  # "sqlite" or "postgresql": the few statements that differ ask this
     where: str  # the file or the server, as shown to the person running the bot
+    errors: tuple[type[Exception], ...]  # what its driver raises when the database fails
     # Writes of this process ended (committed or rolled back) so far: what was read before it
     # last moved may be out of date (bot/read_cache.py). Each back-end counts its own.
     generation: int = 0
+    # Whether this process is the only one writing (SQLite: one process runs the bot). Where
+    # other instances write too, their writes move no counter here.
+    single_writer: bool = True
 
     @abstractmethod
     async def open(self) -> None:
@@ -112,6 +124,11 @@ class Database(ABC):
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
+    def session_locks(self) -> SessionLocks | None:
+        """A new session for advisory locks shared with other processes, or None where only
+        one process runs the bot (SQLite)."""
+        return None
+
     async def schema_version(self) -> int:
         row = await self.fetchone("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
         return int(row[0]) if row else 0
@@ -130,6 +147,7 @@ class SqliteDatabase(Database):
     """The embedded back-end: one file, a writer and a reader connection."""
 
     dialect = "sqlite"
+    errors = (sqlite3.Error,)
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)

@@ -28,13 +28,15 @@ _FTS5_HITS = (
     " FROM kb_search WHERE kb_search MATCH ?1"
     " ORDER BY exact DESC, phrase DESC, score LIMIT ?4)"
 )
-# ts_rank's weights (D, C, B, A): the title is weight A, the body D; negated, so that lower
-# is better as with bm25.
+# ts_rank's weights (D, C, B, A): the title is weight A, the body D. ts_rank, unlike bm25, grows
+# with every repetition in a long body; a title holding every word (?5) ranks first, as bm25's
+# weights make it. Negated, so that lower is better as with bm25.
 _TSQUERY_HITS = (
     "WITH hits AS (SELECT kind, ref, language, title, body,"
     " marked @@ to_tsquery('kb', ?2) AS exact,"
     " folded @@ to_tsquery('kb', ?3) AS phrase,"
-    " -ts_rank('{0.25, 0.25, 0.25, 1.0}', folded, to_tsquery('kb', ?1)) AS score"
+    " -(ts_rank('{0.1, 0.1, 0.1, 1.0}', folded, to_tsquery('kb', ?1))"
+    " + CASE WHEN folded @@ to_tsquery('kb', ?5) THEN 1 ELSE 0 END) AS score"
     " FROM kb_search WHERE folded @@ to_tsquery('kb', ?1)"
     " ORDER BY exact DESC, phrase DESC, score LIMIT ?4)"
 )
@@ -57,8 +59,8 @@ _SEARCH = {"sqlite": _FTS5_HITS + _ENTITIES, "postgresql": _TSQUERY_HITS + _ENTI
 
 
 def _fts5(terms: tuple[str, ...], exact: tuple[str, ...], any_term: bool) -> tuple[str, ...]:
-    """(match, exact, phrase) as FTS5 queries; terms are runs of word characters, so they
-    never hold a double quote themselves."""
+    """(match, exact, phrase) as FTS5 queries (?1 to ?3); terms are runs of word characters,
+    so they never hold a double quote themselves."""
     joiner = " OR " if any_term else " AND "
     return (
         "{title_folded body_folded} : (" + joiner.join(f'"{t}"' for t in terms) + ")",
@@ -68,12 +70,14 @@ def _fts5(terms: tuple[str, ...], exact: tuple[str, ...], any_term: bool) -> tup
 
 
 def _tsquery(terms: tuple[str, ...], exact: tuple[str, ...], any_term: bool) -> tuple[str, ...]:
-    """(match, exact, phrase) as PostgreSQL tsquery texts; each term quoted, as one lexeme."""
+    """(match, exact, phrase, every term in the title) as PostgreSQL tsquery texts (?1 to
+    ?3, ?5); each term quoted, as one lexeme."""
     joiner = " | " if any_term else " & "
     return (
         joiner.join(f"'{t}'" for t in terms),
         " & ".join(f"'{t}'" for t in exact),
         " <-> ".join(f"'{t}'" for t in terms),
+        " & ".join(f"'{t}':A" for t in terms),
     )
 
 
@@ -156,8 +160,8 @@ class KnowledgeIndex:
         """Rows matching the folded ``terms`` (all, or any), best first: those matching the
         ``exact`` (marked) words, then those with the terms side by side, then by rank."""
         dialect = self.db.dialect
-        match, marked, phrase = _QUERIES[dialect](terms, exact, any_term)
-        rows = await self.db.fetchall(_SEARCH[dialect], (match, marked, phrase, limit))
+        match, marked, phrase, *more = _QUERIES[dialect](terms, exact, any_term)
+        rows = await self.db.fetchall(_SEARCH[dialect], (match, marked, phrase, limit, *more))
         return [
             Hit(r[0], int(r[1]), r[2], r[3], r[4], bool(r[5]), bool(r[6]), float(r[7]), r[8],
                 Localized(r[9], r[10]), Localized(r[11], r[12]),

@@ -112,8 +112,8 @@ class MemberRepository:
                 "UPDATE members SET language = CASE WHEN telegram_id IS NULL THEN ?"
                 " ELSE language END, telegram_id = ?, username = ?, full_name = ?,"
                 " started_at = COALESCE(started_at, ?), updated_at = ?,"
-                " unreachable = CASE WHEN ? THEN NULL ELSE unreachable END,"
-                " unreachable_at = CASE WHEN ? THEN NULL ELSE unreachable_at END"
+                " unreachable = CASE WHEN ? = 1 THEN NULL ELSE unreachable END,"
+                " unreachable_at = CASE WHEN ? = 1 THEN NULL ELSE unreachable_at END"
                 " WHERE id = ?",
                 (language, telegram_id, username, full_name, started_at, now, started,
                  started, member_id),

@@ -126,6 +126,6 @@ def last_page_size(total: int, size: int, cap: int) -> int:
 async def bounded_count(db: Database, source: str, params: dict, cap: int) -> int:
     """How many rows ``source`` selects, counting no further than ``cap`` (the heading says
     "more than" beyond it), so a count never reads more than ``cap`` index entries."""
-    row = await db.fetchone(f"SELECT COUNT(*) FROM ({source} LIMIT :cap_)",
+    row = await db.fetchone(f"SELECT COUNT(*) FROM ({source} LIMIT :cap_) AS capped",
                             {**params, "cap_": cap})
     return int(row[0]) if row else 0

@@ -29,11 +29,13 @@ from psycopg_pool import AsyncConnectionPool
 from storage.database import Database, DatabaseUnavailable, Params, WriteFailed
 from storage.migrations import Migration, load_migrations
 from storage.postgres_sql import translate
+from storage.session_locks import SessionLocks
 
 log = logging.getLogger(__name__)
 
 POOL_SIZE = 10
 CONNECT_TIMEOUT_S = 10.0
+LOCK_TIMEOUT_MS = 5000
 # The server cannot take a write now; nothing was committed (connection lost, read-only, out of
 # disk, a lock or serialisation conflict that a retry may pass).
 _CANNOT_WRITE_NOW = (
@@ -90,6 +92,9 @@ class _WholeNumbers(Loader):
 async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
     conn.adapters.register_dumper(bool, _BoolAsInt)
     conn.adapters.register_loader("numeric", _WholeNumbers)
+    # A write waits this long for a row or table another process has locked, then fails as
+    # WriteFailed (nothing changed), as SQLite's busy timeout does.
+    await conn.execute(f"SET lock_timeout = {int(LOCK_TIMEOUT_MS)}")
 
 
 class Cursor:
@@ -156,6 +161,8 @@ class PostgresDatabase(Database):
     """A pool of connections to one PostgreSQL database."""
 
     dialect = "postgresql"
+    single_writer = False  # several instances may share the server
+    errors = (psycopg.Error,)
 
     def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
         self.url = url
@@ -200,12 +207,8 @@ class PostgresDatabase(Database):
             raise RuntimeError("database is not open")
         return self._pool
 
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
-        """A pooled connection of one's own, in autocommit: for the dispatcher's advisory
-        lock, and for tools that speak psycopg directly."""
-        async with self._open_pool().connection() as conn:
-            yield conn
+    def session_locks(self) -> SessionLocks:
+        return SessionLocks(self.url)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
@@ -258,7 +261,9 @@ class PostgresDatabase(Database):
                     )
 
 
-# pg_advisory_xact_lock keys: any 64-bit numbers this application alone uses.
+# Advisory lock keys: 64-bit numbers this application alone uses, far outside the range of
+# Telegram's chat ids (|id| < 2**52), which key the chats' locks (bot/chat_turns.py); the
+# leader's is in bot/leadership.py.
 MIGRATION_LOCK = 0x436F6D6D_00000001
 
 

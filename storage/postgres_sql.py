@@ -1,9 +1,10 @@
 """The one place where the SQL the repositories write becomes PostgreSQL's.
 
 Repositories write one SQL text for both back-ends, in SQLite's spelling: ``?``, ``?N`` and
-``:name`` parameters, ``json_each(?)`` over a JSON array, ``COLLATE NOCASE``, ``IS ?`` as a
-NULL-safe comparison, and the two-argument ``MAX``/``MIN``. Everything else they use is
-standard SQL both understand (``ON CONFLICT``, ``RETURNING``, recursive CTEs, partial indexes).
+``:name`` parameters, ``json_each(?)`` over a JSON array, ``COLLATE NOCASE``, ``IS``/``IS NOT``
+between values as NULL-safe comparisons, ``CROSS JOIN … ON`` and the two-argument
+``MAX``/``MIN``. Everything else they use is standard SQL both understand (``ON CONFLICT``,
+``RETURNING``, recursive CTEs, partial indexes).
 This module rewrites the SQLite-only spellings once per statement (cached) for psycopg; the
 PostgreSQL schema (storage/migrations/postgres/) supplies the rest: ``citext`` where SQLite's
 columns compare without case, identity columns for ``AUTOINCREMENT``.
@@ -25,8 +26,12 @@ _TOKENS = re.compile(
 _JSON_EACH = re.compile(r"\bjson_each\(", re.IGNORECASE)
 # The columns compared with NOCASE are citext in PostgreSQL, which compares without case.
 _NOCASE = re.compile(r"\s+COLLATE\s+NOCASE\b", re.IGNORECASE)
-# ``a IS ?``: SQLite's NULL-safe equality (a parameter is never the NULL keyword itself).
-_IS_PARAMETER = re.compile(r"\bIS\s+(?=%\()", re.IGNORECASE)
+# ``a IS b`` and ``a IS NOT b``, b a parameter or a column: SQLite's NULL-safe comparisons.
+_KEYWORDS = r"(?!(?:NULL|NOT|TRUE|FALSE|DISTINCT|UNKNOWN)\b)"
+_IS = re.compile(rf"\bIS\s+{_KEYWORDS}(?=[%\w])", re.IGNORECASE)
+_IS_NOT = re.compile(rf"\bIS\s+NOT\s+{_KEYWORDS}(?=[%\w])", re.IGNORECASE)
+# SQLite's ``a CROSS JOIN b ON …`` fixes the join order; PostgreSQL plans joins itself.
+_CROSS_JOIN_ON = re.compile(r"\bCROSS\s+JOIN(?=\s+\w+(?:\s+\w+)?\s+ON\b)", re.IGNORECASE)
 _SCALAR = re.compile(r"\b(MAX|MIN)\(", re.IGNORECASE)
 _REAL = re.compile(r"\bAS\s+REAL\)", re.IGNORECASE)
 
@@ -72,8 +77,10 @@ def translate(sql: str) -> Statement:
     converted = _TOKENS.sub(token, sql)
     converted = _JSON_EACH.sub("json_array_elements_text(", converted)
     converted = _NOCASE.sub("", converted)
-    converted = _IS_PARAMETER.sub("IS NOT DISTINCT FROM ", converted)
+    converted = _IS_NOT.sub("IS DISTINCT FROM ", converted)
+    converted = _IS.sub("IS NOT DISTINCT FROM ", converted)
     converted = _REAL.sub("AS DOUBLE PRECISION)", converted)
+    converted = _CROSS_JOIN_ON.sub("JOIN", converted)
     return Statement(_scalar_extremes(converted), numbered)
 
 

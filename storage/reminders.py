@@ -64,6 +64,20 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Recovered:
+    """A row put back in the queue from 'sending': its send may have reached Telegram."""
+
+    reminder_id: int
+    chat_id: int | None  # the group it goes to; None for a member's private chat
+
+
+@dataclass(frozen=True)
+class SentAt:
+    chat_id: int | None  # the group it went to; None for a member's private chat
+    at: int  # seconds since the epoch, rounded down
+
+
+@dataclass(frozen=True)
 class GivenUp:
     """A reminder dropped after failed attempts, and the last error it met."""
 
@@ -128,14 +142,23 @@ class ReminderRepository:
              "chat": chat_id, "kind": kind},
         )
 
-    async def recover_in_flight(self) -> int:
+    async def recover_in_flight(self) -> list[Recovered]:
         """Rows left in 'sending' with no send under way go back to the queue (they may repeat
-        once): after a crash, or after a run that could not store its outcomes."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE reminders SET status = 'pending' WHERE status = 'sending'"
-            )
-            return cursor.rowcount
+        once): after a crash, a change of leader, or a run that could not store its outcomes."""
+        async with self.db.transaction() as conn, conn.execute(
+            "UPDATE reminders SET status = 'pending' WHERE status = 'sending'"
+            " RETURNING id, chat_id"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [Recovered(row[0], row[1]) for row in rows]
+
+    async def sent_since(self, since: int) -> list[SentAt]:
+        """The reminders sent from ``since`` on (seconds since the epoch), by any instance."""
+        rows = await self.db.fetchall(
+            "SELECT chat_id, sent_at FROM reminders WHERE status = 'sent' AND sent_at >= ?",
+            (since,),
+        )
+        return [SentAt(row[0], row[1]) for row in rows]
 
     async def release(self, conn: aiosqlite.Connection, reminder_ids: Iterable[int]) -> None:
         """Claimed rows whose outcome is unknown go back to the queue as they were."""

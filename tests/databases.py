@@ -23,6 +23,9 @@ SERVER = os.environ.get("TEST_DATABASE_URL") or None
 TEMPLATE = "committee_template"
 BACKEND = "postgresql" if SERVER else "sqlite"
 
+postgres_only = pytest.mark.skipif(
+    SERVER is None,
+    reason="needs a PostgreSQL server: set TEST_DATABASE_URL (make test starts one)")
 sqlite_only = pytest.mark.skipif(
     SERVER is not None, reason="about SQLite's file itself (its PostgreSQL counterpart is tested "
     "apart)")

@@ -2,11 +2,13 @@
 
 import asyncio
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from bot.read_cache import ReadCache
 from storage.database import Database, open_database
+from tests.databases import sqlite_only
 
 
 @pytest.fixture
@@ -29,6 +31,7 @@ def reader(db: Database, reads: list[int]):
     return read
 
 
+@sqlite_only
 async def test_a_value_is_read_once_until_something_is_written(db: Database) -> None:
     cache: ReadCache[int, str] = ReadCache(db)
     reads: list[int] = []
@@ -40,6 +43,7 @@ async def test_a_value_is_read_once_until_something_is_written(db: Database) -> 
     assert len(reads) == 2
 
 
+@sqlite_only
 async def test_a_write_that_fails_empties_it_too(db: Database) -> None:
     cache: ReadCache[int, str] = ReadCache(db)
     reads: list[int] = []
@@ -51,6 +55,7 @@ async def test_a_write_that_fails_empties_it_too(db: Database) -> None:
     assert len(reads) == 2
 
 
+@sqlite_only
 async def test_a_read_overlapping_a_write_is_not_kept(db: Database) -> None:
     cache: ReadCache[int, str] = ReadCache(db)
     reads: list[int] = []
@@ -71,6 +76,7 @@ async def test_a_read_overlapping_a_write_is_not_kept(db: Database) -> None:
     assert len(reads) == 2
 
 
+@sqlite_only
 async def test_it_starts_again_empty_when_full(db: Database) -> None:
     cache: ReadCache[int, int] = ReadCache(db, limit=2)
     reads: list[int] = []
@@ -82,3 +88,17 @@ async def test_it_starts_again_empty_when_full(db: Database) -> None:
     for key in (1, 2, 3, 3, 1):
         await cache.get(key, lambda k=key: value(k))
     assert reads == [1, 2, 3, 1]  # 3 emptied it: 1 is read again, 3 is kept
+
+
+async def test_instances_sharing_a_server_read_every_time() -> None:
+    shared = SimpleNamespace(single_writer=False, generation=0)
+    cache: ReadCache[int, int] = ReadCache(shared)  # type: ignore[arg-type]
+    reads: list[int] = []
+
+    async def value() -> int:
+        reads.append(1)
+        return 1
+
+    for _ in range(3):
+        assert await cache.get(1, value) == 1
+    assert len(reads) == 3

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -39,7 +40,13 @@ from bot.tasks.digest import CATCH_UP_WINDOW as DIGEST_CATCH_UP
 from storage.chats import ChatRepository
 from storage.database import Database
 from storage.members import Member, MemberRepository
-from storage.reminders import Delivery, NewReminder, Reminder, ReminderRepository
+from storage.reminders import (
+    Delivery,
+    NewReminder,
+    Recovered,
+    Reminder,
+    ReminderRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +59,11 @@ RETRY_FIRST = 5  # seconds before the first retry of a transient failure, doubli
 RETRY_CAP = 180  # ...up to this: an outage is noticed within three minutes of its end
 SEND_TIMEOUT = 5.0  # the longest one send may keep a stopping bot waiting (PTB's read timeout)
 AFTER_FAILED_RUN = 5.0  # seconds before trying again when outcomes could not be stored
+# A new leader's first send waits this long when the previous one sent in the last two seconds
+# (sent_at is rounded down to the second) or died with sends in flight: Telegram's overall and
+# private windows are a second long, and a send on the wire still arrives a moment later.
+HANDOVER_PAUSE = 2.0
+GROUP_WINDOW = 60  # seconds: Telegram's window for a group's messages
 
 
 @dataclass(frozen=True)
@@ -153,26 +165,60 @@ class Dispatcher:
         self._journal = _Journal(self._save)
         self._running = asyncio.Lock()
         self._stopping = False
+        self._leading = False  # only the leader claims and sends (bot/leadership.py)
+        self._quiet_until = 0.0  # monotonic: no send before (a new leader's pause)
         self._stranded = False  # a run could not return its rows: the next one does
         self._workers: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        """Put rows a crash left in flight back in the queue, then start the two jobs."""
-        recovered = await self.reminders.recover_in_flight()
-        if recovered:
-            log.warning("Re-queued %d reminders that were being sent when the bot stopped",
-                        recovered)
+        """Schedule the safety sweep; nothing is sent before ``lead``."""
         self.scheduler.repeat(SWEEP_JOB, SWEEP_INTERVAL, self.sweep)
+
+    async def lead(self) -> None:
+        """This instance now sends: rows the previous leader (or this process before a crash)
+        left in flight go back to the queue (those are the only ones that may repeat), and the
+        first sends wait until Telegram's windows hold none of the previous leader's."""
+        async with self._running:  # this instance's own sends, if it led before, are over
+            recovered = await self.reminders.recover_in_flight()
+            if recovered:
+                log.warning("Re-queued %d reminders that were being sent when the previous "
+                            "leader (or this bot) stopped", len(recovered))
+            await self._wait_for_windows(recovered)
+            self._leading = True
         await self.arm()
+
+    async def follow(self) -> None:
+        """Another instance may send now: claim nothing more (the sends in flight finish and
+        the rows claimed but not sent go back to the queue)."""
+        self._leading = False
+
+    @property
+    def leading(self) -> bool:
+        return self._leading
+
+    async def _wait_for_windows(self, recovered: list[Recovered]) -> None:
+        """Telegram counts a message when it arrives, and the previous leader's sends are not
+        in this instance's windows: those of the last second (and those it had in flight,
+        whose rows were just recovered) become a pause before the first send; those of the
+        last minute to groups go into this instance's group windows."""
+        now = time.time()  # Telegram's windows run on real time, as the limiter's do
+        recent = await self.reminders.sent_since(int(now) - GROUP_WINDOW)
+        # sent_at is rounded down: a send dated ``at`` arrived before at + 1
+        self.sender.note_sent([(r.chat_id, max(0.0, now - r.at - 1)) for r in recent
+                               if r.chat_id is not None]
+                              + [(r.chat_id, 0.0) for r in recovered if r.chat_id is not None])
+        if recovered or any(r.at + 2 > now for r in recent):
+            self._quiet_until = time.monotonic() + HANDOVER_PAUSE
 
     async def arm(self) -> None:
         """(Re)schedule the wake-up for the earliest pending row."""
-        if self._stopping:
+        if self._stopping or not self._leading:
             return
         next_at = await self.reminders.next_pending_at()
         if next_at is None:
             return
-        delay = max(0.0, next_at - self.clock.now().timestamp())
+        delay = max(0.0, next_at - self.clock.now().timestamp(),
+                    self._quiet_until - time.monotonic())
         self.scheduler.call_later("reminders-dispatch", delay, self.run)
 
     async def sweep(self) -> None:
@@ -184,7 +230,11 @@ class Dispatcher:
     async def run(self) -> None:
         """Send everything that is due, after any run already under way has finished."""
         async with self._running:
-            if self._stopping:
+            if self._stopping or not self._leading:
+                return
+            if time.monotonic() < self._quiet_until:
+                self.scheduler.call_later("reminders-dispatch",
+                                          self._quiet_until - time.monotonic(), self.run)
                 return
             try:
                 if self._stranded:
@@ -219,21 +269,22 @@ class Dispatcher:
         recovered = await self.reminders.recover_in_flight()
         self._stranded = False
         if recovered:
-            log.warning("Re-queued %d reminders a failed run had left in 'sending'", recovered)
+            log.warning("Re-queued %d reminders a failed run had left in 'sending'",
+                        len(recovered))
 
     async def _dispatch(self) -> bool:
         """Claim and send until nothing is due; False if some outcome could not be stored."""
         unfinished: set[int] = set()  # claimed rows whose outcome is not stored
         unsaved: list[_Result] = []  # outcomes known, but whose batch failed to store
         try:
-            while not self._stopping and not unsaved:
+            while self._leading and not self._stopping and not unsaved:
                 jobs = await self._claim()
                 if not jobs:
                     break
                 unfinished.update(job.reminder.id for job in jobs)
                 for job in jobs:
                     await self._slots.acquire()
-                    if self._stopping or unsaved:
+                    if self._stopping or not self._leading or unsaved:
                         self._slots.release()
                         break
                     worker = asyncio.create_task(self._work(job, unfinished, unsaved))

@@ -115,6 +115,10 @@ class Sender(Protocol):
     def room(self, chat_id: int) -> tuple[int, float]:
         """Messages the chat's rate window admits now, and if none, seconds until one."""
 
+    def note_sent(self, sends: list[tuple[int, float]]) -> None:
+        """Messages another instance sent lately, as (chat, seconds ago): they count in the
+        chats' rate windows."""
+
     @property
     def bot_username(self) -> str: ...
 

@@ -68,6 +68,12 @@ class TelegramSender:
             return limiter.room(chat_id)
         return UNLIMITED, 0.0
 
+    def note_sent(self, sends: list[tuple[int, float]]) -> None:
+        limiter = self.bot.rate_limiter
+        if isinstance(limiter, TelegramRateLimiter):
+            for chat_id, ago in sends:
+                limiter.note_sent(chat_id, ago)
+
     async def send(self, chat_id: int, notification: Notification) -> Outcome:
         """Send one message and classify what happened, never raising for Telegram errors."""
         try:

@@ -1,13 +1,13 @@
 """``/healthz``: is this instance ready to take updates? For the reverse proxy or orchestrator.
 
 200 when the database answers with the schema this code expects, the Application runs and the
-reminder dispatcher's sweep is scheduled; 503 otherwise. The body says which check failed.
+reminder dispatcher's sweep is scheduled; 503 otherwise. The body says which check failed, and
+whether this instance leads (sends the reminders: bot/leadership.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 from aiohttp import web
 from telegram.ext import Application
@@ -41,7 +41,7 @@ async def _database(app: Application) -> dict[str, object]:
         return {"ok": False, "error": "not configured"}
     try:
         version = await asyncio.wait_for(services.db.schema_version(), DATABASE_TIMEOUT)
-    except (RuntimeError, ValueError, sqlite3.Error, TimeoutError) as exc:  # closed or failing
+    except (RuntimeError, ValueError, TimeoutError, *services.db.errors) as exc:  # closed, failing
         return {"ok": False, "error": str(exc) or type(exc).__name__}
     return {"ok": version == expected, "schema_version": version, "expected": expected}
 
@@ -52,6 +52,8 @@ def _updates(app: Application, settings: Settings) -> dict[str, object]:
 
 
 def _dispatcher(app: Application) -> dict[str, object]:
+    """Ready once started, leading or not: an instance that does not lead (another one sends
+    the reminders) still takes updates, and takes the lead over if the leader dies."""
     queue = app.job_queue
     started = (
         "dispatcher" in app.bot_data
@@ -59,4 +61,7 @@ def _dispatcher(app: Application) -> dict[str, object]:
         and queue.scheduler.running
         and bool(queue.get_jobs_by_name(SWEEP_JOB))
     )
-    return {"ok": started, "state": "running" if started else "stopped"}
+    leadership = app.bot_data.get("leadership")
+    leader = started and leadership is not None and leadership.leading
+    state = "stopped" if not started else "running" if leader else "standby"
+    return {"ok": started, "state": state, "leader": leader}

@@ -2,7 +2,8 @@
 
 The update goes to the Application's update queue, the same one polling feeds, so handlers
 run exactly as they do with polling, after Telegram already has its 200: a slow handler never
-makes Telegram time out and post the update again.
+makes Telegram time out and post the update again. With several instances, the answer waits
+only until this instance has the chat's turn (bot/chat_turns.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from aiohttp import web
 from telegram import Bot, Update
 from telegram.ext import Application
 
+from bot.chat_turns import ChatTurns
 from bot.settings import Settings
+from bot.updates import chat_key
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,10 @@ def register(web_app: web.Application, app: Application, settings: Settings) -> 
         if update is None:
             log.warning("Refused a webhook post that is not an update: not a JSON object")
             return web.Response(status=400)
+        turns: ChatTurns | None = app.bot_data.get("chat_turns")
+        chat = chat_key(update)
+        if turns is not None and chat is not None and not await turns.take(chat):
+            return web.Response(status=503)  # Telegram keeps the update and posts it again
         await app.update_queue.put(update)
         return web.Response(status=200)
 

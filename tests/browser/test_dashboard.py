@@ -3,8 +3,7 @@ server's check runs on every call."""
 
 from __future__ import annotations
 
-import sqlite3
-
+from bot.app import services_of
 from bot.clock import epoch
 from tests.browser.conftest import screenshot, telegram_page
 from tests.e2e.test_accountability import unit_with_roster
@@ -14,7 +13,7 @@ from tests.web_support import dashboard, init_data
 
 async def test_a_member_marks_their_part_done_and_the_admin_sees_it(
         browser, double, people, settings, clock) -> None:
-    async with dashboard(settings, clock) as (_app, base):
+    async with dashboard(settings, clock) as (app, base):
         await unit_with_roster(double, people)
         await ask(double, people.admin, "/addtask 15/12/2026 Nộp bản kiểm điểm #39-NQ/TW",
                   chat=people.group)
@@ -27,12 +26,11 @@ async def test_a_member_marks_their_part_done_and_the_admin_sees_it(
         await chi.locator("[data-test=finished-1]").wait_for()
         assert "Đã nộp bản giấy" in await chi.locator("[data-test=finished-1]").inner_text()
 
-        with sqlite3.connect(settings.database_path) as conn:
-            stored = conn.execute(
-                "SELECT a.status, a.note FROM task_assignees a JOIN members m"
-                " ON m.id = a.member_id WHERE a.task_id = 1 AND m.telegram_id = ?",
-                (people.chi["id"],)).fetchone()
-        assert stored == ("done", "Đã nộp bản giấy cho Văn phòng")
+        stored = await services_of(app).db.fetchone(
+            "SELECT a.status, a.note FROM task_assignees a JOIN members m"
+            " ON m.id = a.member_id WHERE a.task_id = 1 AND m.telegram_id = ?",
+            (people.chi["id"],))
+        assert tuple(stored) == ("done", "Đã nộp bản giấy cho Văn phòng")
 
         admin = await telegram_page(browser, base, init_data(people.admin, now))
         await admin.click("[data-test=tab-committee]")
@@ -57,7 +55,7 @@ async def test_a_member_marks_their_part_done_and_the_admin_sees_it(
 
 async def test_an_admin_creates_a_task_and_a_meeting_from_the_forms(
         browser, double, people, settings, clock) -> None:
-    async with dashboard(settings, clock) as (_app, base):
+    async with dashboard(settings, clock) as (app, base):
         await unit_with_roster(double, people)
         admin = await telegram_page(browser, base, init_data(people.admin, epoch(clock.now())))
         await admin.click("[data-test=tab-new]")
@@ -73,8 +71,8 @@ async def test_an_admin_creates_a_task_and_a_meeting_from_the_forms(
         await admin.get_by_text("Đã lưu nhiệm vụ #1").wait_for()
         told = await double.wait_for_message(people.chi["id"], contains="nhiệm vụ mới")
         assert "Báo cáo kết quả học tập Nghị quyết" in told["text"]
-        with sqlite3.connect(settings.database_path) as conn:
-            assert conn.execute("SELECT tag FROM tasks WHERE id = 1").fetchone() == ("39-NQ/TW",)
+        tag = await services_of(app).db.fetchone("SELECT tag FROM tasks WHERE id = 1")
+        assert tuple(tag) == ("39-NQ/TW",)
         assert not [m for m in double.messages(people.binh["id"])
                     if "Báo cáo kết quả" in (m.get("text") or "")]
 

@@ -275,10 +275,11 @@ class BotApiDouble(Observer):
         return chat
 
     # ---- webhooks ----------------------------------------------------------------------
-    def route_webhook(self, local_root: str) -> None:
+    def route_webhook(self, *local_roots: str) -> None:
         """Deliver webhook posts to ``local_root`` (http://127.0.0.1:PORT) plus the path of
-        the URL the bot set: the reverse proxy between Telegram and the bot."""
-        self._server.webhook.route = local_root.rstrip("/")
+        the URL the bot set: the reverse proxy between Telegram and the bot. With several, it
+        balances between them, a post to each in turn."""
+        self._server.webhook.routes = [root.rstrip("/") for root in local_roots]
 
     def forge_webhook_secret(self, secret: str | None) -> None:
         """Post with this X-Telegram-Bot-Api-Secret-Token instead of the bot's (None: without

@@ -40,6 +40,11 @@ class Observer:
         return copy.deepcopy(self._state.updates)
 
     @property
+    def counted(self) -> list[tuple[float, int]]:
+        """Every message the flood limits count, as delivered: (time.monotonic(), chat id)."""
+        return list(self._state.counted)
+
+    @property
     def webhook_deliveries(self) -> list[JSON]:
         """Every webhook POST: update_id, status (0: no answer), secret ("right", "wrong" or
         "missing") and the seconds the bot took to answer."""

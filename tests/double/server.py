@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from typing import Any
 
 from aiohttp import web
@@ -235,6 +236,7 @@ class ApiServer:
         result = await handler(self.state, params)
         if counted:
             self.limiter.record(chat_id)
+            self.state.counted.append((time.monotonic(), chat_id))
         return result
 
     async def _download(self, request: web.Request) -> web.Response:

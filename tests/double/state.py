@@ -98,6 +98,7 @@ class State:
         self.webhook_max_connections = 40
         self.webhook_last_error: tuple[int, str] | None = None  # (unix time, message)
         self.webhook_deliveries: list[JSON] = []  # every POST attempt: update_id, status...
+        self.counted: list[tuple[float, int]] = []  # (monotonic time, chat) of each message
         self.allowed_updates: list[str] = []
         self.updates: list[JSON] = []
         self.next_update_id = 1

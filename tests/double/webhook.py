@@ -96,7 +96,11 @@ class WebhookDelivery:
 
     def __init__(self, state: State) -> None:
         self.state = state
-        self.route = ""  # http://127.0.0.1:PORT that stands for the public address
+        # http://127.0.0.1:PORT that stands for the public address: several are a reverse
+        # proxy balancing between instances, one post each in turn (the next one's when an
+        # instance does not answer)
+        self.routes: list[str] = []
+        self._turn = 0
         self.forged: Any = GENUINE
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -141,18 +145,25 @@ class WebhookDelivery:
             else:
                 await asyncio.sleep(RETRY_DELAY)
 
+    def _next_route(self) -> str:
+        if not self.routes:
+            return ""
+        self._turn += 1
+        return self.routes[self._turn % len(self.routes)]
+
     async def _post(self, update: JSON) -> bool:
         """One attempt; True when the bot answered 2xx."""
         state = self.state
         secret = state.webhook_secret if self.forged is GENUINE else self.forged
         headers = {SECRET_HEADER: secret} if secret else {}
         parts = urlsplit(state.webhook_url)
-        target = self.route + parts.path + (f"?{parts.query}" if parts.query else "")
+        route = self._next_route()
+        target = route + parts.path + (f"?{parts.query}" if parts.query else "")
         started = time.monotonic()
         status, error = 0, ""
         assert self._session is not None
         try:
-            if not self.route:
+            if not route:
                 raise aiohttp.ClientConnectionError("Failed to resolve host")
             async with self._session.post(target, json=copy.deepcopy(update),
                                           headers=headers) as answer:

@@ -10,6 +10,7 @@ from telegram.ext import Application
 
 from bot.app import services_of
 from tests.conftest import advance
+from tests.databases import sqlite_only
 from tests.double import BotApiDouble
 from tests.e2e.test_members import ask
 from tests.e2e.test_reminders import task_in_group  # noqa: F401 - fixture
@@ -106,6 +107,7 @@ async def test_minutes_over_the_limit_are_refused(double, people, app) -> None:
     assert await count(app, "SELECT COUNT(*) FROM meetings WHERE minutes IS NOT NULL") == 0
 
 
+@sqlite_only  # PostgreSQL's counterpart: tests/e2e/test_postgres.py
 async def test_a_locked_database_still_answers_reads_and_says_a_write_changed_nothing(
     double, people, app, settings
 ) -> None:

@@ -129,7 +129,7 @@ async def test_healthz_reports_ready_and_what_is_not(double, hooked, hook_settin
         assert body["status"] == "ok"
         assert body["database"] == {"ok": True, "schema_version": latest_version(),
                                     "expected": latest_version()}
-        assert body["dispatcher"] == {"ok": True, "state": "running"}
+        assert body["dispatcher"] == {"ok": True, "state": "running", "leader": True}
         assert body["updates"]["mode"] == "webhook"
 
         await services.db.close()
@@ -154,7 +154,7 @@ async def test_healthz_is_503_until_the_bot_has_started(double, hook_settings) -
             body = await answer.json()
         assert answer.status == 503
         assert body["updates"]["ok"] is False
-        assert body["dispatcher"] == {"ok": False, "state": "stopped"}
+        assert body["dispatcher"] == {"ok": False, "state": "stopped", "leader": False}
     finally:
         await server.stop()
 

@@ -262,10 +262,15 @@ CREATE TABLE kb_search (
     body         TEXT NOT NULL,
     title_folded TEXT NOT NULL,
     body_folded  TEXT NOT NULL,
+    -- Words are the runs of word characters, as the bot splits a query (18/21 is 18 and 21,
+    -- 39-NQ/TW is 39, nq and tw), not the parser's file names, numbers with hyphens and so on.
     folded       TSVECTOR GENERATED ALWAYS AS (
-        setweight(to_tsvector('kb', title_folded), 'A') || to_tsvector('kb', body_folded)
+        setweight(to_tsvector('kb', regexp_replace(title_folded, '\W+', ' ', 'g')), 'A')
+        || to_tsvector('kb', regexp_replace(body_folded, '\W+', ' ', 'g'))
     ) STORED,
-    marked       TSVECTOR GENERATED ALWAYS AS (to_tsvector('kb', title || ' ' || body)) STORED
+    marked       TSVECTOR GENERATED ALWAYS AS (
+        to_tsvector('kb', regexp_replace(title || ' ' || body, '\W+', ' ', 'g'))
+    ) STORED
 );
 CREATE INDEX kb_search_folded ON kb_search USING gin (folded);
 CREATE INDEX kb_search_kind_ref ON kb_search (kind, ref);

@@ -1,0 +1,248 @@
+"""Several instances on one PostgreSQL database behind one reverse proxy (webhook mode): one
+sends the reminders, another takes over when it is killed; a chat's updates stay in order
+whichever instance each reaches; the daily jobs run once."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from itertools import pairwise
+from pathlib import Path
+
+import aiohttp
+import pytest
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.leadership import LEADER_LOCK, Leadership
+from bot.reminders.dispatcher import IN_FLIGHT
+from bot.runner import running_with_web
+from bot.settings import Settings
+from storage.database import open_database
+from storage.reminders import ReminderRepository
+from tests import databases
+from tests.conftest import FakeClock
+from tests.double import BotApiDouble
+from tests.e2e.test_crash import bot_process, delivered, seed, wait_until
+from tests.e2e.test_webhook import PUBLIC_URL, SECRET, free_port, web_settings
+
+pytestmark = pytest.mark.skipif(
+    databases.SERVER is None,
+    reason="several instances share one PostgreSQL database: set TEST_DATABASE_URL "
+    "(tests/postgres/server.sh start prints one)")
+
+BURST = 400
+KILL_AFTER = 100  # messages delivered before the leader is killed
+TAKE_OVER_WITHIN = 5.0  # seconds from the old leader's last send to the new one's first
+
+
+def webhook_env(port: int) -> dict[str, str]:
+    return {"WEBHOOK_URL": PUBLIC_URL, "WEBHOOK_SECRET": SECRET, "WEB_HOST": "127.0.0.1",
+            "WEB_PORT": str(port)}
+
+
+async def healthz(port: int) -> dict | None:
+    """The instance's /healthz body, or None if it does not answer."""
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session, \
+                session.get(f"http://127.0.0.1:{port}/healthz") as answer:
+            return await answer.json()
+    except (aiohttp.ClientError, TimeoutError):
+        return None
+
+
+async def the_leader(ports: list[int], within: float) -> int:
+    """The index of the one instance whose /healthz says it leads (all of them ready)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        bodies = [await healthz(port) for port in ports]
+        if all(body is not None and body["status"] == "ok" for body in bodies):
+            leaders = [i for i, body in enumerate(bodies) if body["dispatcher"]["leader"]]
+            assert len(leaders) <= 1, bodies
+            if leaders:
+                return leaders[0]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no single leader within {within} s")
+
+
+def longest_pause(times: list[float]) -> float:
+    ordered = sorted(times)
+    return max((b - a for a, b in pairwise(ordered)), default=0.0)
+
+
+async def test_the_leader_killed_mid_burst_another_takes_over(
+    double: BotApiDouble, database: str, tmp_path: Path
+) -> None:
+    await seed(database, double, BURST)
+    double.set_latency(0.05)
+    double.enforce_limits()  # Telegram's 30/s overall and 1/s per chat: any excess is a 429
+    ports = [free_port(), free_port()]
+    double.route_webhook(*(f"http://127.0.0.1:{port}" for port in ports))
+    async with AsyncExitStack() as stack:
+        processes = [
+            await stack.enter_async_context(bot_process(
+                double, database, tmp_path, RATE_LIMIT="true", **webhook_env(port)))
+            for port in ports
+        ]
+        leader = await the_leader(ports, within=30)
+        await wait_until(lambda: sum(delivered(double, BURST).values()) >= KILL_AFTER, 60)
+        killed_at = time.monotonic()
+        processes[leader].send_signal(signal.SIGKILL)
+        await asyncio.wait_for(processes[leader].wait(), 10)
+        assert sum(delivered(double, BURST).values()) < BURST, "the burst ended before the kill"
+
+        await wait_until(lambda: all(delivered(double, BURST).values()), within=90)
+        await double.idle(quiet=0.5, timeout=30)
+        survivor = ports[1 - leader]
+        body = await healthz(survivor)
+        assert body is not None and body["dispatcher"]["leader"] is True, body
+
+    counts = delivered(double, BURST)
+    assert all(count >= 1 for count in counts.values()), "a reminder was lost"
+    repeats = sum(counts.values()) - BURST
+    assert repeats <= IN_FLIGHT, f"{repeats} repeats: more than the sends in flight"
+    assert double.throttled == 0, "Telegram's limits were exceeded"
+    sends = [at for at, _ in double.counted]
+    gap = longest_pause(sends)
+    assert gap < TAKE_OVER_WITHIN, f"{gap:.2f} s without a send"
+    print(f"\nkilled after {sum(1 for at in sends if at < killed_at)} sends; "
+          f"{repeats} repeats; longest pause between sends {gap:.2f} s; "
+          f"{len(sends) / (max(sends) - min(sends)):.1f} sends/s overall")
+    db = open_database(database)
+    await db.open()
+    assert await ReminderRepository(db).status_counts() == {"sent": BURST}
+    await db.close()
+
+
+@asynccontextmanager
+async def instances(
+    double: BotApiDouble, database: str, tmp_path: Path, clock: FakeClock, count: int = 2
+) -> AsyncIterator[list[Application]]:
+    """``count`` instances in this process, each with its own web port and the same
+    database, the double balancing its webhook posts between them."""
+    settings: list[Settings] = [
+        web_settings(tmp_path, double, database_url=database, webhook_url=PUBLIC_URL,
+                     webhook_secret=SECRET) for _ in range(count)
+    ]
+    double.route_webhook(*(f"http://127.0.0.1:{s.web_port}" for s in settings))
+    async with AsyncExitStack() as stack:
+        apps = []
+        for each in settings:
+            app = build_application(each, clock)
+            await stack.enter_async_context(running_with_web(app, each))
+            apps.append(app)
+        yield apps
+
+
+async def test_a_chats_updates_keep_their_order_across_instances(
+    double: BotApiDouble, people, database: str, tmp_path: Path, clock: FakeClock
+) -> None:
+    """The chat's second update reaches the other instance while the first is being handled:
+    it waits for its turn, so its reply starts only once the first reply is sent."""
+    latency = 0.5
+    async with instances(double, database, tmp_path, clock):
+        await double.wait_for_call("setWebhook")
+        await double.send_text(people.chi, "/start")
+        await double.wait_for_message(people.chi["id"], timeout=10)
+        await double.idle(quiet=0.2, timeout=10)
+        double.set_latency(latency)
+        before = len(double.counted)
+        await double.send_text(people.chi, "/whoami")
+        await double.send_text(people.chi, "/help")
+        await wait_until(lambda: len(double.counted) >= before + 2, within=20)
+        await double.idle(quiet=0.3, timeout=20)
+    posts = double.webhook_deliveries[-2:]
+    assert [p["status"] for p in posts] == [200, 200]
+    replies = double.messages(people.chi["id"])[-2:]
+    assert str(people.chi["id"]) in replies[0]["text"], "the first update was answered second"
+    first, second = (at for at, _ in double.counted[before:before + 2])
+    assert second - first >= latency * 0.9, "the second update did not wait for the first"
+
+
+async def test_the_daily_jobs_run_on_the_leader_only(
+    double: BotApiDouble, database: str, tmp_path: Path, clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with instances(double, database, tmp_path, clock) as apps:
+        leading = [app.bot_data["leadership"].leading for app in apps]
+        assert leading == [True, False]
+        runs: list[tuple[int, str]] = []
+        for index, app in enumerate(apps):
+            services = app.bot_data["services"]
+            for service, method in ((services.digest, "plan_today"),
+                                    (services.summaries, "plan"),
+                                    (services.meetings, "extend_series"),
+                                    (services.task_series, "extend")):
+                monkeypatch.setattr(service, method, _counting(runs, index, method))
+        for app in apps:
+            for name in ("digest", "meeting-series", "summaries"):
+                (job,) = app.job_queue.get_jobs_by_name(name)
+                await job.run(app)
+        assert sorted(runs) == [(0, "extend"), (0, "extend_series"), (0, "plan"),
+                                (0, "plan_today")]
+
+        runs.clear()
+        await apps[0].stop()  # gives the lead up: the other takes it at its next attempt
+        await wait_until(lambda: apps[1].bot_data["leadership"].leading, within=5)
+        assert (1, "extend_series") in runs  # the new leader catches up at once
+        await apps[0].start()  # running_with_web stops it again on the way out
+
+
+def _counting(runs: list[tuple[int, str]], index: int, name: str):
+    async def run() -> None:
+        runs.append((index, name))
+
+    return run
+
+
+async def test_the_lead_is_taken_over_when_its_session_ends(database: str) -> None:
+    """The leader's advisory lock, on the real server: one session holds it, the other gets
+    it at its first attempt after that session is closed (as when its process is killed)."""
+    db = open_database(database)
+    events: list[str] = []
+
+    def note(event: str):
+        async def step() -> None:
+            events.append(event)
+
+        return step
+
+    first = Leadership(db.session_locks(), _NoScheduler(), lead=[note("a leads")],
+                       follow=[note("a follows")], name="a")
+    second = Leadership(db.session_locks(), _NoScheduler(), lead=[note("b leads")],
+                        follow=[note("b follows")], name="b")
+    await first.start()
+    await second.start()
+    assert (first.leading, second.leading) == (True, False)
+    await second.poll()
+    await first.poll()  # still holds it
+    assert events == ["a leads"]
+
+    assert first.locks is not None
+    await first.locks.close()  # the session ends, as with kill -9: the server frees the lock
+    await second.poll()
+    await first.poll()  # notices it lost its session
+    assert (first.leading, second.leading) == (False, True)
+    assert events == ["a leads", "b leads", "a follows"]
+    await first.poll()  # and cannot take it back while b holds it
+    assert not first.leading
+
+    assert second.locks is not None
+    assert not await first.locks.try_lock(LEADER_LOCK)
+    await second.stop()
+    await first.poll()
+    assert first.leading
+    await first.stop()
+
+
+class _NoScheduler:
+    """The polls are driven by hand."""
+
+    def call_later(self, name, delay, callback) -> None:
+        raise AssertionError("not used")
+
+    def repeat(self, name, interval, callback) -> None:
+        self.repeated = (name, interval)
