@@ -34,7 +34,7 @@ from bench.seed import (
     seed_due,
 )
 from bot.reminders.dispatcher import IN_FLIGHT
-from storage.database import Database
+from storage.database import SqliteDatabase
 from storage.reminders import ReminderRepository
 
 SETTLE = 2.0  # seconds after start-up before memory is read
@@ -194,7 +194,7 @@ async def bare_loop(
 
 async def statuses(db_path: Path) -> dict[str, int]:
     """What became of the seeded rows (every one should be 'sent')."""
-    db = Database(db_path)
+    db = SqliteDatabase(db_path)
     await db.open()
     try:
         return await ReminderRepository(db).status_counts()

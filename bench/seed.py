@@ -16,7 +16,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.reminders.planner import plan_deadline
-from storage.database import Database
+from storage.database import Database, SqliteDatabase
 from storage.members import MemberRepository
 from storage.reminders import NewReminder, ReminderRepository
 from storage.tasks import TaskRepository
@@ -46,7 +46,7 @@ async def plan_pending(
 ) -> PlanResult:
     """Plan ``rows`` pending task reminders (up to 1,000 members, one assignee per task, the
     default offsets), all at least 30 days ahead so a bot started on this file sends nothing."""
-    db = Database(path)
+    db = SqliteDatabase(path)
     await db.open()
     try:
         members = await _members(db, max(1, min(PLAN_MEMBERS, rows // 20)), now)
@@ -113,7 +113,7 @@ async def seed_due(path: Path, double: BotApiDouble, due: list[Due], now: int) -
     Private recipients are members who started the bot (in the double and in the database);
     one task per reminder keeps several reminders to one chat from superseding each other.
     """
-    db = Database(path)
+    db = SqliteDatabase(path)
     await db.open()
     members_by_user: dict[int, int] = {}
     members, tasks = MemberRepository(db), TaskRepository(db)
@@ -181,7 +181,7 @@ class CacheBound:
 
 async def page_cache_bound(path: Path) -> CacheBound:
     """Ask the two connections ``Database`` opens (the writer and the reader) themselves."""
-    db = Database(path)
+    db = SqliteDatabase(path)
     await db.open()
     try:
         settings = set()
