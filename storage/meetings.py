@@ -260,7 +260,7 @@ class MeetingRepository:
     async def rates_by_member(self, meeting_ids: list[int]) -> list[tuple[Member, int, int]]:
         """(member, meetings invited to, meetings they said they would attend)."""
         rows = await self.db.fetchall(
-            f"SELECT {_MEMBER_ALIASED}, COUNT(*), SUM(a.response = 'attend')"
+            f"SELECT {_MEMBER_ALIASED}, COUNT(*), COUNT(*) FILTER (WHERE a.response = 'attend')"
             " FROM meeting_attendees a JOIN members m ON m.id = a.member_id"
             " WHERE a.meeting_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))"
             " GROUP BY m.id ORDER BY m.id",

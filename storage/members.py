@@ -222,16 +222,32 @@ async def _one_id(conn: aiosqlite.Connection, sql: str, value: object) -> int | 
 
 
 # Every table that points at a member follows them when a placeholder is absorbed; rows that
-# would duplicate the member's own are dropped.
+# would duplicate the member's own (the same values in these columns) stay behind and are
+# dropped.
+_SAME_ROW = {
+    "task_assignees": ("task_id",),
+    "meeting_attendees": ("meeting_id",),
+    "chat_members": ("chat_id",),
+    "reminders": ("event_kind", "event_id", "kind", "chat_id", "fire_at"),  # reminders_once
+    "extension_requests": (),
+}
+
+
+def _move(table: str, columns: tuple[str, ...]) -> str:
+    duplicate = "".join(f" AND n.{column} IS {table}.{column}" for column in columns)
+    if table == "reminders":  # the unique index leaves cancelled rows out
+        duplicate += " AND n.status != 'cancelled' AND reminders.status != 'cancelled'"
+    guard = (f" AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.member_id = :member{duplicate})"
+             if columns else "")
+    return f"UPDATE {table} SET member_id = :member WHERE member_id = :placeholder{guard}"
+
+
 _ABSORB = (
     *(
         statement
-        for table in ("task_assignees", "meeting_attendees", "chat_members", "reminders",
-                      "extension_requests")
-        for statement in (
-            f"UPDATE OR IGNORE {table} SET member_id = :member WHERE member_id = :placeholder",
-            f"DELETE FROM {table} WHERE member_id = :placeholder",
-        )
+        for table, columns in _SAME_ROW.items()
+        for statement in (_move(table, columns),
+                          f"DELETE FROM {table} WHERE member_id = :placeholder")
     ),
     "UPDATE reminders SET subject_id = :member WHERE subject_id = :placeholder",
     "DELETE FROM members WHERE id = :placeholder",

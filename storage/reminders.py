@@ -225,9 +225,9 @@ class ReminderRepository:
     async def queue_stats(self, now: int) -> QueueStats:
         """What an admin's /status shows of the queue."""
         row = await self.db.fetchone(
-            "SELECT COUNT(*), COALESCE(SUM(next_at <= :now), 0),"
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE next_at <= :now),"
             " MIN(CASE WHEN next_at <= :now THEN fire_at END),"
-            " COALESCE(SUM(attempts > 0), 0)"
+            " COUNT(*) FILTER (WHERE attempts > 0)"
             " FROM reminders WHERE status = 'pending'",
             {"now": now},
         )

@@ -43,9 +43,9 @@ class SummaryRepository:
     async def counts(self, unit_id: int, since: int, start: int, until: int,
                      now: int) -> WeekCounts:
         row = await self.db.fetchone(
-            "SELECT COALESCE(SUM(a.status = 'done'), 0),"
-            " COALESCE(SUM(a.status = 'open' AND t.due_at >= :now), 0),"
-            " COALESCE(SUM(a.status = 'open' AND t.due_at < :now), 0) " + _WEEK,
+            "SELECT COUNT(*) FILTER (WHERE a.status = 'done'),"
+            " COUNT(*) FILTER (WHERE a.status = 'open' AND t.due_at >= :now),"
+            " COUNT(*) FILTER (WHERE a.status = 'open' AND t.due_at < :now) " + _WEEK,
             self._params(unit_id, since, start, until, now),
         )
         assert row is not None

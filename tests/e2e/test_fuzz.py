@@ -122,5 +122,6 @@ async def test_random_commands_and_buttons_never_go_wrong(double, people, app, c
     assert [a["text"] for a in answers if any(w in (a.get("text") or "").lower()
                                               for w in WENT_WRONG)] == []
     assert double.errors == []
-    check = await services_of(app).db.fetchone("PRAGMA integrity_check")
-    assert check is not None and check[0] == "ok"
+    if services_of(app).db.dialect == "sqlite":  # PostgreSQL's pages have no such check
+        check = await services_of(app).db.fetchone("PRAGMA integrity_check")
+        assert check is not None and check[0] == "ok"

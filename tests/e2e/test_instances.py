@@ -223,7 +223,10 @@ async def test_the_lead_is_taken_over_when_its_session_ends(database: str) -> No
 
     assert first.locks is not None
     await first.locks.close()  # the session ends, as with kill -9: the server frees the lock
-    await second.poll()
+    async with asyncio.timeout(5):  # as soon as the server has ended that session
+        while not second.leading:
+            await second.poll()
+            await asyncio.sleep(0.02)
     await first.poll()  # notices it lost its session
     assert (first.leading, second.leading) == (False, True)
     assert events == ["a leads", "b leads", "a follows"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 from PIL import Image
 
-from bot.app import dispatcher_of
+from bot.app import dispatcher_of, services_of
 from tests.e2e.test_accountability import press, start_all
 from tests.e2e.test_members import ask
 
@@ -54,29 +53,29 @@ async def tasks_and_meeting(double, people, app, clock, extra) -> None:
     await dispatcher_of(app).run()
 
 
-def db_parts(path, start: str, end: str, units: tuple[int, ...] | None = None) -> set[tuple]:
-    """(task id, assignee's name) for every part due in the period, read straight from SQLite."""
+async def db_parts(app, start: str, end: str,
+                   units: tuple[int, ...] | None = None) -> set[tuple]:
+    """(task id, assignee's name) for every part due in the period, read straight from the
+    database."""
     first = int(datetime.fromisoformat(start).timestamp())
     last = int(datetime.fromisoformat(end).timestamp())
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute(
-            "SELECT t.id, m.full_name, t.group_chat_id FROM tasks t"
-            " JOIN task_assignees a ON a.task_id = t.id JOIN members m ON m.id = a.member_id"
-            " WHERE t.due_at >= ? AND t.due_at < ? AND t.status != 'cancelled'",
-            (first, last)).fetchall()
+    rows = await services_of(app).db.fetchall(
+        "SELECT t.id, m.full_name, t.group_chat_id FROM tasks t"
+        " JOIN task_assignees a ON a.task_id = t.id JOIN members m ON m.id = a.member_id"
+        " WHERE t.due_at >= ? AND t.due_at < ? AND t.status != 'cancelled'",
+        (first, last))
     return {(r[0], r[1]) for r in rows if units is None or r[2] in units}
 
 
-def db_attendance(path, start: str, end: str) -> set[tuple]:
+async def db_attendance(app, start: str, end: str) -> set[tuple]:
     """(meeting id, invited person's name) for every meeting held in the period."""
     first = int(datetime.fromisoformat(start).timestamp())
     last = int(datetime.fromisoformat(end).timestamp())
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute(
-            "SELECT mt.id, m.full_name FROM meetings mt JOIN meeting_attendees a"
-            " ON a.meeting_id = mt.id JOIN members m ON m.id = a.member_id"
-            " WHERE mt.starts_at >= ? AND mt.starts_at < ? AND mt.status = 'scheduled'",
-            (first, last)).fetchall()
+    rows = await services_of(app).db.fetchall(
+        "SELECT mt.id, m.full_name FROM meetings mt JOIN meeting_attendees a"
+        " ON a.meeting_id = mt.id JOIN members m ON m.id = a.member_id"
+        " WHERE mt.starts_at >= ? AND mt.starts_at < ? AND mt.status = 'scheduled'",
+        (first, last))
     return {(r[0], r[1]) for r in rows}
 
 
@@ -99,10 +98,10 @@ async def test_a_quarter_report_holds_the_rows_of_the_database(double, people, a
     book = load_workbook(io.BytesIO(workbook["bytes"]))
     assert book.sheetnames == ["Nhiệm vụ", "Điểm danh", "Theo đơn vị", "Theo người",
                                "Cuộc họp", "Biểu đồ"]
-    assert sheet_parts(book, "Nhiệm vụ") == db_parts(
-        settings.database_path, "2026-10-01T00:00+07:00", "2027-01-01T00:00+07:00")
-    assert sheet_parts(book, "Điểm danh") == db_attendance(
-        settings.database_path, "2026-10-01T00:00+07:00", "2027-01-01T00:00+07:00")
+    assert sheet_parts(book, "Nhiệm vụ") == await db_parts(
+        app, "2026-10-01T00:00+07:00", "2027-01-01T00:00+07:00")
+    assert sheet_parts(book, "Điểm danh") == await db_attendance(
+        app, "2026-10-01T00:00+07:00", "2027-01-01T00:00+07:00")
     assert book["Điểm danh"].max_row == 1 + 2  # one row per person per meeting held
     tasks = book["Nhiệm vụ"]
     assert tasks.freeze_panes == "A2"
@@ -155,8 +154,8 @@ async def test_a_unit_admin_exports_only_their_unit(double, people, app, clock,
     assert tasks["bytes"].startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(tasks["bytes"].decode("utf-8-sig"))))
     assert rows[0][:3] == ["Số", "Nhiệm vụ", "Văn bản"]
-    assert {(int(r[0]), r[4].split(" (@")[0]) for r in rows[1:]} == db_parts(
-        settings.database_path, "2026-01-01T00:00+07:00", "2027-01-01T00:00+07:00",
+    assert {(int(r[0]), r[4].split(" (@")[0]) for r in rows[1:]} == await db_parts(
+        app, "2026-01-01T00:00+07:00", "2027-01-01T00:00+07:00",
         units=(people.group["id"],))
     assert not any("Tuyên giáo" in cell for row in rows for cell in row)
     roster = load_workbook(io.BytesIO(members["bytes"])).active
