@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 LOCK_TOOLS := $(VENV)/lock-tools
 
-.PHONY: setup bytecode run test browser demo locales extract lint bench bench-views lock test-newest clean
+.PHONY: setup bytecode run test test-postgres browser demo locales extract lint bench bench-views lock test-newest clean
 
 # Everything (runtime, test extras, pip, and the setuptools that builds the project) comes from
 # requirements.lock, each file checked against its hash; the project itself is then installed
@@ -43,6 +43,20 @@ demo: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -rs
+	@$(MAKE) --no-print-directory test-postgres
+
+# The whole suite again on PostgreSQL: the server TEST_DATABASE_URL names, else a throw-away one
+# (tests/postgres/server.sh: Debian's postgresql, installed when running as root). Without
+# either it is skipped with a note, except under CI, where it must run.
+test-postgres: $(STAMP)
+	@url="$${TEST_DATABASE_URL:-$$(tests/postgres/server.sh start)}"; \
+	if [ -z "$$url" ]; then \
+		echo "make: no PostgreSQL server, so the suite ran on SQLite only (see README)"; \
+		[ -z "$$CI" ] || exit 1; \
+	else \
+		echo "make: the suite on PostgreSQL ($$url)"; \
+		TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest -q -rs; \
+	fi
 
 browser:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

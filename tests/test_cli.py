@@ -108,7 +108,7 @@ async def test_a_database_that_cannot_be_opened_is_named(tmp_path: Path, kind: s
     "message",
     ["BOT_TOKEN is not set", "is not a bot token", "rejected BOT_TOKEN",
      "Cannot reach the Bot API", "Cannot open the database", "Invalid settings",
-     "Telegram refused WEBHOOK_URL", "Cannot listen on", "DATABASE_URL is set"],
+     "Telegram refused WEBHOOK_URL", "Cannot listen on", "Cannot use the database DATABASE_URL"],
 )
 def test_the_readme_explains_every_start_up_message(message: str) -> None:
     assert message in README
