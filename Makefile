@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 LOCK_TOOLS := $(VENV)/lock-tools
 
-.PHONY: setup bytecode run test test-postgres browser demo locales extract lint bench bench-views lock test-newest clean
+.PHONY: setup bytecode run test test-postgres browser demo locales extract lint bench bench-views bench-instances lock test-newest clean
 
 # Everything (runtime, test extras, pip, and the setuptools that builds the project) comes from
 # requirements.lock, each file checked against its hash; the project itself is then installed
@@ -42,7 +42,7 @@ demo: $(STAMP)
 # running as root and missing; otherwise they skip and say why.
 test: $(STAMP) browser
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -rs
+	TEST_DATABASE_URL= $(BIN)/python -m pytest -q -rs
 	@$(MAKE) --no-print-directory test-postgres
 
 # The whole suite again on PostgreSQL: the server TEST_DATABASE_URL names, else a throw-away one
@@ -85,6 +85,11 @@ bench: $(STAMP)
 # Every list on a 1,000,000-task database (built once, cached in bench/.cache/).
 bench-views: bytecode
 	$(BIN)/python bench/views.py
+
+# Several instances on PostgreSQL (a throw-away server from tests/postgres/server.sh, port 54333,
+# or BENCH_DATABASE_URL=postgresql://...): updates/s, dispatch rate against SQLite, fail-over.
+bench-instances: $(STAMP)
+	$(BIN)/python bench/instances.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 # Refresh requirements.lock to the newest releases pyproject.toml allows (then run make test).
 # PyPI only, whatever this machine's pip configuration says, so the hashes are PyPI's.

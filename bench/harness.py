@@ -21,12 +21,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.double import BotApiDouble
+from tests.instance_process import stop_instance as stop
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 BOT_USERNAME = "committee_bench_bot"
 ZONE = "Asia/Ho_Chi_Minh"
-STOP_TIMEOUT = 15.0
 # Calls the bot has completed once post_init is done and polling is about to begin.
 STARTUP_CALLS = ("getMe", "setMyCommands", "deleteWebhook")
 
@@ -193,19 +193,6 @@ async def bot_process(
     finally:
         await stop(process)
 
-
-async def stop(process: asyncio.subprocess.Process) -> None:
-    """SIGTERM (PTB shuts down cleanly), then SIGKILL if it does not exit in time."""
-    if process.returncode is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        process.terminate()
-    try:
-        await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
-    except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
 
 
 async def wait_started(double: BotApiDouble, bot: BotProcess, within: float = 120.0) -> None:

@@ -34,7 +34,7 @@ from bench.seed import (
     seed_due,
 )
 from bot.reminders.dispatcher import IN_FLIGHT
-from storage.database import SqliteDatabase
+from storage.database import open_database
 from storage.reminders import ReminderRepository
 
 SETTLE = 2.0  # seconds after start-up before memory is read
@@ -192,9 +192,9 @@ async def bare_loop(
                      time.process_time() - double_cpu)
 
 
-async def statuses(db_path: Path) -> dict[str, int]:
+async def statuses(db_path: Path | str) -> dict[str, int]:
     """What became of the seeded rows (every one should be 'sent')."""
-    db = SqliteDatabase(db_path)
+    db = open_database(db_path)
     await db.open()
     try:
         return await ReminderRepository(db).status_counts()

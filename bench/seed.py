@@ -12,11 +12,12 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
 from bot.reminders.planner import plan_deadline
-from storage.database import Database, SqliteDatabase
+from storage.database import Database, open_database
 from storage.members import MemberRepository
 from storage.reminders import NewReminder, ReminderRepository
 from storage.tasks import TaskRepository
@@ -46,7 +47,7 @@ async def plan_pending(
 ) -> PlanResult:
     """Plan ``rows`` pending task reminders (up to 1,000 members, one assignee per task, the
     default offsets), all at least 30 days ahead so a bot started on this file sends nothing."""
-    db = SqliteDatabase(path)
+    db = open_database(path)
     await db.open()
     try:
         members = await _members(db, max(1, min(PLAN_MEMBERS, rows // 20)), now)
@@ -107,13 +108,13 @@ class Due:
     fire_at: int
 
 
-async def seed_due(path: Path, double: BotApiDouble, due: list[Due], now: int) -> None:
+async def seed_due(path: Path | str, double: BotApiDouble, due: list[Due], now: int) -> None:
     """A task per reminder, due a day after it fires, with one 'before' reminder.
 
     Private recipients are members who started the bot (in the double and in the database);
     one task per reminder keeps several reminders to one chat from superseding each other.
     """
-    db = SqliteDatabase(path)
+    db = open_database(path)
     await db.open()
     members_by_user: dict[int, int] = {}
     members, tasks = MemberRepository(db), TaskRepository(db)
@@ -145,7 +146,7 @@ async def seed_due(path: Path, double: BotApiDouble, due: list[Due], now: int) -
 async def _started_member(
     double: BotApiDouble,
     members: MemberRepository,
-    conn: aiosqlite.Connection,
+    conn: Any,
     item: Due,
     now: int,
 ) -> int:
@@ -181,7 +182,7 @@ class CacheBound:
 
 async def page_cache_bound(path: Path) -> CacheBound:
     """Ask the two connections ``Database`` opens (the writer and the reader) themselves."""
-    db = SqliteDatabase(path)
+    db = open_database(path)
     await db.open()
     try:
         settings = set()

@@ -1,6 +1,7 @@
 """Command line: ``committee-bot`` runs the bot; ``committee-bot demo`` runs it offline;
 ``committee-bot import FILE`` loads a content file as an admin's /import would;
 ``committee-bot backup FILE`` / ``restore FILE`` copy the database out and back;
+``committee-bot copy-db --from SRC --to DST`` moves the data to another database;
 ``committee-bot systemd-unit`` prints a unit that runs it as a service."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.app import build_application
 from bot.backup_cli import backup_command, restore_command
 from bot.bot_api import bot_api_request
 from bot.clock import SystemClock
+from bot.copy_cli import copy_command
 from bot.i18n import CatalogueMissingError
 from bot.knowledge.content import ContentError
 from bot.knowledge.loader import Stored
@@ -33,6 +35,7 @@ from bot.logs import configure_logging, redact
 from bot.service_unit import render_unit
 from bot.settings import Settings, SettingsError, load_settings
 from storage.backup import BackupError
+from storage.copy import CopyError
 from storage.database import Database, DatabaseTooNewError, DatabaseUnavailable, open_database
 
 
@@ -252,6 +255,12 @@ def main(argv: list[str] | None = None) -> None:
     loader.add_argument("file", type=Path, help="a file written by committee-bot backup")
     loader.add_argument("--force", action="store_true",
                         help="replace an existing database (kept as .replaced)")
+    copier = sub.add_parser(
+        "copy-db", help="copy every row into an empty database (SQLite to PostgreSQL, or back)")
+    copier.add_argument("--from", dest="source", required=True, metavar="SRC",
+                        help="sqlite:///PATH, a file path, or a postgresql:// URL")
+    copier.add_argument("--to", dest="destination", required=True, metavar="DST",
+                        help="an empty database: postgresql://..., sqlite:///PATH or a path")
     unit = sub.add_parser(
         "systemd-unit", help="print a systemd unit that runs the bot from this installation"
     )
@@ -266,6 +275,8 @@ def main(argv: list[str] | None = None) -> None:
             backup_command(args.file, force=args.force)
         elif args.command == "restore":
             restore_command(args.file, force=args.force)
+        elif args.command == "copy-db":
+            copy_command(args.source, args.destination)
         elif args.command == "systemd-unit":
             print(render_unit(args.user, args.workdir), end="")
         else:
@@ -274,7 +285,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail(exc, EXIT_UNREACHABLE)
     except (
         SettingsError, CatalogueMissingError, DatabaseTooNewError, ContentError, OSError,
-        StartupError, BackupError,
+        StartupError, BackupError, CopyError,
     ) as exc:
         _fail(exc, EXIT_CONFIG)
     except KeyboardInterrupt:  # Ctrl-C while starting

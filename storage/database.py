@@ -89,6 +89,7 @@ class Database(ABC):
 
     dialect: str  # "sqlite" or "postgresql": the few statements that differ ask this
     where: str  # the file or the server, as shown to the person running the bot
+    found_version = 0  # the schema version ``open`` found, before bringing it up to date
     errors: tuple[type[Exception], ...]  # what its driver raises when the database fails
     # Writes of this process ended (committed or rolled back) so far: what was read before it
     # last moved may be out of date (bot/read_cache.py). Each back-end counts its own.
@@ -236,6 +237,7 @@ class SqliteDatabase(Database):
             row = await cursor.fetchone()
         current = int(row[0]) if row else 0
         self._check_not_too_new(current, migrations)
+        self.found_version = current
         for migration in migrations:
             if migration.version > current:
                 await self._apply(migration)

@@ -249,6 +249,7 @@ class PostgresDatabase(Database):
             row = await cursor.fetchone()
             current = int(row[0]) if row else 0
             self._check_not_too_new(current, migrations)
+            self.found_version = current
             for migration in migrations:
                 if migration.version > current:
                     log.info("Applying migration %04d %s", migration.version, migration.name)

@@ -63,8 +63,16 @@ def database_target(tmp_path: Path, name: str = "committee.sqlite3") -> Iterator
     if SERVER is None:
         yield tmp_path / name
         return
+    with server_database() as url:
+        yield url
+
+
+@contextmanager
+def server_database(template: str | None = TEMPLATE) -> Iterator[str]:
+    """A new database on the test server, dropped after: a copy of the migrated template, or
+    empty (no schema at all) when ``template`` is None."""
     database = f"test_{uuid.uuid4().hex[:16]}"
-    _admin(f'CREATE DATABASE "{database}" TEMPLATE "{TEMPLATE}"')
+    _admin(f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield _url(database)
     finally:

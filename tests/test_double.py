@@ -543,3 +543,52 @@ async def test_set_webhook_checks_like_telegram_and_blocks_polling(
     assert info.last_error_message and info.last_error_date
     assert await bot.delete_webhook()
     assert len(await bot.get_updates()) == 1
+
+
+async def test_webhook_posts_several_at_once_a_chats_next_after_its_previous(
+    double: BotApiDouble, bot: telegram.Bot
+) -> None:
+    """With webhook_connections, as Telegram: up to max_connections posts at once, and a
+    chat's next update posted only once its previous one was answered."""
+    from aiohttp import web
+
+    posts: list[tuple[int, float, float]] = []  # chat, start, end
+    in_flight, most = 0, 0
+    all_posted = asyncio.Event()
+
+    async def receive(request: web.Request) -> web.Response:
+        nonlocal in_flight, most
+        update = await request.json()
+        in_flight += 1
+        most = max(most, in_flight)
+        started = time.monotonic()
+        await asyncio.sleep(0.2)
+        in_flight -= 1
+        posts.append((update["message"]["chat"]["id"], started, time.monotonic()))
+        if len(posts) == 5:
+            all_posted.set()
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", receive)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        double.route_webhook(f"http://127.0.0.1:{runner.addresses[0][1]}")
+        double.webhook_connections(40)
+        await bot.set_webhook("https://bot.example.org/hook", max_connections=3)
+        ana, ben, chi, dan = (double.add_user(n, name) for n, name in
+                              ((1, "Ana"), (2, "Ben"), (3, "Chi"), (4, "Dan")))
+        for user in (ana, ana, ben, chi, dan):
+            await double.send_text(user, "hi")
+        await asyncio.wait_for(all_posted.wait(), 5)
+    finally:
+        await runner.cleanup()
+    assert len(posts) == 5
+    assert most == 3  # the bot's max_connections, not more
+    first, second = sorted((start, end) for chat, start, end in posts if chat == 1)
+    assert second[0] >= first[1]  # Ana's second waited for her first to be answered
+    others = [start for chat, start, _ in posts if chat in (2, 3)]
+    assert all(start < first[1] for start in others)  # posted meanwhile

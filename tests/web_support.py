@@ -14,7 +14,7 @@ from bot.runner import running_with_web
 from bot.settings import Settings
 from bot.web.auth import sign
 from tests.conftest import TOKEN
-from tests.e2e.test_webhook import free_port
+from tests.instance_process import free_port
 
 WEB_APP_URL = "https://bot.example.org/app/"
 

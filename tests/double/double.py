@@ -281,6 +281,12 @@ class BotApiDouble(Observer):
         balances between them, a post to each in turn."""
         self._server.webhook.routes = [root.rstrip("/") for root in local_roots]
 
+    def webhook_connections(self, connections: int) -> None:
+        """Post up to ``connections`` updates at once (no more than the max_connections the
+        bot set), as Telegram does, a chat's next update only once its previous one was
+        answered; 1, the default, posts them one by one."""
+        self._server.webhook.connections = max(1, connections)
+
     def forge_webhook_secret(self, secret: str | None) -> None:
         """Post with this X-Telegram-Bot-Api-Secret-Token instead of the bot's (None: without
         the header), as someone who is not Telegram would."""

@@ -91,6 +91,19 @@ async def get_webhook_info(state: State, params: JSON) -> JSON:
     return info
 
 
+def _chat_of(update: JSON) -> int | None:
+    """The chat an update belongs to (its sender's, for updates outside any chat)."""
+    for key, value in update.items():
+        if key == "update_id" or not isinstance(value, dict):
+            continue
+        for holder in (value, value.get("message")):
+            if isinstance(holder, dict) and isinstance(holder.get("chat"), dict):
+                return int(holder["chat"]["id"])
+        if isinstance(value.get("from"), dict):
+            return int(value["from"]["id"])
+    return None
+
+
 class WebhookDelivery:
     """Posts pending updates, oldest first, while a webhook is set."""
 
@@ -102,6 +115,13 @@ class WebhookDelivery:
         self.routes: list[str] = []
         self._turn = 0
         self.forged: Any = GENUINE
+        # Posts at once: 1 posts the updates one by one; more posts up to that many (and at
+        # most the max_connections the bot set) as Telegram does, a chat's next update only
+        # once its previous one was answered
+        self.connections = 1
+        self._posting: set[int] = set()  # update ids being posted
+        self._busy_chats: set[int] = set()  # chats with an update being posted
+        self._posts: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
 
@@ -112,10 +132,11 @@ class WebhookDelivery:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        tasks = [*self._posts, *([self._task] if self._task is not None else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._task = None
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -128,7 +149,15 @@ class WebhookDelivery:
             state.updates[:] = [
                 u for u in state.updates if any(kind in u for kind in state.allowed_updates)
             ]
-        return state.updates[0] if state.updates else None
+        if self.connections <= 1:
+            return state.updates[0] if state.updates else None
+        if len(self._posting) >= min(self.connections, state.webhook_max_connections):
+            return None
+        for update in state.updates:  # the oldest whose chat has no update being posted
+            if update["update_id"] not in self._posting and \
+                    _chat_of(update) not in self._busy_chats:
+                return update
+        return None
 
     async def _run(self) -> None:
         state = self.state
@@ -138,12 +167,33 @@ class WebhookDelivery:
             update = self._next()
             if update is None:
                 continue
+            if self.connections > 1:
+                self._posting.add(update["update_id"])
+                chat = _chat_of(update)
+                if chat is not None:
+                    self._busy_chats.add(chat)
+                task = asyncio.create_task(self._deliver(update, chat))
+                self._posts.add(task)
+                task.add_done_callback(self._posts.discard)
+            else:
+                await self._deliver(update, None)
+
+    async def _deliver(self, update: JSON, chat: int | None) -> None:
+        """Post the update; once answered 2xx it is gone, else it is posted again later."""
+        state = self.state
+        try:
             if await self._post(update):
                 state.updates.remove(update)
                 state.delivered_update_id = max(state.delivered_update_id, update["update_id"])
                 state.touch()
             else:
                 await asyncio.sleep(RETRY_DELAY)
+        finally:
+            if self.connections > 1:
+                self._posting.discard(update["update_id"])
+                if chat is not None:
+                    self._busy_chats.discard(chat)
+                await state.notify()
 
     def _next_route(self) -> str:
         if not self.routes:

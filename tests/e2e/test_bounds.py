@@ -43,6 +43,18 @@ async def test_forty_snooze_presses_leave_one_pending_snooze_and_one_message(
     assert after[0]["text"].startswith("⏰ Reminder: task #1 “Báo cáo quý”")
 
 
+async def reads_go_on_and_a_write_is_refused(double: BotApiDouble, people) -> None:
+    """While another process keeps the bot from writing: answers that only read come as
+    usual, and a change is refused saying nothing was changed."""
+    whoami = await ask(double, people.admin, "/whoami")
+    assert "Telegram ID: 1001" in whoami["text"]
+    tasks = await ask(double, people.binh, "/tasks")
+    assert tasks["text"] == "You have no open tasks. 🎉"
+    refused = await ask(double, people.admin, "/lang vi")
+    assert refused["text"] == ("Sorry, I cannot save anything right now, so nothing was "
+                               "changed. Please try again in a few minutes.")
+
+
 async def english_admin(double: BotApiDouble, people) -> None:
     await ask(double, people.admin, "/lang en")
     await ask(double, people.binh, "/start")
@@ -117,13 +129,7 @@ async def test_a_locked_database_still_answers_reads_and_says_a_write_changed_no
     other = sqlite3.connect(settings.database_path, isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-        whoami = await ask(double, people.admin, "/whoami")
-        assert "Telegram ID: 1001" in whoami["text"]
-        tasks = await ask(double, people.binh, "/tasks")
-        assert tasks["text"] == "You have no open tasks. 🎉"
-        refused = await ask(double, people.admin, "/lang vi")
-        assert refused["text"] == ("Sorry, I cannot save anything right now, so nothing was "
-                                   "changed. Please try again in a few minutes.")
+        await reads_go_on_and_a_write_is_refused(double, people)
         other.rollback()
     finally:
         other.close()

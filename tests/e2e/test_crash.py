@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock, epoch
 from bot.reminders.dispatcher import IN_FLIGHT
@@ -19,10 +14,9 @@ from storage.database import open_database
 from storage.members import MemberRepository
 from storage.reminders import NewReminder, ReminderRepository
 from storage.tasks import TaskRepository
-from tests.conftest import TOKEN
 from tests.double import BotApiDouble
+from tests.instance_process import instance_process as bot_process
 
-ROOT = Path(__file__).resolve().parents[2]
 BURST = 200
 FIRST_USER = 5000
 
@@ -48,35 +42,6 @@ async def seed(target: str | Path, double: BotApiDouble, burst: int = BURST) -> 
                 NewReminder("task", task_id, "before", member.id, None, now + 86400, now)
             ])
     await db.close()
-
-
-@asynccontextmanager
-async def bot_process(
-    double: BotApiDouble, target: str | Path, workdir: Path, **settings: str
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    local = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "BOT_API_BASE_URL": double.base_url,
-        **({"DATABASE_URL": target} if isinstance(target, str) else
-           {"DATABASE_PATH": str(target)}),
-        "RATE_LIMIT": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-        # Keep the morning digest out of this burst: its time is half a day away.
-        "DIGEST_TIME": (local + timedelta(hours=12)).strftime("%H:%M"),
-        **settings,
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=workdir, env=env
-    )
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            process.terminate()
-            await asyncio.wait_for(process.wait(), 30)
 
 
 def delivered(double: BotApiDouble, burst: int = BURST) -> dict[int, int]:

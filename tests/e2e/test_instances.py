@@ -12,7 +12,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from itertools import pairwise
 from pathlib import Path
 
-import aiohttp
 import pytest
 from telegram.ext import Application
 
@@ -27,7 +26,15 @@ from tests import databases
 from tests.conftest import FakeClock
 from tests.double import BotApiDouble
 from tests.e2e.test_crash import bot_process, delivered, seed, wait_until
-from tests.e2e.test_webhook import PUBLIC_URL, SECRET, free_port, web_settings
+from tests.e2e.test_webhook import web_settings
+from tests.instance_process import (
+    PUBLIC_URL,
+    SECRET,
+    free_port,
+    healthz,
+    the_leader,
+    webhook_env,
+)
 
 pytestmark = pytest.mark.skipif(
     databases.SERVER is None,
@@ -37,35 +44,6 @@ pytestmark = pytest.mark.skipif(
 BURST = 400
 KILL_AFTER = 100  # messages delivered before the leader is killed
 TAKE_OVER_WITHIN = 5.0  # seconds from the old leader's last send to the new one's first
-
-
-def webhook_env(port: int) -> dict[str, str]:
-    return {"WEBHOOK_URL": PUBLIC_URL, "WEBHOOK_SECRET": SECRET, "WEB_HOST": "127.0.0.1",
-            "WEB_PORT": str(port)}
-
-
-async def healthz(port: int) -> dict | None:
-    """The instance's /healthz body, or None if it does not answer."""
-    try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session, \
-                session.get(f"http://127.0.0.1:{port}/healthz") as answer:
-            return await answer.json()
-    except (aiohttp.ClientError, TimeoutError):
-        return None
-
-
-async def the_leader(ports: list[int], within: float) -> int:
-    """The index of the one instance whose /healthz says it leads (all of them ready)."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        bodies = [await healthz(port) for port in ports]
-        if all(body is not None and body["status"] == "ok" for body in bodies):
-            leaders = [i for i, body in enumerate(bodies) if body["dispatcher"]["leader"]]
-            assert len(leaders) <= 1, bodies
-            if leaders:
-                return leaders[0]
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"no single leader within {within} s")
 
 
 def longest_pause(times: list[float]) -> float:

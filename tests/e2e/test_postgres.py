@@ -14,8 +14,7 @@ from storage.postgres_sql import translate
 from tests.conftest import FakeClock
 from tests.databases import postgres_only
 from tests.double import BotApiDouble
-from tests.e2e.test_bounds import count, english_admin
-from tests.e2e.test_members import ask
+from tests.e2e.test_bounds import count, english_admin, reads_go_on_and_a_write_is_refused
 
 
 @postgres_only
@@ -32,13 +31,7 @@ async def test_a_locked_table_still_answers_reads_and_says_a_write_changed_nothi
                 other.transaction():
             # Another process keeps everyone from writing members; reading goes on.
             other.execute("LOCK TABLE members IN EXCLUSIVE MODE")
-            whoami = await ask(double, people.admin, "/whoami")
-            assert "Telegram ID: 1001" in whoami["text"]
-            tasks = await ask(double, people.binh, "/tasks")
-            assert tasks["text"] == "You have no open tasks. 🎉"
-            refused = await ask(double, people.admin, "/lang vi")
-            assert refused["text"] == ("Sorry, I cannot save anything right now, so nothing "
-                                       "was changed. Please try again in a few minutes.")
+            await reads_go_on_and_a_write_is_refused(double, people)
         assert await count(app, "SELECT COUNT(*) FROM members WHERE telegram_id = 1001"
                                 " AND language = 'en'") == 1
 

@@ -7,7 +7,6 @@ import asyncio
 import errno
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -25,17 +24,10 @@ from bot.web.server import ListenError, WebServer, build_web_app
 from storage.migrations import latest_version
 from tests.conftest import ADMIN_ID, TOKEN, FakeClock
 from tests.double import BotApiDouble
+from tests.instance_process import PUBLIC_URL, SECRET, free_port
 
-PUBLIC_URL = "https://bot.example.org/telegram/updates"
-SECRET = "Q7x-secret_token-9f3a"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def web_settings(tmp_path: Path, double: BotApiDouble, **values: object) -> Settings:

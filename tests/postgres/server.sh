@@ -5,7 +5,8 @@
 #   tests/postgres/server.sh start   # idempotent
 #   tests/postgres/server.sh stop
 set -euo pipefail
-PORT="${PG_TEST_PORT:-54329}"
+# Below Linux's ephemeral range (32768-60999), so that no client socket of the suite holds it.
+PORT="${PG_TEST_PORT:-25432}"
 DATA="${PG_TEST_DATA:-/tmp/committee-pg-$PORT}"
 URL="postgresql://postgres@127.0.0.1:$PORT/postgres"
 
@@ -37,9 +38,13 @@ start)
     fi
     if ! as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
         # Durability is not wanted for a throw-away server: it only slows the suite down.
-        as_owner "$BIN/pg_ctl" -D "$DATA" -w -t 60 -l "$DATA/server.log" start -o \
+        if ! as_owner "$BIN/pg_ctl" -D "$DATA" -w -t 60 -l "$DATA/server.log" start -o \
             "-h 127.0.0.1 -p $PORT -k $DATA -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=300" >/dev/null
+             -c full_page_writes=off -c max_connections=300" >/dev/null; then
+            echo "postgres: the server did not start; its log ends:" >&2
+            tail -5 "$DATA/server.log" >&2
+            exit 1
+        fi
     fi
     echo "$URL"
     ;;
