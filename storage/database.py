@@ -111,9 +111,11 @@ class Database(ABC):
 
     @abstractmethod
     async def write_each(self, sql: str, rows: Sequence[Params]) -> None:
-        """Run one statement per row, each row stored whole on its own: for independent
-        writes made often, such as delivery outcomes, where the rows need not be stored
-        together."""
+        """Run one statement per row, outside any unit of work: for independent writes made
+        often, such as delivery outcomes, where the rows need not be stored together. Each
+        row is stored whole; when one fails, whether the others were stored depends on the
+        back-end (SQLite keeps those before it, PostgreSQL's pipeline none), so the caller
+        treats the whole batch as unsaved."""
 
     @abstractmethod
     async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
