@@ -36,8 +36,10 @@ from bench.views_drive import Peak, burst, command, press, repeat, spawned, wait
 from bench.views_lists import LIST_COMMANDS, page_presses
 
 CACHE = ROOT / "bench" / ".cache"
-MIGRATE = ("import asyncio, sys\nfrom storage.database import Database\n"
-           "async def main():\n    db = Database(sys.argv[1])\n    await db.open()\n"
+# The SQLite class is SqliteDatabase since the PostgreSQL back-end, Database before (--code).
+MIGRATE = ("import asyncio, sys\nfrom storage import database\n"
+           "Sqlite = getattr(database, 'SqliteDatabase', database.Database)\n"
+           "async def main():\n    db = Sqlite(sys.argv[1])\n    await db.open()\n"
            "    await db.close()\nasyncio.run(main())\n")
 BOT_CALLS = ("getMe", "setMyCommands", "deleteWebhook")
 # Sent once before measuring (and before "idle" memory is read): a member's cheap commands.

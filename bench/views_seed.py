@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.database import Database
+from storage import database
 
 DAY = 86_400
 MEMBERS = 100_000
@@ -29,6 +29,9 @@ ASKER_TASKS = 10
 ASKER_MEETINGS = 30
 FIRE_LATER = 3650 * DAY
 VERSION = 2  # bump when the data changes, so a stale cached file is rebuilt
+
+# The SQLite class is SqliteDatabase since the PostgreSQL back-end, Database before (--code).
+Sqlite = getattr(database, "SqliteDatabase", database.Database)
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ async def build(path: Path, now: int) -> float:
     for stale in path.parent.glob(path.name + "*"):
         stale.unlink()
     building = path.with_suffix(".building")
-    db = Database(building)
+    db = Sqlite(building)
     await db.open()
     await db.close()
     conn = sqlite3.connect(building, isolation_level=None)

@@ -20,9 +20,11 @@ from typing import NoReturn
 
 from telegram import Bot, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.backup_cli import backup_command, restore_command
+from bot.bot_api import bot_api_request
 from bot.clock import SystemClock
 from bot.copy_cli import copy_command
 from bot.i18n import CatalogueMissingError
@@ -30,10 +32,8 @@ from bot.knowledge.content import ContentError
 from bot.knowledge.loader import Stored
 from bot.knowledge.service import KnowledgeService
 from bot.logs import configure_logging, redact
-from bot.runner import serve
 from bot.service_unit import render_unit
 from bot.settings import Settings, SettingsError, load_settings
-from bot.web.server import ListenError
 from storage.backup import BackupError
 from storage.copy import CopyError
 from storage.database import Database, DatabaseTooNewError, DatabaseUnavailable, open_database
@@ -77,7 +77,7 @@ def _run() -> None:
         if settings.listen_port is None:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
         else:
-            asyncio.run(serve(app, settings))
+            _serve_with_web(app, settings)
     except BadRequest as exc:
         if settings.webhook_url is None or "webhook" not in exc.message.lower():
             raise _bot_api_error(exc, settings, token) from None
@@ -88,13 +88,25 @@ def _run() -> None:
         ) from None
     except TelegramError as exc:  # the Bot API went away between the check and the start
         raise _bot_api_error(exc, settings, token) from None
+
+
+def _serve_with_web(app: Application, settings: Settings) -> None:
+    """Run the bot beside its web server (webhook mode, or polling with WEB_PORT)."""
+    # Imported here: aiohttp's server adds a tenth of a second to every start-up, and a bot
+    # without WEB_PORT never uses it.
+    from bot.runner import serve
+    from bot.web.server import ListenError
+
+    try:
+        asyncio.run(serve(app, settings))
     except ListenError as exc:  # the port was taken after the probe
         raise _listen_error(settings, exc) from None
 
 
 async def _check_can_start(settings: Settings, token: str) -> None:
     """Telegram first (nothing to undo), then the database (created or upgraded if need be)."""
-    bot = Bot(token, **_api_urls(settings))
+    bot = Bot(token, request=bot_api_request(), get_updates_request=bot_api_request(),
+              **_api_urls(settings))
     ptb = logging.getLogger("telegram")
     level = ptb.level
     ptb.setLevel(logging.CRITICAL)  # PTB logs what it raises; the exception is explained below

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.members import MemberService
+from bot.read_cache import ReadCache
 from storage.database import Database
 from storage.members import Member
 from storage.units import UnitRepository
@@ -39,10 +40,15 @@ class AccessService:
     def __init__(self, db: Database, members: MemberService) -> None:
         self.members = members
         self.units = UnitRepository(db)
+        self._scopes: ReadCache[Member, Scope] = ReadCache(db)
 
     async def scope(self, member: Member | None) -> Scope:
+        """What the member may see and change (every update asks: kept until a write)."""
         if member is None:
             return NOBODY
+        return await self._scopes.get(member, lambda: self._scope(member))
+
+    async def _scope(self, member: Member) -> Scope:
         org_admin = self.members.is_admin(member)
         memberships = await self.units.units_of(member.id)
         admin_of = {unit for unit, role in memberships if role == "admin"}

@@ -19,6 +19,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 from bot.backups import DailyBackup
+from bot.bot_api import bot_api_request
 from bot.chat_turns import ChatTurns
 from bot.clock import Clock, SystemClock
 from bot.i18n import _, load_catalogues, use_language
@@ -72,7 +73,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         )
         # The dispatcher keeps at most 8 sends in flight, well inside this pool, so a slow
         # answer never turns into a pool time-out for the handlers' own replies.
-        .connection_pool_size(64)
+        .request(bot_api_request(connection_pool_size=64))
+        .get_updates_request(bot_api_request())
         .concurrent_updates(ChatOrderedUpdateProcessor(turns=turns))
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)

@@ -8,6 +8,7 @@ from enum import Enum
 import aiosqlite
 
 from bot.clock import Clock, epoch
+from bot.read_cache import ReadCache
 from bot.reminders.model import Wakeup
 from bot.settings import ANONYMOUS_ADMIN_ID
 from bot.work import UnitOfWork
@@ -49,13 +50,16 @@ class MemberService:
         self.audit = AuditRepository(db)
         self.claims = ClaimRepository(db)
         self.work = UnitOfWork(db, clock, wakeup)
+        self._by_telegram_id: ReadCache[int, Member | None] = ReadCache(db)
 
     async def seen(self, person: Person, *, started: bool = False) -> Member:
         """Record a person the bot has just heard from; /start also marks them reachable.
 
-        Every update passes here, so a person already known as they are is only read: reads
-        keep working while the database cannot be written (a full disk, a held lock)."""
-        known = await self.members.by_telegram_id(person.telegram_id)
+        Every update passes here, so a person already known as they are is only read (and
+        not even that again until something is written): reads keep working while the
+        database cannot be written (a full disk, a held lock)."""
+        known = await self._by_telegram_id.get(
+            person.telegram_id, lambda: self.members.by_telegram_id(person.telegram_id))
         if known is not None and _unchanged(known, person, started):
             return known
         waiting = await self.members.placeholder_id(person.username)

@@ -9,9 +9,6 @@ import re
 import zipfile
 from collections.abc import Iterator
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from bot.i18n import N_, _
 from bot.numbers import parse_id
 from bot.units import ImportRow
@@ -77,6 +74,11 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    # Imported on first use: openpyxl (with numpy) costs every start-up a tenth of a second
+    # and ~20 MiB, for the few rosters sent as workbooks.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

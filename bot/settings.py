@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -20,6 +20,7 @@ from bot.durations import parse_duration, parse_offsets
 ANONYMOUS_ADMIN_ID = 1087968824
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_PERCENT_ENCODED = re.compile(r"(?:[^%]|%[0-9A-Fa-f]{2})*")
 # The only ports Telegram delivers webhooks to.
 WEBHOOK_PORTS = (443, 80, 88, 8443)
 DEFAULT_WEB_PORT = 8080
@@ -182,9 +183,29 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url_shape(cls, value: str | None) -> str | None:
-        if value is not None and urlsplit(value).scheme not in ("postgresql", "postgres"):
+        """The driver's own complaint may quote the password: it is never repeated."""
+        if value is None:
+            return None
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            raise ValueError("is not a URL") from None
+        if parts.scheme not in ("postgresql", "postgres"):
             raise ValueError("is not a postgresql:// URL")
+        if "%" in (parts.password or "") and not _PERCENT_ENCODED.fullmatch(parts.password):
+            raise ValueError("has a % in the password that is not percent-encoding "
+                             "(write % as %25)")
         return value
+
+    @model_validator(mode="after")
+    def _backups_of_the_file_only(self) -> Settings:
+        if self.backup_dir is not None and self.database_url is not None:
+            raise ValueError(
+                "BACKUP_DIR backs up the SQLite file; with DATABASE_URL back up the server "
+                "with pg_dump instead (see README, Backups) and leave BACKUP_DIR empty"
+            )
+        return self
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
@@ -269,7 +290,8 @@ class Settings(BaseSettings):
         secret = self.webhook_secret
         password = urlsplit(self.database_url).password if self.database_url else None
         return tuple(value for value in (
-            secret.get_secret_value() if secret is not None else None, password,
+            secret.get_secret_value() if secret is not None else None,
+            password, unquote(password or ""),  # as written, and as the server knows it
         ) if value)
 
     @property

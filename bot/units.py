@@ -8,6 +8,7 @@ from enum import Enum
 
 from bot.access import Scope
 from bot.clock import Clock
+from bot.read_cache import ReadCache
 from bot.reminders.model import Wakeup
 from bot.work import UnitOfWork
 from storage.chats import ChatRepository
@@ -45,6 +46,9 @@ class UnitService:
         self.units = UnitRepository(db)
         self.chats = ChatRepository(db)
         self.members = MemberRepository(db)
+        # What ``joined`` reads on every message in a group, kept until the next write.
+        self._statuses: ReadCache[tuple[int, int], tuple[str, str, str] | None] = ReadCache(db)
+        self._units: ReadCache[int, Unit | None] = ReadCache(db)
 
     async def get(self, chat_id: int) -> Unit | None:
         return await self.units.get(chat_id)
@@ -130,11 +134,13 @@ class UnitService:
     async def joined(self, unit_id: int, member: Member, source: str,
                      actor: Member | None = None) -> bool:
         """Someone belongs to the unit; True if they were not on its roster. Writes only on
-        a change, so the hot path of every group message costs one read."""
-        status = await self.units.status(unit_id, member.id)
+        a change, so the hot path of every group message reads at most once between two
+        writes."""
+        status = await self._statuses.get(
+            (unit_id, member.id), lambda: self.units.status(unit_id, member.id))
         if status is not None and not takes_on(status[0], status[2], source):
             return False  # on it already, or taken off by an admin and joining by oneself
-        if await self.units.get(unit_id) is None:
+        if await self._units.get(unit_id, lambda: self.units.get(unit_id)) is None:
             return False
         async with self.work.change(actor, "roster.join", f"chat:{unit_id}") as change:
             joined = await self.units.join(change.conn, unit_id, member.id, source, change.now)

@@ -113,11 +113,10 @@ async def directive(update: Update, context: BotContext) -> None:
                               "<code>/directive 138-QĐ/TW</code>. Send /directives to see "
                               "them all."))
         return
-    docs = await context.services.knowledge.find_documents(code)
+    knowledge = context.services.knowledge
+    docs = await knowledge.find_documents(code)
     if len(docs) == 1:
-        answer = await _document(context, docs[0].id)
-        assert answer is not None
-        await send(update, context, answer)
+        await send(update, context, document_view(await knowledge.view_document(docs[0])))
     elif docs:
         text = _("Several documents match “{code}”. Which one?").format(code=html.escape(code))
         texts = Texts()
@@ -157,9 +156,7 @@ async def one_list(update: Update, context: BotContext) -> None:
     knowledge, texts = context.services.knowledge, Texts()
     found = await knowledge.find_lists(name)
     if len(found) == 1:
-        answer = await _list(context, found[0].id)
-        assert answer is not None
-        await send(update, context, answer)
+        await send(update, context, list_view(await knowledge.view_list(found[0])))
         return
     documents = []
     if not found:  # a name may be a document's: "5 nhiệm vụ chung" is Decision 137's
@@ -183,11 +180,10 @@ async def conference(update: Update, context: BotContext) -> None:
     if not wanted:
         await _first_page(update, context, "cp")
         return
-    found = await context.services.knowledge.find_conferences(wanted)
+    knowledge = context.services.knowledge
+    found = await knowledge.find_conferences(wanted)
     if len(found) == 1:
-        answer = await _conference(context, found[0].id)
-        assert answer is not None
-        await send(update, context, answer)
+        await send(update, context, conference_view(await knowledge.view_conference(found[0])))
     elif found:
         texts = Texts()
         await send(update, context, choices(

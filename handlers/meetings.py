@@ -13,7 +13,6 @@ from bot import callbacks
 from bot.i18n import N_, _, ngettext
 from bot.limits import MINUTES, TooLong
 from bot.meetings import render
-from bot.meetings.calendar import meetings_calendar
 from bot.meetings.command import MeetingInputError, parse_meeting_edit, parse_new_meeting
 from bot.meetings.model import MeetingView, Outcome
 from bot.meetings.recurrence import holiday_name
@@ -302,6 +301,9 @@ async def ics(update: Update, context: BotContext) -> None:
         if not views:
             await reply(update, _("No meetings are planned."))
             return
+    # Imported on first use: icalendar adds ~25 ms to every start-up, for a file few ask for.
+    from bot.meetings.calendar import meetings_calendar
+
     services = context.services
     data = meetings_calendar([v.meeting for v in views], services.settings, services.clock.now())
     await message.reply_document(data, filename=filename,

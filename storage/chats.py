@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from storage.database import Database
+from storage.moves import move
 
 _COLUMNS = "id, type, title, subscribed, subscribed_by, subscribed_at"
 
@@ -92,13 +93,8 @@ _MIGRATE = (
     "UPDATE meeting_series SET group_chat_id = :new WHERE group_chat_id = :old",
     "UPDATE task_series SET group_chat_id = :new WHERE group_chat_id = :old",
     # A row the new chat has already (someone seen there since) is kept, the old one dropped.
-    "UPDATE chat_members SET chat_id = :new WHERE chat_id = :old AND NOT EXISTS (SELECT 1"
-    " FROM chat_members n WHERE n.chat_id = :new AND n.member_id = chat_members.member_id)",
+    move("chat_members", "chat_id"),
     "DELETE FROM chat_members WHERE chat_id = :old",
-    "UPDATE reminders SET chat_id = :new WHERE chat_id = :old AND NOT EXISTS (SELECT 1"
-    " FROM reminders n WHERE n.chat_id = :new AND n.event_kind = reminders.event_kind"
-    " AND n.event_id = reminders.event_id AND n.kind = reminders.kind"
-    " AND COALESCE(n.member_id, 0) = COALESCE(reminders.member_id, 0)"
-    " AND n.fire_at = reminders.fire_at AND n.status != 'cancelled')",
+    move("reminders", "chat_id"),
     "DELETE FROM chats WHERE id = :old",
 )

@@ -91,6 +91,12 @@ class Database(ABC):
     where: str  # the file or the server, as shown to the person running the bot
     found_version = 0  # the schema version ``open`` found, before bringing it up to date
     errors: tuple[type[Exception], ...]  # what its driver raises when the database fails
+    # Writes of this process ended (committed or rolled back) so far: what was read before it
+    # last moved may be out of date (bot/read_cache.py). Each back-end counts its own.
+    generation: int = 0
+    # Whether this process is the only one writing (SQLite: one process runs the bot). Where
+    # other instances write too, their writes move no counter here.
+    single_writer: bool = True
 
     @abstractmethod
     async def open(self) -> None:
@@ -105,9 +111,11 @@ class Database(ABC):
 
     @abstractmethod
     async def write_each(self, sql: str, rows: Sequence[Params]) -> None:
-        """Run one statement per row, each row stored whole on its own: for independent
-        writes made often, such as delivery outcomes, where the rows need not be stored
-        together."""
+        """Run one statement per row, outside any unit of work: for independent writes made
+        often, such as delivery outcomes, where the rows need not be stored together. Each
+        row is stored whole; when one fails, whether the others were stored depends on the
+        back-end (SQLite keeps those before it, PostgreSQL's pipeline none), so the caller
+        treats the whole batch as unsaved."""
 
     @abstractmethod
     async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
@@ -192,6 +200,8 @@ class SqliteDatabase(Database):
                 except BaseException:
                     await self._writer.rollback()
                     raise
+                finally:
+                    self.generation += 1
             except sqlite3.OperationalError as error:
                 if _cannot_write_now(error) and not isinstance(error, WriteFailed):
                     raise WriteFailed(str(error)) from error
@@ -203,7 +213,10 @@ class SqliteDatabase(Database):
         if self._writer is None:
             raise RuntimeError("database is not open")
         async with self._write_lock:
-            await self._writer.executemany(sql, rows)
+            try:
+                await self._writer.executemany(sql, rows)
+            finally:
+                self.generation += 1
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         """One call on the reader's thread: a query costs one thread hop rather than three."""

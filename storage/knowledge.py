@@ -52,7 +52,7 @@ _RELATED = {
     " WHERE slug IN (SELECT target_key FROM kb_links WHERE owner_kind = ?1"
     " AND owner_key = ?2 AND target_kind = 'list' UNION SELECT owner_key FROM kb_links"
     " WHERE target_kind = ?1 AND target_key = ?2 AND owner_kind = 'list')"
-    " ORDER BY date, id",
+    " ORDER BY date IS NOT NULL, date, id",  # undated first, as SQLite puts NULL
     "conference": "SELECT 'conference', id, slug, title_vi, title_en, date, 1"
     " FROM kb_conferences"
     " WHERE slug IN (SELECT target_key FROM kb_links WHERE owner_kind = ?1"
@@ -77,7 +77,7 @@ class KnowledgeRepository:
 
     async def item_lists(self) -> list[ItemList]:
         """Every list with its items, newest first."""
-        rows = await self.db.fetchall(f"{_LIST} ORDER BY date DESC, id")
+        rows = await self.db.fetchall(f"{_LIST} ORDER BY date IS NULL, date DESC, id")
         extras = await self._extras("list")
         items = defaultdict(list)
         for item in await self.db.fetchall(f"{_ITEM} ORDER BY list_id, position"):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.database import Database, new_id
+from storage.database import Database, WriteFailed, inserted_id, new_id
+from storage.moves import move
 
 _COLUMNS = (
     "id, telegram_id, username, full_name, language, role, started_at, created_at, unreachable"
@@ -100,24 +101,31 @@ class MemberRepository:
             await _absorb(conn, placeholder_id=waiting, member_id=known)
         member_id = known if known is not None else waiting
         if member_id is None:
-            member_id = await new_id(
+            inserted = await inserted_id(
                 conn,
                 "INSERT INTO members (telegram_id, username, full_name, language, started_at,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (telegram_id, username, full_name, language, started_at, now, now),
             )
-        else:
-            # A placeholder never chose a language: it takes the client's when linked.
-            await conn.execute(
-                "UPDATE members SET language = CASE WHEN telegram_id IS NULL THEN ?"
-                " ELSE language END, telegram_id = ?, username = ?, full_name = ?,"
-                " started_at = COALESCE(started_at, ?), updated_at = ?,"
-                " unreachable = CASE WHEN ? = 1 THEN NULL ELSE unreachable END,"
-                " unreachable_at = CASE WHEN ? = 1 THEN NULL ELSE unreachable_at END"
-                " WHERE id = ?",
-                (language, telegram_id, username, full_name, started_at, now, started,
-                 started, member_id),
-            )
+            if inserted is not None:
+                return await self._fetch(conn, inserted)
+            # Another instance stored this person meanwhile (PostgreSQL; SQLite has one
+            # writer): theirs is the row to refresh.
+            member_id = await _one_id(
+                conn, "SELECT id FROM members WHERE telegram_id = ?", telegram_id)
+            if member_id is None:
+                raise WriteFailed(f"member {telegram_id} could not be stored: try again")
+        # A placeholder never chose a language: it takes the client's when linked.
+        await conn.execute(
+            "UPDATE members SET language = CASE WHEN telegram_id IS NULL THEN ?"
+            " ELSE language END, telegram_id = ?, username = ?, full_name = ?,"
+            " started_at = COALESCE(started_at, ?), updated_at = ?,"
+            " unreachable = CASE WHEN ? = 1 THEN NULL ELSE unreachable END,"
+            " unreachable_at = CASE WHEN ? = 1 THEN NULL ELSE unreachable_at END"
+            " WHERE id = ?",
+            (language, telegram_id, username, full_name, started_at, now, started,
+             started, member_id),
+        )
         return await self._fetch(conn, member_id)
 
     async def placeholder_id(self, username: str | None) -> int | None:
@@ -222,35 +230,17 @@ async def _one_id(conn: aiosqlite.Connection, sql: str, value: object) -> int | 
 
 
 # Every table that points at a member follows them when a placeholder is absorbed; rows that
-# would duplicate the member's own (the same values in these columns) stay behind and are
-# dropped.
-_SAME_ROW = {
-    "task_assignees": ("task_id",),
-    "meeting_attendees": ("meeting_id",),
-    "chat_members": ("chat_id",),
-    "reminders": ("event_kind", "event_id", "kind", "chat_id", "fire_at"),  # reminders_once
-    "extension_requests": (),
-}
-
-
-def _move(table: str, columns: tuple[str, ...]) -> str:
-    duplicate = "".join(f" AND n.{column} IS {table}.{column}" for column in columns)
-    if table == "reminders":  # the unique index leaves cancelled rows out
-        duplicate += " AND n.status != 'cancelled' AND reminders.status != 'cancelled'"
-    guard = (f" AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.member_id = :member{duplicate})"
-             if columns else "")
-    return f"UPDATE {table} SET member_id = :member WHERE member_id = :placeholder{guard}"
-
-
+# would duplicate the member's own stay behind and are dropped.
 _ABSORB = (
     *(
         statement
-        for table, columns in _SAME_ROW.items()
-        for statement in (_move(table, columns),
-                          f"DELETE FROM {table} WHERE member_id = :placeholder")
+        for table in ("task_assignees", "meeting_attendees", "chat_members", "reminders",
+                      "extension_requests")
+        for statement in (move(table, "member_id"),
+                          f"DELETE FROM {table} WHERE member_id = :old")
     ),
-    "UPDATE reminders SET subject_id = :member WHERE subject_id = :placeholder",
-    "DELETE FROM members WHERE id = :placeholder",
+    "UPDATE reminders SET subject_id = :new WHERE subject_id = :old",
+    "DELETE FROM members WHERE id = :old",
 )
 
 
@@ -261,7 +251,7 @@ async def _absorb(conn: aiosqlite.Connection, *, placeholder_id: int, member_id:
     @new_name`` before the rename).
     """
     for statement in _ABSORB:
-        await conn.execute(statement, {"member": member_id, "placeholder": placeholder_id})
+        await conn.execute(statement, {"new": member_id, "old": placeholder_id})
 
 
 async def count_unreachable(db: Database) -> int:

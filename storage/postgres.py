@@ -18,6 +18,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import psycopg
@@ -65,10 +66,13 @@ class Row(tuple):
 
 
 def _row_factory(cursor: psycopg.AsyncCursor[Any]) -> RowMaker[Row]:
-    names = [column.name for column in cursor.description or ()]
-    row_type = type("Row", (Row,), {"__slots__": (), "_index": {n: i for i, n in
-                                                                 enumerate(names)}})
-    return row_type
+    return _row_type(tuple(column.name for column in cursor.description or ()))
+
+
+@lru_cache(maxsize=1024)
+def _row_type(names: tuple[str, ...]) -> type[Row]:
+    """One row class per set of columns (a statement's), made once."""
+    return type("Row", (Row,), {"__slots__": (), "_index": {n: i for i, n in enumerate(names)}})
 
 
 class _BoolAsInt(Dumper):
@@ -151,6 +155,10 @@ class Connection:
             rows = await cursor.fetchall() if cursor.description else []
             return Cursor(rows, cursor.rowcount)
 
+    async def execute_native(self, sql: str) -> None:
+        """A statement already in PostgreSQL's spelling, without parameters: a migration's."""
+        await self._conn.execute(sql)
+
     async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         statement = translate(sql)
         async with self._conn.cursor() as cursor:
@@ -161,6 +169,7 @@ class PostgresDatabase(Database):
     """A pool of connections to one PostgreSQL database."""
 
     dialect = "postgresql"
+    single_writer = False  # several instances may share the server
     errors = (psycopg.Error,)
 
     def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
@@ -191,6 +200,8 @@ class PostgresDatabase(Database):
         try:
             conn = await psycopg.AsyncConnection.connect(self.url,
                                                          connect_timeout=CONNECT_TIMEOUT_S)
+        except psycopg.ProgrammingError:
+            raise DatabaseUnavailable(UNREADABLE) from None
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()
             raise DatabaseUnavailable(reason[0] if reason else type(exc).__name__) from None
@@ -218,11 +229,16 @@ class PostgresDatabase(Database):
                     yield Connection(conn)
             except _CANNOT_WRITE_NOW as error:
                 raise WriteFailed(str(error)) from error
+            finally:
+                self.generation += 1
 
     async def write_each(self, sql: str, rows: Sequence[Params]) -> None:
         statement = translate(sql)
         async with self._write_lock, self._open_pool().connection() as conn, conn.cursor() as cur:
-            await cur.executemany(statement.sql, [statement.params(r) for r in rows])
+            try:
+                await cur.executemany(statement.sql, [statement.params(r) for r in rows])
+            finally:
+                self.generation += 1
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         statement = translate(sql)
@@ -233,7 +249,9 @@ class PostgresDatabase(Database):
 
     async def _migrate(self, migrations: list[Migration]) -> None:
         async with self.transaction() as conn:
-            # One process upgrades at a time; the others wait here, then find it done.
+            # One process upgrades at a time; the others wait here (however long it takes,
+            # not the lock_timeout of ordinary writes), then find it done.
+            await conn.execute("SET LOCAL lock_timeout = 0")
             await conn.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
             await conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -248,7 +266,7 @@ class PostgresDatabase(Database):
                 if migration.version > current:
                     log.info("Applying migration %04d %s", migration.version, migration.name)
                     for statement in migration.statements:
-                        await conn.execute(statement)
+                        await conn.execute_native(statement)
                     await conn.execute(
                         "INSERT INTO schema_migrations (version, name, applied_at)"
                         " VALUES (?, ?, ?)",
@@ -262,9 +280,17 @@ class PostgresDatabase(Database):
 MIGRATION_LOCK = 0x436F6D6D_00000001
 
 
+# What is said of an address the driver cannot read: its own words may quote the password.
+UNREADABLE = ("the address is not a valid postgresql:// URL (a special character in the "
+              "password must be percent-encoded, % as %25)")
+
+
 def _without_password(url: str) -> str:
     """The URL as shown in messages and logs: never the password."""
-    info = psycopg.conninfo.conninfo_to_dict(url)
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql://(not a valid address)"
     host = info.get("host", "localhost")
     port = f":{info['port']}" if info.get("port") else ""
     user = f"{info['user']}@" if info.get("user") else ""

@@ -17,10 +17,13 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-# A quoted literal or identifier is copied as it is; a cast's ``::`` is not a parameter.
+# A quoted literal or identifier is set aside while the code around it is rewritten, a comment
+# dropped; a cast's ``::`` is not a parameter.
 _TOKENS = re.compile(
-    r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|::|\?(\d+)?|:([A-Za-z_]\w*)|%"""
+    r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|::|\?(\d+)?|:([A-Za-z_]\w*)|%""",
+    re.DOTALL,
 )
+_SET_ASIDE = re.compile("\x00(\\d+)\x00")
 # SQLite's table-valued function over a JSON array, PostgreSQL's set-returning one; both name
 # their column ``value``.
 _JSON_EACH = re.compile(r"\bjson_each\(", re.IGNORECASE)
@@ -31,7 +34,8 @@ _KEYWORDS = r"(?!(?:NULL|NOT|TRUE|FALSE|DISTINCT|UNKNOWN)\b)"
 _IS = re.compile(rf"\bIS\s+{_KEYWORDS}(?=[%\w])", re.IGNORECASE)
 _IS_NOT = re.compile(rf"\bIS\s+NOT\s+{_KEYWORDS}(?=[%\w])", re.IGNORECASE)
 # SQLite's ``a CROSS JOIN b ON …`` fixes the join order; PostgreSQL plans joins itself.
-_CROSS_JOIN_ON = re.compile(r"\bCROSS\s+JOIN(?=\s+\w+(?:\s+\w+)?\s+ON\b)", re.IGNORECASE)
+_CROSS_JOIN_ON = re.compile(r"\bCROSS\s+JOIN(?=\s+\w+(?:\s+(?:AS\s+)?\w+)?\s+ON\b)",
+                            re.IGNORECASE)
 _SCALAR = re.compile(r"\b(MAX|MIN)\(", re.IGNORECASE)
 _REAL = re.compile(r"\bAS\s+REAL\)", re.IGNORECASE)
 
@@ -55,14 +59,19 @@ class Statement:
 
 @lru_cache(maxsize=2048)
 def translate(sql: str) -> Statement:
-    """The PostgreSQL form of one statement written in SQLite's spelling."""
+    """The PostgreSQL form of one statement written in SQLite's spelling. The rewrites apply
+    to the code only: what stands in quotes comes back as it was."""
     numbered = False
+    quoted: list[str] = []
 
     def token(match: re.Match[str]) -> str:
         nonlocal numbered
         text = match[0]
         if text[0] in "'\"":
-            return text.replace("%", "%%")  # psycopg reads placeholders inside literals too
+            quoted.append(text.replace("%", "%%"))  # psycopg reads placeholders in them too
+            return f"\x00{len(quoted) - 1}\x00"
+        if text.startswith(("--", "/*")):
+            return " "
         if text == "::":
             return text
         if text == "%":
@@ -80,8 +89,8 @@ def translate(sql: str) -> Statement:
     converted = _IS_NOT.sub("IS DISTINCT FROM ", converted)
     converted = _IS.sub("IS NOT DISTINCT FROM ", converted)
     converted = _REAL.sub("AS DOUBLE PRECISION)", converted)
-    converted = _CROSS_JOIN_ON.sub("JOIN", converted)
-    return Statement(_scalar_extremes(converted), numbered)
+    converted = _CROSS_JOIN_ON.sub("JOIN", _scalar_extremes(converted))
+    return Statement(_SET_ASIDE.sub(lambda m: quoted[int(m[1])], converted), numbered)
 
 
 def _scalar_extremes(sql: str) -> str:

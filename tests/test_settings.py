@@ -116,3 +116,28 @@ def test_the_web_server_is_off_in_polling_mode_unless_web_port_is_set() -> None:
     assert settings().listen_port is None
     assert settings(web_port="9000").listen_port == 9000
     assert settings(webhook_url="", webhook_secret="", backup_dir="").webhook_url is None
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [("postgresql://bob:s3cr%et@db/committee", "write % as %25"),
+     ("postgresql://bob:s3cret@db:port/committee", "is not a URL"),
+     ("mysql://bob:s3cret@db/committee", "is not a postgresql:// URL")],
+)
+def test_a_database_url_the_driver_cannot_read_is_refused_without_its_password(
+    url: str, said: str
+) -> None:
+    with pytest.raises(SettingsError) as error:
+        settings(database_url=url)
+    assert said in str(error.value)
+    assert "s3cr" not in str(error.value)
+
+
+def test_a_percent_encoded_password_is_redacted_as_written_and_as_meant() -> None:
+    s = settings(database_url="postgresql://bob:s3cr%25et@db/committee")
+    assert {"s3cr%25et", "s3cr%et"} <= set(s.secret_values())
+
+
+def test_daily_backups_of_the_file_are_refused_with_a_server() -> None:
+    with pytest.raises(SettingsError, match="BACKUP_DIR backs up the SQLite file"):
+        settings(database_url="postgresql:///committee", backup_dir="data/backups")

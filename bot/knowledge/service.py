@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import re
 from dataclasses import dataclass
@@ -126,13 +127,11 @@ class KnowledgeService:
 
     async def document(self, document_id: int) -> DocumentView | None:
         doc = await self.repository.document(document_id)
-        if doc is None:
-            return None
-        related = self.repository.related
-        return DocumentView(
-            doc, await related("document", doc.code, "list"),
-            await related("document", doc.code, "conference"),
-        )
+        return await self.view_document(doc) if doc is not None else None
+
+    async def view_document(self, doc: Document) -> DocumentView:
+        """A document already read (by ``find_documents``), with what is linked to it."""
+        return DocumentView(doc, *await self._linked("document", doc.code, "list", "conference"))
 
     # ---- lists and items ---------------------------------------------------------------
     async def item_lists(self) -> list[ItemList]:
@@ -155,13 +154,12 @@ class KnowledgeService:
 
     async def item_list(self, list_id: int) -> ListView | None:
         item_list = await self.repository.item_list(list_id)
-        if item_list is None:
-            return None
-        related = self.repository.related
-        return ListView(
-            item_list, await related("list", item_list.slug, "conference"),
-            await related("list", item_list.slug, "document"),
-        )
+        return await self.view_list(item_list) if item_list is not None else None
+
+    async def view_list(self, item_list: ItemList) -> ListView:
+        """A list already read (by ``find_lists``), with what is linked to it."""
+        return ListView(item_list,
+                        *await self._linked("list", item_list.slug, "conference", "document"))
 
     async def well_known(self, slug: str) -> ListView | None:
         """A list the bot has a command for (/sixtasks, /eighttasks)."""
@@ -188,13 +186,19 @@ class KnowledgeService:
 
     async def conference(self, conference_id: int) -> ConferenceView | None:
         conference = await self.repository.conference(conference_id)
-        if conference is None:
-            return None
-        related = self.repository.related
+        return await self.view_conference(conference) if conference is not None else None
+
+    async def view_conference(self, conference: Conference) -> ConferenceView:
+        """A conference already read (by ``find_conferences``), with what is linked to it."""
         return ConferenceView(
-            conference, await related("conference", conference.slug, "document"),
-            await related("conference", conference.slug, "list"),
-        )
+            conference, *await self._linked("conference", conference.slug, "document", "list"))
+
+    async def _linked(self, kind: str, key: str, first: str, second: str
+                      ) -> tuple[list[Ref], list[Ref]]:
+        """The entities of two kinds linked to (kind, key), read at once: one wait for the
+        database's thread instead of two in a row."""
+        related = self.repository.related
+        return await asyncio.gather(related(kind, key, first), related(kind, key, second))
 
     # ---- search ------------------------------------------------------------------------
     async def search(self, text: str, limit: int = 10) -> SearchResult:

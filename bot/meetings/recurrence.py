@@ -12,10 +12,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.rrule import rrulestr
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 _TIME = r"(\d{1,2})(?::|h|g)(\d{2})?"
 _WEEKDAYS = {
@@ -113,7 +116,10 @@ def _refuse_too_frequent(rule: str) -> None:
 
 
 @cache
-def _holidays(year: int, language: str) -> holidays.HolidayBase:
+def _holidays(year: int, language: str) -> HolidayBase:
+    # Imported on first use: the holidays package adds ~10 ms and 8 MiB to every start-up.
+    import holidays
+
     return holidays.country_holidays("VN", years=year, language=language)
 
 

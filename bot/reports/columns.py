@@ -1,5 +1,5 @@
-"""The columns of the row-per-part and row-per-attendance tables, shared by the workbook and
-the CSV exports so that both say the same thing."""
+"""The columns of the tables a report or an export writes (a row per part, attendance, meeting
+or member), shared by the workbook and the CSV exports so that both say the same thing."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, _
 from bot.reports.stats import (
+    ABSENT_EXCUSED,
+    ABSENT_UNEXCUSED,
     ATTENDANCE_LABELS,
+    ATTENDED,
+    NO_ANSWER,
     PART_LABELS,
     SOURCE_LABELS,
+    MeetingTally,
     attendance_outcome,
     attendance_source,
     late_days,
@@ -26,6 +31,9 @@ TASK_HEADERS = (N_("Task no."), N_("Task"), N_("Directive"), N_("Unit"), N_("Ass
 ATTENDANCE_HEADERS = (N_("Meeting no."), N_("Meeting"), N_("Start"), N_("Unit"), N_("Person"),
                       N_("Attendance"), N_("Judged from"), N_("Checked in at"),
                       N_("Reason given"))
+MEETING_HEADERS = (N_("Meeting no."), N_("Meeting"), N_("Start"), N_("Unit"), N_("Judged from"),
+                   N_("Invited"), N_("Attended"), N_("Absent, excused"),
+                   N_("Absent, unexcused"), N_("No answer"), N_("Attendance rate"))
 MEMBER_HEADERS = (N_("Unit"), N_("Full name"), N_("Username"), N_("Telegram ID"), N_("Role"),
                   N_("On the roster since"), N_("Can receive private messages"))
 ROLE_LABELS = {"admin": N_("unit admin"), "member": N_("member")}
@@ -68,3 +76,12 @@ def member_cells(row: RosterRow, zone: ZoneInfo) -> list[Cell]:
     return [row.unit_name, row.full_name, f"@{row.username}" if row.username else None,
             row.telegram_id, _(ROLE_LABELS.get(row.role, row.role)), local(row.since, zone),
             _("yes") if row.reachable else _("no")]
+
+
+def meeting_cells(meeting: MeetingTally, start: datetime) -> list[Cell]:
+    counts = meeting.counts
+    invited = sum(counts.values())
+    return [meeting.meeting_id, meeting.title, start, meeting.unit_name or _("(no unit)"),
+            _(SOURCE_LABELS[meeting.source]), invited, counts[ATTENDED],
+            counts[ABSENT_EXCUSED], counts[ABSENT_UNEXCUSED], counts[NO_ANSWER],
+            counts[ATTENDED] / invited if invited else None]

@@ -8,10 +8,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
-
 from bot.i18n import N_, _
 from bot.reports.columns import no_unit, person
 from bot.reports.stats import EXCUSED, LATE, ON_TIME, OPEN, OVERDUE, PART_LABELS, part_outcome
@@ -28,6 +24,12 @@ TABLE_HEADERS = (N_("Task"), N_("Deadline"), N_("Assignee"), N_("Status"),
 
 
 def directive_docx(directive: Directive, zone: ZoneInfo, now: int) -> bytes:
+    # Imported on first use, like matplotlib (bot/reports/chart.py): python-docx and lxml cost
+    # every start-up a tenth of a second and several MiB, for a file few admins ask for.
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
     doc = Document()
     doc.styles["Normal"].font.name = "Times New Roman"
     doc.styles["Normal"].font.size = Pt(13)

@@ -10,24 +10,23 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from openpyxl import Workbook
-
 from bot.access import Scope
 from bot.i18n import N_, _
 from bot.reports.columns import (
     ATTENDANCE_HEADERS,
+    MEETING_HEADERS,
     MEMBER_HEADERS,
     TASK_HEADERS,
     Cell,
     attendance_cells,
     local,
+    meeting_cells,
     member_cells,
     task_cells,
 )
 from bot.reports.period import Period
 from bot.reports.service import ReportService
 from bot.reports.stats import Report, Tally, attendance_outcome
-from bot.reports.workbook import MEETING_HEADERS, Sheet, meeting_cells
 
 # What /export takes: the English word, or the Vietnamese one written together.
 KIND_WORDS = {
@@ -115,6 +114,12 @@ async def _csv(headers: Sequence[str], rows: AsyncIterator[list[Cell]]) -> tuple
 
 async def _xlsx(kind: str, headers: Sequence[str],
                 rows: AsyncIterator[list[Cell]]) -> tuple[bytes, int]:
+    # Imported on first use: openpyxl (with numpy) costs every start-up a tenth of a second
+    # and ~20 MiB, for the few exports asked as workbooks.
+    from openpyxl import Workbook
+
+    from bot.reports.workbook import Sheet
+
     book = Workbook()
     book.remove(book.active)
     sheet = Sheet(book, _(SHEET_TITLES[kind]), headers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.access import Scope
 from bot.clock import Clock, epoch
@@ -20,10 +21,12 @@ from bot.reports.columns import (
 )
 from bot.reports.period import Period
 from bot.reports.stats import Report, Tally, attendance_outcome, part_outcome
-from bot.reports.workbook import ReportWorkbook
 from bot.settings import Settings
 from storage.database import Database
 from storage.reports import PartRow, ReportRepository, Window
+
+if TYPE_CHECKING:
+    from bot.reports.workbook import ReportWorkbook
 
 FOREVER = 2**62
 
@@ -77,7 +80,7 @@ class ReportService:
                      keep: dict[str, list[PartRow]] | None = None) -> Built:
         now, zone = self.now(), self.settings.zone
         report = Report(title, now, Tally(title))
-        book = ReportWorkbook(TASK_HEADERS, ATTENDANCE_HEADERS) if files else None
+        book = _workbook() if files else None
         async for row in self.rows.parts(window):
             report.add_part(row, part_outcome(row, now))
             if book is not None:
@@ -105,3 +108,11 @@ class ReportService:
         built = await self._build(title, self.window(scope, 0, FOREVER, code), files=True,
                                   keep=by_unit)
         return Directive(code, name, built, by_unit)
+
+
+def _workbook() -> ReportWorkbook:
+    # Imported on first use: openpyxl (with numpy) costs every start-up a tenth of a second
+    # and ~20 MiB, for the few reports made.
+    from bot.reports.workbook import ReportWorkbook
+
+    return ReportWorkbook(TASK_HEADERS, ATTENDANCE_HEADERS)

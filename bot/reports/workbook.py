@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.i18n import N_, _
-from bot.reports.columns import Cell
+from bot.reports.columns import MEETING_HEADERS, Cell, meeting_cells
 from bot.reports.stats import (
     ABSENT_EXCUSED,
     ABSENT_UNEXCUSED,
@@ -25,7 +25,6 @@ from bot.reports.stats import (
     ON_TIME,
     OPEN,
     OVERDUE,
-    SOURCE_LABELS,
     MeetingTally,
     Tally,
 )
@@ -37,9 +36,6 @@ TALLY_HEADERS = (N_("Assigned"), N_("Done on time"), N_("Done late"), N_("Overdu
                  N_("Open"), N_("Excused"), N_("Completion"), N_("Meetings invited"),
                  N_("Attended"), N_("Absent, excused"), N_("Absent, unexcused"),
                  N_("No answer"), N_("Attendance rate"))
-MEETING_HEADERS = (N_("Meeting no."), N_("Meeting"), N_("Start"), N_("Unit"), N_("Judged from"),
-                   N_("Invited"), N_("Attended"), N_("Absent, excused"),
-                   N_("Absent, unexcused"), N_("No answer"), N_("Attendance rate"))
 
 
 class Sheet:
@@ -80,15 +76,6 @@ def tally_cells(tally: Tally) -> list[Cell]:
             parts[EXCUSED], tally.completion, tally.invited, seen[ATTENDED],
             seen[ABSENT_EXCUSED], seen[ABSENT_UNEXCUSED], seen[NO_ANSWER],
             tally.attendance_rate]
-
-
-def meeting_cells(meeting: MeetingTally, start: datetime) -> list[Cell]:
-    counts = meeting.counts
-    invited = sum(counts.values())
-    return [meeting.meeting_id, meeting.title, start, meeting.unit_name or _("(no unit)"),
-            _(SOURCE_LABELS[meeting.source]), invited, counts[ATTENDED],
-            counts[ABSENT_EXCUSED], counts[ABSENT_UNEXCUSED], counts[NO_ANSWER],
-            counts[ATTENDED] / invited if invited else None]
 
 
 class ReportWorkbook:

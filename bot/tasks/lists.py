@@ -3,6 +3,7 @@ to what the asker's scope allows."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from bot.access import Scope
@@ -42,8 +43,13 @@ class TaskLists:
         return await self._page(where, cursor, size)
 
     async def _page(self, where: TaskFilter, cursor: Cursor | None, size: int) -> TaskPage:
-        total = await self.lists.count(where, COUNT_CAP)
-        page = await self.lists.page(where, cursor, size, last_page_size(total, size, COUNT_CAP))
+        if cursor is None:  # the first page needs no count: both are read at once
+            total, page = await asyncio.gather(self.lists.count(where, COUNT_CAP),
+                                               self.lists.page(where, None, size))
+        else:  # the last page's size comes from the count
+            total = await self.lists.count(where, COUNT_CAP)
+            page = await self.lists.page(where, cursor, size,
+                                         last_page_size(total, size, COUNT_CAP))
         parts = await self.tasks.parts(t.id for t in page.items)
         return TaskPage([TaskView(t, parts.get(t.id, [])) for t in page.items], page, total,
                         size, COUNT_CAP)

@@ -31,6 +31,7 @@ _SIMPLE_TAGS: dict[str, str] = {
 _NAMED_ENTITIES: dict[str, str] = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _COMMAND_RE = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/@])")
 _WHITESPACE = " \t\n\r\u00a0\u2028\u2029"
+_SPECIAL = re.compile("[&<]")  # what ends a run of plain text
 
 
 def utf16_len(text: str) -> int:
@@ -141,9 +142,11 @@ def parse_html(text: str) -> tuple[str, list[Entity]]:
             out_len += utf16_len(decoded)
             continue
         if char != "<":
-            out.append(char)
-            out_len += utf16_len(char)
-            i += 1
+            run_end = _SPECIAL.search(text, i + 1)
+            run = text[i : run_end.start() if run_end else n]
+            out.append(run)
+            out_len += utf16_len(run)
+            i += len(run)
             continue
         begin = i
         i += 1

@@ -50,6 +50,12 @@ async def test_a_locked_table_still_answers_reads_and_says_a_write_changed_nothi
         ("MAX(a, MIN(b, c)), MAX(d)", "GREATEST(a, LEAST(b, c)), MAX(d)"),
         ("CAST(x AS REAL)", "CAST(x AS DOUBLE PRECISION)"),
         ("FROM a x CROSS JOIN b y ON y.id = x.id", "FROM a x JOIN b y ON y.id = x.id"),
+        ("FROM a CROSS JOIN b AS y ON y.id = a.id", "FROM a JOIN b AS y ON y.id = a.id"),
+        # What stands in quotes is never rewritten; comments are dropped.
+        ("SELECT 'it is x', 'a COLLATE NOCASE', 'json_each(', 'MAX(a, b)'",
+         "SELECT 'it is x', 'a COLLATE NOCASE', 'json_each(', 'MAX(a, b)'"),
+        ("MAX(CASE WHEN a = ',' THEN 1 END)", "MAX(CASE WHEN a = ',' THEN 1 END)"),
+        ("SELECT ? -- SQLite's ? here\nFROM t", "SELECT %s  \nFROM t"),
     ],
 )
 def test_sqlite_spelling_becomes_postgresql(sqlite: str, postgresql: str) -> None:
