@@ -400,15 +400,18 @@ async def _restart(launch: Callable[[int], Any], current: list[Instance], index:
 
 
 def _blame(kills: list[Kill], sends: list[tuple[float, int]]) -> None:
-    """A repeat is put down to the last kill before it: that instance sent the first copy and
-    died before storing it as sent."""
-    seen: set[int] = set()
+    """A repeat is put down to the first kill after its first copy: that leader sent the first
+    copy and died before storing it as sent. (Not the last kill before the repeat: the next
+    leader holds recovered rows back for longer than a send may take, which can be past the
+    following kill.)"""
+    first: dict[int, float] = {}
     per_kill: Counter[int] = Counter()
     for at, chat in sends:
-        if chat in seen:
-            before = [k.number for k in kills if k.killed_at < at]
-            per_kill[before[-1] if before else 0] += 1
-        seen.add(chat)
+        if chat in first:
+            after = [k.number for k in kills if k.killed_at + STRAGGLE >= first[chat]]
+            per_kill[after[0] if after else 0] += 1
+        else:
+            first[chat] = at
     for n, kill in enumerate(kills):
         kills[n] = Kill(kill.number, kill.sent_before, kill.last_before, kill.killed_at,
                         kill.first_after, kill.restarted_in, per_kill[kill.number])
