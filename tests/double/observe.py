@@ -166,6 +166,35 @@ class Observer:
         self._message_cursor[chat_id] = position + 1
         return sent[position].view()
 
+    async def wait_for_messages(
+        self,
+        chat_id: int,
+        *contains: str,
+        timeout: float = 5.0,  # noqa: ASYNC109 - public API takes a plain timeout
+    ) -> list[JSON]:
+        """The next not-yet-consumed bot messages in chat_id containing each substring, in
+        whatever order they came (a reply and a broadcast it causes race each other); all
+        up to the last of them are consumed. Returned in the order of ``contains``."""
+        sent = self._state.bot_messages.setdefault(chat_id, [])
+
+        def find() -> list[int] | None:
+            start = self._message_cursor.get(chat_id, 0)
+            found: list[int] = []
+            for text in contains:
+                position = next((p for p in range(start, len(sent))
+                                 if p not in found and _contains(sent[p], text)), None)
+                if position is None:
+                    return None
+                found.append(position)
+            return found
+
+        if not await self._wait(lambda: find() is not None, timeout):
+            raise AssertionError(self._describe_chat(chat_id, timeout, " and ".join(contains)))
+        positions = find()
+        assert positions is not None
+        self._message_cursor[chat_id] = max(positions) + 1
+        return [sent[position].view() for position in positions]
+
     async def wait_for_call(
         self,
         method: str,
