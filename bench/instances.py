@@ -60,7 +60,7 @@ def parse_args() -> tuple[Sizes, str | None]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="a PostgreSQL server to make the databases on "
                         "(postgresql://user@host:port/db; the user may CREATE DATABASE); "
-                        "default: start tests/postgres/server.sh's on port 54333")
+                        "default: start tests/postgres/server.sh's on port 25433")
     parser.add_argument("--users", type=int, help="concurrent users in scenario A (40)")
     parser.add_argument("--window", type=float, help="seconds counted in scenario A (20)")
     parser.add_argument("--raw-n", type=int, help="reminders due at once, limiter off (10,000)")
@@ -173,7 +173,7 @@ def print_failover(result: Failover, sizes: Sizes) -> None:
                  "duplicates", "met"], rows))
     print(f"\n  gap = the killed leader's last send (up to {run_.STRAGGLE:g} s after the kill, "
           "sends it had in flight) to the next leader's first;\n  a duplicate is put down to "
-          "the last kill before its second copy")
+          "the first kill after its first copy")
     if result.ended_early:
         print(f"  {result.ended_early}")
     print(f"  burst first -> last send {seconds(result.span)} "
