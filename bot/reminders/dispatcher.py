@@ -242,7 +242,12 @@ class Dispatcher:
 
     async def sweep(self) -> None:
         """The periodic safety net: no send is under way while it holds the run lock, so any
-        row still in 'sending' was stranded (its run could not store or return it)."""
+        row still in 'sending' was stranded (its run could not store or return it). While a
+        run goes on (a long burst) there is nothing to sweep: the next sweep looks again,
+        rather than this one waiting out the burst (the scheduler would skip, and warn about,
+        every sweep meanwhile)."""
+        if self._running.locked():
+            return
         self._stranded = True
         await self.run()
 
