@@ -162,35 +162,19 @@ def _bot_api_error(exc: TelegramError, settings: Settings, token: str) -> Startu
 async def _database(target: str | Path) -> AsyncIterator[Database]:
     """Open (creating or upgrading) the database, or say which one and why not."""
     db = open_database(target)
-    if isinstance(target, str):  # a PostgreSQL server
-        try:
-            await db.open()
-        except DatabaseUnavailable as exc:
-            raise DatabaseServerError(
-                f"Cannot use the database DATABASE_URL={db.where}: {exc}. Check that the "
-                "server runs and that the address, user, password and database name are right."
-            ) from None
-    else:
-        try:
-            # The standard library's sqlite3 first: aiosqlite, failing to open, leaves a
-            # thread behind that reports on a closed event loop.
-            await asyncio.to_thread(_probe, target)
-            await db.open()
-        except (OSError, sqlite3.Error) as exc:
-            raise _database_error(target, exc) from None
+    try:
+        await db.open()
+    except DatabaseUnavailable as exc:  # a PostgreSQL server
+        raise DatabaseServerError(
+            f"Cannot use the database DATABASE_URL={db.where}: {exc}. Check that the "
+            "server runs and that the address, user, password and database name are right."
+        ) from None
+    except (OSError, sqlite3.Error) as exc:  # the SQLite file
+        raise _database_error(Path(target), exc) from None
     try:
         yield db
     finally:
         await db.close()
-
-
-def _probe(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA schema_version").fetchone()  # reads the header: is it SQLite?
-    finally:
-        conn.close()
 
 
 def _database_error(path: Path, exc: OSError | sqlite3.Error) -> StartupError:

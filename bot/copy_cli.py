@@ -49,10 +49,6 @@ async def _copy(source: Database, destination: Database) -> None:
 async def _opened(db: Database, role: str) -> AsyncIterator[None]:
     """Open (creating or upgrading) one side, or say which one and why not; closed after."""
     try:
-        if db.dialect == "sqlite":
-            # The standard library's sqlite3 first: aiosqlite, failing to open, leaves a
-            # thread behind that reports on a closed event loop.
-            await asyncio.to_thread(_probe, Path(db.where))
         await db.open()
     except DatabaseUnavailable as exc:
         raise CopyError(f"Cannot use the {role} database {db.where}: {exc}.") from None
@@ -63,15 +59,6 @@ async def _opened(db: Database, role: str) -> AsyncIterator[None]:
         yield
     finally:
         await db.close()
-
-
-def _probe(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA schema_version").fetchone()  # reads the header: is it SQLite?
-    finally:
-        conn.close()
 
 
 def _described(db: Database) -> str:

@@ -146,6 +146,15 @@ class Database(ABC):
             )
 
 
+def _probe(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()  # reads the header: is it SQLite?
+    finally:
+        conn.close()
+
+
 class SqliteDatabase(Database):
     """The embedded back-end: one file, a writer and a reader connection."""
 
@@ -160,8 +169,11 @@ class SqliteDatabase(Database):
         self._write_lock = asyncio.Lock()
 
     async def open(self) -> None:
-        """Connect, set the pragmas and bring the schema up to date."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Connect, set the pragmas and bring the schema up to date. A file that is not a
+        database, or cannot be made, raises OSError or sqlite3.Error."""
+        # The standard library's sqlite3 first: aiosqlite, failing to open, leaves a thread
+        # behind that reports on a closed event loop.
+        await asyncio.to_thread(_probe, self.path)
         self._writer = await self._connect()
         try:
             await self._migrate(load_migrations())
