@@ -136,7 +136,9 @@ class Database(ABC):
         row = await self.fetchone("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
         return int(row[0]) if row else 0
 
-    def _check_not_too_new(self, current: int, migrations: list[Migration]) -> None:
+    def _pending(self, current: int, migrations: list[Migration]) -> list[Migration]:
+        """The migrations a database at ``current`` still needs (noted as found); a database
+        newer than the code is refused."""
         latest = migrations[-1].version if migrations else 0
         if current > latest:
             raise DatabaseTooNewError(
@@ -144,6 +146,8 @@ class Database(ABC):
                 f"committee-bot knows only up to {latest}. Upgrade committee-bot, or point "
                 "the bot at another database."
             )
+        self.found_version = current
+        return [migration for migration in migrations if migration.version > current]
 
 
 def _probe(path: Path) -> None:
@@ -249,12 +253,8 @@ class SqliteDatabase(Database):
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
         ) as cursor:
             row = await cursor.fetchone()
-        current = int(row[0]) if row else 0
-        self._check_not_too_new(current, migrations)
-        self.found_version = current
-        for migration in migrations:
-            if migration.version > current:
-                await self._apply(migration)
+        for migration in self._pending(int(row[0]) if row else 0, migrations):
+            await self._apply(migration)
 
     async def _apply(self, migration: Migration) -> None:
         log.info("Applying migration %04d %s", migration.version, migration.name)

@@ -259,19 +259,14 @@ class PostgresDatabase(Database):
             )
             cursor = await conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
             row = await cursor.fetchone()
-            current = int(row[0]) if row else 0
-            self._check_not_too_new(current, migrations)
-            self.found_version = current
-            for migration in migrations:
-                if migration.version > current:
-                    log.info("Applying migration %04d %s", migration.version, migration.name)
-                    for statement in migration.statements:
-                        await conn.execute_native(statement)
-                    await conn.execute(
-                        "INSERT INTO schema_migrations (version, name, applied_at)"
-                        " VALUES (?, ?, ?)",
-                        (migration.version, migration.name, int(time.time())),
-                    )
+            for migration in self._pending(int(row[0]) if row else 0, migrations):
+                log.info("Applying migration %04d %s", migration.version, migration.name)
+                for statement in migration.statements:
+                    await conn.execute_native(statement)
+                await conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, int(time.time())),
+                )
 
 
 # Advisory lock keys: 64-bit numbers this application alone uses, far outside the range of

@@ -10,6 +10,7 @@ from telegram.ext import Application
 import storage.postgres
 from bot.app import build_application, running
 from bot.settings import Settings
+from storage.database import DatabaseTooNewError, open_database
 from storage.postgres_sql import translate
 from tests.conftest import FakeClock
 from tests.databases import postgres_only
@@ -65,3 +66,15 @@ def test_sqlite_spelling_becomes_postgresql(sqlite: str, postgresql: str) -> Non
 def test_numbered_parameters_are_passed_by_name() -> None:
     assert translate("SELECT ?2, ?1").params(("a", "b")) == {"p1": "a", "p2": "b"}
     assert translate("SELECT ?").params(None) == ()
+
+
+@postgres_only
+async def test_a_server_database_newer_than_the_code_is_refused(database: str) -> None:
+    db = open_database(database)
+    await db.open()
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO schema_migrations (version, name, applied_at)"
+                           " VALUES (999, 'future', 0)")
+    await db.close()
+    with pytest.raises(DatabaseTooNewError, match="schema version 999"):
+        await open_database(database).open()
