@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from storage.database import Database, open_database
+from storage.database import open_database
 
 SERVER = os.environ.get("TEST_DATABASE_URL") or None
 TEMPLATE = "committee_template"
@@ -78,6 +78,3 @@ def server_database(template: str | None = TEMPLATE) -> Iterator[str]:
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
-
-def new_database(target: str | Path) -> Database:
-    return open_database(target)
