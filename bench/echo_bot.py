@@ -1,8 +1,9 @@
 """The floor for bench/views.py: the smallest PTB bot, answering every message with its text.
 
-Built as the committee bot builds its Application (HTML defaults, the same connection pool,
-updates one at a time, no rate limiter), so the ratio of the two is what the bot's own work
-costs per update. Reads BOT_TOKEN and BOT_API_BASE_URL from the environment.
+HTML defaults, a pool of 64 connections, updates one at a time, no rate limiter. With
+ECHO_CLIENT=bot it talks through the committee bot's HTTP client (bot/bot_api.py) instead of
+PTB's own, so the two floors tell the client's share of the bot's speed from the rest. Reads
+BOT_TOKEN and BOT_API_BASE_URL from the environment.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.bot_api import bot_api_request
+
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer with the text received."""
@@ -30,14 +33,18 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def build() -> Application:
     root = os.environ["BOT_API_BASE_URL"]
-    app = (
+    builder = (
         ApplicationBuilder()
         .token(os.environ["BOT_TOKEN"])
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .connection_pool_size(64)
         .base_url(f"{root}/bot")
-        .build()
     )
+    if os.environ.get("ECHO_CLIENT") == "bot":
+        builder = builder.request(bot_api_request(connection_pool_size=64)).get_updates_request(
+            bot_api_request())
+    else:
+        builder = builder.connection_pool_size(64)
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     return app
 

@@ -76,16 +76,18 @@ def users(double) -> tuple[dict, dict]:
 
 
 @asynccontextmanager
-async def echo_running(workdir: Path) -> AsyncIterator[dict]:
+async def echo_running(workdir: Path, client: str) -> AsyncIterator[dict]:
     """The echo bot on its own double, kept running beside the bot so that throughput is
-    measured in alternating bursts: a loaded machine then slows both alike."""
+    measured in alternating bursts: a loaded machine then slows both alike. ``client``: "ptb"
+    (PTB's own HTTP client, the floor of the targets) or "bot" (the committee bot's)."""
     double = new_double()
     await double.start()
     try:
         _admin, asker = users(double)
         env = {**os.environ, "BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": double.base_url,
-               "PYTHONPATH": str(ROOT)}
-        async with spawned([str(ROOT / "bench" / "echo_bot.py")], env, workdir, "echo") as bot:
+               "PYTHONPATH": str(ROOT), "ECHO_CLIENT": client}
+        async with spawned([str(ROOT / "bench" / "echo_bot.py")], env, workdir,
+                           f"echo-{client}") as bot:
             await wait_polling(double, bot, ("getMe", "deleteWebhook"))
             await command(double, asker, "/find chuyen doi so")
             yield {"double": double, "asker": asker, "bot": bot}
@@ -100,18 +102,21 @@ async def echo_latency(echo: dict, repeats: int) -> dict:
             "rss": memory_of(echo["bot"].pid)["VmRSS"]}
 
 
-async def rates(echo: dict, double, asker: dict, count: int) -> dict[str, list[tuple]]:
-    """(bot's rate, echo bot's rate just before) per round, for /find and /directive."""
+async def rates(echoes: tuple[dict, dict], double, asker: dict,
+                count: int) -> dict[str, list[tuple]]:
+    """(bot's rate, each echo bot's rate just before) per round, for /find and /directive."""
     found: dict[str, list[tuple]] = {}
     for _round in range(ROUNDS):
         for text in ("/find chuyen doi so", "/directive 39"):
-            floor = await burst(echo["double"], echo["asker"], "/find chuyen doi so", count)
-            found.setdefault(text, []).append((await burst(double, asker, text, count), floor))
+            floors = [await burst(echo["double"], echo["asker"], "/find chuyen doi so", count)
+                      for echo in echoes]
+            found.setdefault(text, []).append((await burst(double, asker, text, count),
+                                               *floors))
     return found
 
 
 async def the_bot(code: Path, db_path: Path, repeats: int, budget: float, count: int,
-                  echo: dict) -> dict:
+                  echoes: tuple[dict, dict]) -> dict:
     double = new_double()
     await double.start()
     rows, peaks = [], {}
@@ -145,7 +150,7 @@ async def the_bot(code: Path, db_path: Path, repeats: int, budget: float, count:
                             repeats, budget)))
                     peaks[label] = peak.rss
             return {"rows": rows, "peaks": peaks, "idle": idle, "start": bot.startup_seconds,
-                    "rates": await rates(echo, double, asker, count)}
+                    "rates": await rates(echoes, double, asker, count)}
     finally:
         await double.stop()
 
@@ -166,11 +171,13 @@ def report(bot: dict, echo: dict, built: float, migrated: float) -> None:
           f"(echo bot {seconds(echo['start'])}); migrations {seconds(migrated)}"
           + (f"; database built in {seconds(built)}" if built else ""))
     ratios = {}
+    print("  answered per second, limiter off (echo bot on PTB's client; on the bot's client):")
     for text, rounds in bot["rates"].items():
-        ratios[text] = statistics.median(mine / floor for mine, floor in rounds)
-        print(f"  {text}: " + ", ".join(f"{rate(mine)} vs echo {rate(floor)}"
-                                        for mine, floor in rounds)
-              + f" answered, limiter off: median {ratios[text]:.2f} × the echo bot")
+        ratios[text] = statistics.median(mine / floor for mine, floor, _same in rounds)
+        same = statistics.median(mine / floor for mine, _floor, floor in rounds)
+        print(f"  {text}: " + ", ".join(f"{rate(mine)} vs {rate(floor)}; {rate(floor_same)}"
+                                        for mine, floor, floor_same in rounds)
+              + f": median {ratios[text]:.2f} × the echo bot ({same:.2f} × on the same client)")
     p99 = {name: percentile(samples, 0.99) * ms for name, samples in bot["rows"]}
     growth = max(bot["peaks"].values()) - bot["idle"]
     targets = (
@@ -198,10 +205,11 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(dir=CACHE, prefix="run-") as tmp:
         workdir = Path(tmp)
         db_path, built, migrated = database_for(args.code.resolve(), workdir)
-        async with echo_running(workdir) as echo_bot:
+        async with echo_running(workdir, "ptb") as echo_bot, \
+                echo_running(workdir, "bot") as echo_same:
             echo = await echo_latency(echo_bot, args.repeats)
             bot = await the_bot(args.code.resolve(), db_path, args.repeats, args.budget,
-                                args.burst, echo_bot)
+                                args.burst, (echo_bot, echo_same))
     print(f"bench/views.py — code: {args.code}, {seed.TASKS:,} tasks, {seed.MEMBERS:,} members")
     report(bot, echo, built, migrated)
 

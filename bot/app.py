@@ -22,6 +22,7 @@ from bot.backups import DailyBackup
 from bot.bot_api import bot_api_request
 from bot.chat_turns import ChatTurns
 from bot.clock import Clock, SystemClock
+from bot.committee_bot import CommitteeBot
 from bot.i18n import _, load_catalogues, use_language
 from bot.leadership import Leadership
 from bot.ratelimit import TelegramRateLimiter
@@ -59,38 +60,40 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     token = settings.require_token()
     services = Services.create(settings, clock or SystemClock())
     turns = _chat_turns(settings, services)
-    builder = (
+    app = (
         ApplicationBuilder()
         .application_class(CommitteeApplication)
-        .token(token)
+        .bot(_bot(settings, token))
         .context_types(ContextTypes(context=BotContext))
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                tzinfo=settings.zone,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
-        # The dispatcher keeps at most 8 sends in flight, well inside this pool, so a slow
-        # answer never turns into a pool time-out for the handlers' own replies.
-        .request(bot_api_request(connection_pool_size=64))
-        .get_updates_request(bot_api_request())
         .concurrent_updates(ChatOrderedUpdateProcessor(turns=turns))
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
+        .build()
     )
-    if settings.rate_limit:
-        builder = builder.rate_limiter(TelegramRateLimiter())
-    if settings.bot_api_base_url:
-        builder = builder.base_url(f"{settings.bot_api_base_url}/bot").base_file_url(
-            f"{settings.bot_api_base_url}/file/bot"
-        )
-    app = builder.build()
     app.bot_data["services"] = services
     if turns is not None:
         app.bot_data["chat_turns"] = turns
     handlers.register(app)
     return app
+
+
+def _bot(settings: Settings, token: str) -> CommitteeBot:
+    root = settings.bot_api_base_url  # the Bot API double, or a local Bot API server
+    where = {"base_url": f"{root}/bot", "base_file_url": f"{root}/file/bot"} if root else {}
+    return CommitteeBot(
+        token,
+        **where,
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            tzinfo=settings.zone,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        # The dispatcher keeps at most 8 sends in flight, well inside this pool, so a slow
+        # answer never turns into a pool time-out for the handlers' own replies.
+        request=bot_api_request(connection_pool_size=64),
+        get_updates_request=bot_api_request(),
+        rate_limiter=TelegramRateLimiter() if settings.rate_limit else None,
+    )
 
 
 def _chat_turns(settings: Settings, services: Services) -> ChatTurns | None:

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import CallbackQuery, Message, Update, User
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
 from telegram.ext import (
     Application,
@@ -17,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot.access import NOBODY, Scope
+from bot.committee_bot import CommitteeBot
 from bot.i18n import N_, _, normalize_language, set_language
 from bot.members import Person
 from bot.services import Services
@@ -159,11 +160,15 @@ NEEDS_UNIT_ADMIN = N_("Sorry, this needs an admin of the unit it belongs to, or 
                       "organisation.")
 
 
-async def reply(update: Update, text: str, **kwargs: Any) -> None:
+async def reply(update: Update, text: str, *,
+                reply_markup: InlineKeyboardMarkup | None = None,
+                protect_content: bool | None = None) -> None:
     """Answer in the chat the update came from (quoting it in groups, by PTB's default)."""
     message = update.effective_message
     if message is not None:
-        await message.reply_html(text, **kwargs)
+        bot: CommitteeBot = message.get_bot()  # type: ignore[assignment] - bot/app.py's
+        await bot.answer(message, text, reply_markup=reply_markup,
+                         protect_content=protect_content)
 
 
 async def unit_here(update: Update, context: BotContext) -> int | None:

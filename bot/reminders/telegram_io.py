@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -16,6 +16,7 @@ from telegram.error import (
 )
 from telegram.ext import CallbackContext, JobQueue
 
+from bot.committee_bot import CommitteeBot
 from bot.ratelimit import TelegramRateLimiter, retry_seconds
 from bot.reminders.model import (
     Failed,
@@ -55,7 +56,7 @@ def _forbidden_reason(message: str) -> str:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: CommitteeBot) -> None:
         self.bot = bot
 
     @property
@@ -77,7 +78,7 @@ class TelegramSender:
     async def send(self, chat_id: int, notification: Notification) -> Outcome:
         """Send one message and classify what happened, never raising for Telegram errors."""
         try:
-            message = await self._send(chat_id, notification)
+            message_id = await self._send(chat_id, notification)
         except Forbidden as exc:
             return Unreachable(_forbidden_reason(exc.message))
         except RetryAfter as exc:
@@ -92,23 +93,25 @@ class TelegramSender:
             return Migrated(exc.new_chat_id)
         except TelegramError as exc:  # anything else Telegram refuses will not change by itself
             return Failed(exc.message)
-        return Sent(message.message_id)
+        return Sent(message_id)
 
 
-    async def _send(self, chat_id: int, notification: Notification) -> Message:
+    async def _send(self, chat_id: int, notification: Notification) -> int:
         markup = keyboard(notification)
         attachment = notification.attachment
         if attachment is None:
-            return await self.bot.send_message(chat_id, notification.text, reply_markup=markup)
+            return await self.bot.send_html(chat_id, notification.text, reply_markup=markup)
         file: InputFile | str | None = attachment.file_id
         if attachment.content is not None:
             file = InputFile(attachment.content, filename=attachment.filename)
         assert file is not None
         if attachment.kind == "photo":
-            return await self.bot.send_photo(chat_id, file, caption=notification.text,
+            sent = await self.bot.send_photo(chat_id, file, caption=notification.text,
                                              reply_markup=markup)
-        return await self.bot.send_document(chat_id, file, caption=notification.text,
-                                            reply_markup=markup)
+        else:
+            sent = await self.bot.send_document(chat_id, file, caption=notification.text,
+                                                reply_markup=markup)
+        return sent.message_id
 
 
 class JobQueueScheduler:

@@ -26,7 +26,10 @@ async def english(double: BotApiDouble, *people: dict) -> None:
 
 
 async def answered(double: BotApiDouble, query_id: str) -> dict:
-    await double.idle(quiet=0.1, timeout=5)
+    """The answer to this press, once it comes (a quiet moment is no proof under load)."""
+    await double.wait_for_call("answerCallbackQuery", 5.0,
+                               lambda params: params.get("callback_query_id") == query_id)
+    await double.idle(quiet=0.1, timeout=5)  # and whatever else the press did is done
     answer = double.callback_answer(query_id)
     assert answer is not None, "the press was never answered"
     return answer

@@ -1,0 +1,129 @@
+"""The bot's HTTP client (bot/bot_api.py) and its answering call (bot/committee_bot.py), against
+the Bot API double over real HTTP: what arrives, what comes back, and how failures surface."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram.error import BadRequest, NetworkError, TimedOut
+
+from bot.bot_api import bot_api_request
+from bot.committee_bot import CommitteeBot
+from tests.double import BotApiDouble
+
+TOKEN = "123456:TEST-token-for-the-client"
+USER_ID = 1001
+GROUP_ID = -1001234
+KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("✅ Đã xong", callback_data="done:7")]])
+
+
+@pytest.fixture
+async def double() -> AsyncIterator[BotApiDouble]:
+    fake = BotApiDouble(token=TOKEN, bot_username="committee_test_bot")
+    await fake.start()
+    fake.add_user(USER_ID, "An", last_name="Nguyễn", username="an_nguyen", language_code="vi")
+    fake.add_group(GROUP_ID, "Chi bộ 1", kind="supergroup")
+    fake.mark_started(USER_ID)
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def bot(double: BotApiDouble) -> AsyncIterator[CommitteeBot]:
+    async with CommitteeBot(TOKEN, base_url=f"{double.base_url}/bot",
+                            base_file_url=f"{double.base_url}/file/bot",
+                            request=bot_api_request(), get_updates_request=bot_api_request(),
+                            ) as client:
+        yield client
+
+
+async def test_a_message_with_its_keyboard_arrives_whole_and_comes_back(
+    double: BotApiDouble, bot: CommitteeBot
+) -> None:
+    sent = await bot.send_message(USER_ID, "<b>Việc số 7</b>: nộp báo cáo quý IV",
+                                  parse_mode="HTML", reply_markup=KEYBOARD)
+    [stored] = double.messages(USER_ID)
+    assert stored["text"] == "Việc số 7: nộp báo cáo quý IV"
+    assert stored["entities"] == [{"type": "bold", "offset": 0, "length": 9}]
+    assert stored["reply_markup"] == {
+        "inline_keyboard": [[{"text": "✅ Đã xong", "callback_data": "done:7"}]]}
+    assert (sent.message_id, sent.text) == (stored["message_id"], stored["text"])
+    assert sent.reply_markup == KEYBOARD
+
+
+async def test_telegram_refusals_keep_their_meaning(bot: CommitteeBot) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+        await bot.send_message(USER_ID, "<b>không đóng thẻ", parse_mode="HTML")
+    with pytest.raises(BadRequest, match="too long"):
+        await bot.send_message(USER_ID, "x" * 4097)
+
+
+async def test_a_file_keeps_its_vietnamese_name_and_downloads_again(
+    double: BotApiDouble, bot: CommitteeBot
+) -> None:
+    content = "Họ và tên;Đơn vị\nNguyễn An;Chi bộ 1\n".encode()
+    sent = await bot.send_document(USER_ID, InputFile(content, filename="Danh sách đảng viên.csv"),
+                                   caption="Danh sách <i>mới</i>", parse_mode="HTML")
+    [document] = double.documents(USER_ID)
+    assert document["filename"] == "Danh sách đảng viên.csv"
+    assert document["bytes"] == content
+    assert document["caption"] == "Danh sách mới"
+    file = await bot.get_file(sent.document.file_id)
+    assert bytes(await file.download_as_bytearray()) == content
+
+
+async def test_an_unanswered_call_times_out_within_its_bound(
+    double: BotApiDouble, bot: CommitteeBot
+) -> None:
+    double.set_latency(3.0)
+    started = time.monotonic()
+    with pytest.raises(TimedOut):
+        await bot.send_message(USER_ID, "chậm", read_timeout=0.3)
+    assert time.monotonic() - started < 2.0
+
+
+async def test_an_unreachable_server_is_a_network_error_that_never_names_the_token() -> None:
+    with socket.socket() as closed:  # a port nobody listens on once this socket is closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    client = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=bot_api_request())
+    await client.request.initialize()  # type: ignore[attr-defined]
+    try:
+        with pytest.raises(NetworkError) as raised:
+            await client.get_me()
+    finally:
+        await client.request.shutdown()  # type: ignore[attr-defined]
+    assert not isinstance(raised.value, TimedOut)
+    assert TOKEN.split(":")[1] not in str(raised.value)
+
+
+async def test_answer_quotes_in_a_group_and_keeps_to_the_topic(
+    double: BotApiDouble, bot: CommitteeBot
+) -> None:
+    asked = await double.send_text(USER_ID, "/find chuyển đổi số", GROUP_ID)
+    asked_in_topic = Message.de_json({**asked, "is_topic_message": True,
+                                      "message_thread_id": 9}, None)
+    await bot.answer(asked_in_topic, "Trả lời")
+    params = await double.wait_for_call("sendMessage", 2.0)
+    assert params["reply_parameters"] == {"message_id": asked["message_id"]}
+    assert params["message_thread_id"] == 9
+    [stored] = double.messages(GROUP_ID)[-1:]
+    assert stored["reply_to_message"]["message_id"] == asked["message_id"]
+
+
+async def test_answer_in_a_private_chat_does_not_quote_and_sends_the_keyboard(
+    double: BotApiDouble, bot: CommitteeBot
+) -> None:
+    asked = Message.de_json(await double.send_text(USER_ID, "/find chuyển đổi số"), None)
+    sent_id = await bot.answer(asked, "<b>Kết quả</b>", reply_markup=KEYBOARD,
+                               protect_content=True)
+    params = await double.wait_for_call("sendMessage", 2.0)
+    assert "reply_parameters" not in params
+    assert params["protect_content"] is True
+    [stored] = double.messages(USER_ID)[-1:]
+    assert (stored["message_id"], stored["text"]) == (sent_id, "Kết quả")
+    assert stored["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "done:7"
