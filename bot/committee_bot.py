@@ -1,19 +1,39 @@
-"""PTB's bot with a send of its own: HTML text, answered with the new message's id alone.
+"""PTB's bot with the committee bot's way of answering.
 
-Telegram returns every sent message whole, and PTB builds a Message from it: for a search
-result or a directive, 40 entities and a keyboard of objects that nothing reads. That building
-cost more than the rest of the answer (bench/views.py). ``send_html`` skips it and keeps the
-rest of PTB's path: its defaults, the rate limiter and its errors.
+- ``send_html``: HTML text, answered with the new message's id alone. Telegram returns every
+  sent message whole, and PTB builds a Message from it: for a search result or a directive,
+  40 entities and a keyboard of objects that nothing reads. That building cost more than the
+  rest of the answer (bench/views.py). The rest of PTB's path stays: its defaults, the rate
+  limiter and its errors.
+- ``answer``: the answer to a message, posted to the chat's outbox (bot/outbox.py) so that
+  the chat's next update need not wait for it to travel. Every other call to that chat waits
+  for the answers posted before it, so nothing overtakes them.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ExtBot
 
+from bot.outbox import Outbox
+
+UNSENT_WAIT = 10.0  # seconds: at shutdown, answers still unsent are sent for this long
+
 
 class CommitteeBot(ExtBot[None]):
+    __slots__ = ("_outbox",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._outbox = Outbox()
+
+    @property
+    def outbox(self) -> Outbox:
+        return self._outbox
+
     async def send_html(self, chat_id: int, text: str, *,
                         reply_markup: InlineKeyboardMarkup | None = None,
                         protect_content: bool | None = None, quote: int | None = None,
@@ -32,13 +52,25 @@ class CommitteeBot(ExtBot[None]):
         })
         return sent["message_id"]
 
-    async def answer(self, message: Message, text: str, *,
-                     reply_markup: InlineKeyboardMarkup | None = None,
-                     protect_content: bool | None = None) -> int:
-        """Answer in the message's chat as ``message.reply_html`` does: quoting it in a
-        group, and in its topic when it belongs to one."""
-        return await self.send_html(
+    def answer(self, message: Message, text: str, *,
+               reply_markup: InlineKeyboardMarkup | None = None,
+               protect_content: bool | None = None) -> None:
+        """Answer in the message's chat as ``message.reply_html`` does (quoting it in a group,
+        in its topic when it belongs to one), once the chat's earlier answers are sent."""
+        self._outbox.post(message.chat_id, lambda: self.send_html(
             message.chat_id, text, reply_markup=reply_markup, protect_content=protect_content,
             quote=message.message_id if message.chat.type != ChatType.PRIVATE else None,
             topic=message.message_thread_id if message.is_topic_message else None,
-        )
+        ))
+
+    async def _do_post(self, endpoint: str, data: dict[str, Any], **timeouts: Any) -> Any:
+        """Every call to a chat (a file, an edit, a reminder) goes after its posted answers."""
+        chat_id = data.get("chat_id")
+        if isinstance(chat_id, int):
+            await self._outbox.sent(chat_id)
+        return await super()._do_post(endpoint, data, **timeouts)
+
+    async def shutdown(self) -> None:
+        """Send the answers still posted before the HTTP clients close."""
+        await self._outbox.close(UNSENT_WAIT)
+        await super().shutdown()

@@ -4,8 +4,10 @@ PTB's concurrent updates run every update at once, which breaks a chat's own ord
 absence reason must follow the button press that asked for it). Handled one at a time, one
 member's flood stalls everyone else. This processor keeps a queue per chat: a chat's updates
 run one after another, and up to ``max_chats`` chats run at once. Updates waiting for their
-chat hold no running slot, so a flooded chat never stalls the others. Across instances, a
-chat's turn (bot/chat_turns.py) keeps its updates in order.
+chat hold no running slot, so a flooded chat never stalls the others. An update is done once
+its answers are posted (bot/outbox.py); the outbox keeps them in order. Across instances, a
+chat's turn (bot/chat_turns.py) keeps its updates in order, and is given back only once the
+update's answers are sent, so that another instance's answer to the next one comes after them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.chat_turns import ChatTurns
+from bot.outbox import Outbox
 
 MAX_CHATS = 32  # chats whose updates are being handled at once
 MAX_WAITING = 4096  # updates accepted and waiting (PTB's bound); more wait to be fetched
@@ -34,12 +37,13 @@ def chat_key(update: object) -> int | None:
 
 class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
     """With ``turns`` (several instances), each update arrives holding its chat's turn, given
-    back once it is handled."""
+    back once it is handled and its answers in ``outbox`` are sent."""
 
     def __init__(self, max_chats: int = MAX_CHATS, max_waiting: int = MAX_WAITING,
-                 turns: ChatTurns | None = None) -> None:
+                 turns: ChatTurns | None = None, outbox: Outbox | None = None) -> None:
         super().__init__(max_waiting)
         self._turns = turns
+        self._outbox = outbox
         self._running = asyncio.Semaphore(max_chats)
         self._chats: dict[int | None, tuple[asyncio.Lock, int]] = {}  # lock, updates using it
 
@@ -50,6 +54,8 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         try:
             async with lock, self._running:
                 await coroutine
+                if self._turns is not None and self._outbox is not None and key is not None:
+                    await self._outbox.sent(key)
         finally:
             if self._turns is not None and isinstance(update, Update):
                 await self._turns.give_back(update.update_id)

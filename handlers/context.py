@@ -163,12 +163,12 @@ NEEDS_UNIT_ADMIN = N_("Sorry, this needs an admin of the unit it belongs to, or 
 async def reply(update: Update, text: str, *,
                 reply_markup: InlineKeyboardMarkup | None = None,
                 protect_content: bool | None = None) -> None:
-    """Answer in the chat the update came from (quoting it in groups, by PTB's default)."""
+    """Answer in the chat the update came from (quoting it in groups, by PTB's default). The
+    answer is posted: it is sent after the chat's earlier answers, while the update ends."""
     message = update.effective_message
     if message is not None:
         bot: CommitteeBot = message.get_bot()  # type: ignore[assignment] - bot/app.py's
-        await bot.answer(message, text, reply_markup=reply_markup,
-                         protect_content=protect_content)
+        bot.answer(message, text, reply_markup=reply_markup, protect_content=protect_content)
 
 
 async def unit_here(update: Update, context: BotContext) -> int | None:

@@ -107,7 +107,7 @@ async def test_answer_quotes_in_a_group_and_keeps_to_the_topic(
     asked = await double.send_text(USER_ID, "/find chuyển đổi số", GROUP_ID)
     asked_in_topic = Message.de_json({**asked, "is_topic_message": True,
                                       "message_thread_id": 9}, None)
-    await bot.answer(asked_in_topic, "Trả lời")
+    bot.answer(asked_in_topic, "Trả lời")
     params = await double.wait_for_call("sendMessage", 2.0)
     assert params["reply_parameters"] == {"message_id": asked["message_id"]}
     assert params["message_thread_id"] == 9
@@ -119,11 +119,49 @@ async def test_answer_in_a_private_chat_does_not_quote_and_sends_the_keyboard(
     double: BotApiDouble, bot: CommitteeBot
 ) -> None:
     asked = Message.de_json(await double.send_text(USER_ID, "/find chuyển đổi số"), None)
-    sent_id = await bot.answer(asked, "<b>Kết quả</b>", reply_markup=KEYBOARD,
-                               protect_content=True)
+    bot.answer(asked, "<b>Kết quả</b>", reply_markup=KEYBOARD, protect_content=True)
     params = await double.wait_for_call("sendMessage", 2.0)
     assert "reply_parameters" not in params
     assert params["protect_content"] is True
     [stored] = double.messages(USER_ID)[-1:]
-    assert (stored["message_id"], stored["text"]) == (sent_id, "Kết quả")
+    assert stored["text"] == "Kết quả"
     assert stored["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "done:7"
+
+
+async def test_answers_go_in_order_without_waiting_and_a_file_goes_after_them(
+    double: BotApiDouble, bot: CommitteeBot
+) -> None:
+    asked = Message.de_json(await double.send_text(USER_ID, "/tasks"), None)
+    double.set_latency(0.1)  # each send takes a tenth of a second to be answered
+    started = time.monotonic()
+    for number in range(1, 4):
+        bot.answer(asked, f"Trang {number}")
+    assert time.monotonic() - started < 0.05  # posted, not sent: the update can end now
+    await bot.send_document(USER_ID, InputFile(b"x", filename="bao-cao.csv"))
+    assert time.monotonic() - started >= 0.4  # the file waited for the three answers
+    texts = [m.get("text") or m["document"]["file_name"] for m in double.messages(USER_ID)]
+    assert texts == ["Trang 1", "Trang 2", "Trang 3", "bao-cao.csv"]
+
+
+async def test_a_failed_answer_is_logged_and_the_next_one_still_goes(
+    double: BotApiDouble, bot: CommitteeBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    asked = Message.de_json(await double.send_text(USER_ID, "/tasks"), None)
+    double.fail_next("sendMessage", chat_id=USER_ID, error_code=400,
+                     description="Bad Request: message is too long")
+    bot.answer(asked, "Trang 1")
+    bot.answer(asked, "Trang 2")
+    await bot.outbox.sent(USER_ID)
+    assert [m["text"] for m in double.messages(USER_ID)] == ["Trang 2"]
+    assert f"An answer to chat {USER_ID} was not sent: Message is too long" in caplog.text
+
+
+async def test_shutting_down_sends_the_answers_still_posted(
+    double: BotApiDouble, bot: CommitteeBot
+) -> None:
+    asked = Message.de_json(await double.send_text(USER_ID, "/tasks"), None)
+    double.set_latency(0.1)
+    bot.answer(asked, "Trang 1")
+    bot.answer(asked, "Trang 2")
+    await bot.shutdown()
+    assert [m["text"] for m in double.messages(USER_ID)] == ["Trang 1", "Trang 2"]
