@@ -54,7 +54,7 @@ def best_matches(query: str, candidates: Iterable[tuple[T, str]]) -> list[T]:
     for owner, key in candidates:
         if key == wanted_key:  # keys are sorted tokens: equal keys, equal bags
             _add(exact, owner)
-        elif not only_filler and not wanted - _bag(key):
+        elif not only_filler and _holds(_bag(key), wanted):
             _add(partial, owner)
     return exact or partial
 
@@ -64,6 +64,12 @@ def _bag(key: str) -> Counter[str]:
     """A stored key's tokens counted; cached, as every lookup compares the same keys (the
     result is only read)."""
     return Counter(key.split())
+
+
+def _holds(bag: Counter[str], wanted: Counter[str]) -> bool:
+    """Whether the bag holds every wanted token as often (a subtraction, without building
+    the difference for each of the candidates)."""
+    return all(bag[token] >= count for token, count in wanted.items())
 
 
 def _add(found: list[T], owner: T) -> None:

@@ -92,8 +92,7 @@ def snippet(title: str, body: str, terms: Sequence[str]) -> str:
     """
     matched, phrase = _patterns(tuple(terms))
     for text in (body, title):
-        text = " ".join(text.split())
-        folded = _folded(text)
+        text, folded = _prepared(text)
         spans = [m.span() for m in matched.finditer(folded)]
         if spans:
             together = phrase.search(folded) if phrase else None
@@ -105,11 +104,17 @@ def snippet(title: str, body: str, terms: Sequence[str]) -> str:
 
 
 @lru_cache(maxsize=128)
-def _folded(text: str) -> str:
-    """The text folded, each character in its place, so that spans found in it hold in the
-    text. Folding rarely changes a length (decomposed marks, ß); then it goes by character,
-    keeping any that would not fold to one. Cached: searches keep hitting the same texts,
+def _prepared(text: str) -> tuple[str, str]:
+    """The text on one line, and folded with each character in its place, so that spans
+    found in the folded text hold in the text. Cached: searches keep hitting the same texts,
     a few kilobytes each."""
+    text = " ".join(text.split())
+    return text, _folded(text)
+
+
+def _folded(text: str) -> str:
+    """Folding rarely changes a length (decomposed marks, ß); then it goes by character,
+    keeping any that would not fold to one."""
     folded = fold(text)
     if len(folded) == len(text):
         return folded
