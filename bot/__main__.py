@@ -27,6 +27,7 @@ from bot.backup_cli import backup_command, restore_command
 from bot.bot_api import bot_api_request
 from bot.clock import SystemClock
 from bot.copy_cli import copy_command
+from bot.event_loop import use_uvloop
 from bot.i18n import CatalogueMissingError
 from bot.knowledge.content import ContentError
 from bot.knowledge.loader import Stored
@@ -64,6 +65,7 @@ REASON_LIMIT = 100  # characters of the Bot API's own explanation
 
 
 def _run() -> None:
+    use_uvloop()
     settings = load_settings()
     token = settings.require_token()
     secrets = (token, *settings.secret_values())
