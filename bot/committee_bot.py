@@ -3,8 +3,10 @@
 - ``send_html``: HTML text, answered with the new message's id alone. Telegram returns every
   sent message whole, and PTB builds a Message from it: for a search result or a directive,
   40 entities and a keyboard of objects that nothing reads. That building cost more than the
-  rest of the answer (bench/views.py). The rest of PTB's path stays: its defaults, the rate
-  limiter and its errors.
+  rest of the answer (bench/views.py), and so did turning the keyboard's objects into JSON
+  with PTB's generic ``to_dict``, which walks every attribute of every class for each
+  button: ``keyboard_json`` reads a button's fields directly. The rest of PTB's path stays:
+  its defaults, the rate limiter and its errors.
 - ``answer``: the answer to a message, posted to the chat's outbox (bot/outbox.py) so that
   the chat's next update need not wait for it to travel. Every other call to that chat waits
   for the answers posted before it, so nothing overtakes them.
@@ -14,7 +16,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    TelegramObject,
+)
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ExtBot
 
@@ -47,7 +55,7 @@ class CommitteeBot(ExtBot[None]):
             "link_preview_options": self.defaults.link_preview_options if self.defaults else None,
             "reply_parameters": ReplyParameters(quote) if quote is not None else None,
             "message_thread_id": topic,
-            "reply_markup": reply_markup,
+            "reply_markup": keyboard_json(reply_markup),
             "protect_content": protect_content,
         })
         return sent["message_id"]
@@ -74,3 +82,21 @@ class CommitteeBot(ExtBot[None]):
         """Send the answers still posted before the HTTP clients close."""
         await self._outbox.close(UNSENT_WAIT)
         await super().shutdown()
+
+
+def keyboard_json(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:
+    """The keyboard as the Bot API's JSON object, the same as ``markup.to_dict()``."""
+    if markup is None:
+        return None
+    return {"inline_keyboard": [[_button_json(button) for button in row]
+                                for row in markup.inline_keyboard]}
+
+
+def _button_json(button: InlineKeyboardButton) -> dict[str, Any]:
+    """A button's fields that are set; PTB names each slot after the Bot API's field."""
+    fields = {}
+    for name in InlineKeyboardButton.__slots__:
+        value = getattr(button, name)
+        if value is not None:
+            fields[name] = value.to_dict() if isinstance(value, TelegramObject) else value
+    return fields

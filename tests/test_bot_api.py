@@ -8,11 +8,20 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram import (
+    Bot,
+    CopyTextButton,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LoginUrl,
+    Message,
+    WebAppInfo,
+)
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.bot_api import bot_api_request
-from bot.committee_bot import CommitteeBot
+from bot.committee_bot import CommitteeBot, keyboard_json
 from tests.double import BotApiDouble
 
 TOKEN = "123456:TEST-token-for-the-client"
@@ -165,3 +174,16 @@ async def test_shutting_down_sends_the_answers_still_posted(
     bot.answer(asked, "Trang 2")
     await bot.shutdown()
     assert [m["text"] for m in double.messages(USER_ID)] == ["Trang 1", "Trang 2"]
+
+
+def test_the_keyboard_json_is_what_ptb_would_send() -> None:
+    markup = InlineKeyboardMarkup([
+        [InlineKeyboardButton("✅ Đã xong", callback_data="done:7"),
+         InlineKeyboardButton("📎 Văn bản", url="https://thuvienphapluat.vn/van-ban/39")],
+        [InlineKeyboardButton("📊 Bảng điều khiển", web_app=WebAppInfo("https://bot.example/app"))],
+        [InlineKeyboardButton("Sao chép", copy_text=CopyTextButton("138-QĐ/TW")),
+         InlineKeyboardButton("Đăng nhập", login_url=LoginUrl("https://bot.example/login")),
+         InlineKeyboardButton("Chia sẻ", switch_inline_query="39-NQ/TW")],
+    ])
+    assert keyboard_json(markup) == markup.to_dict()
+    assert keyboard_json(None) is None
