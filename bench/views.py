@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 from bench import views_seed as seed
 from bench.harness import TOKEN, bot_env, memory_of, new_double
 from bench.report import MIB, mib, percentile, rate, seconds, table, verdict
-from bench.views_drive import Peak, burst, command, press, repeat, spawned, wait_polling
+from bench.views_drive import Burst, Peak, burst, command, press, repeat, spawned, wait_polling
 from bench.views_lists import LIST_COMMANDS, page_presses
 
 CACHE = ROOT / "bench" / ".cache"
@@ -43,7 +43,8 @@ MIGRATE = ("import asyncio, sys\nfrom storage import database\n"
            "    await db.close()\nasyncio.run(main())\n")
 BOT_CALLS = ("getMe", "setMyCommands", "deleteWebhook")
 # Sent once before measuring (and before "idle" memory is read): a member's cheap commands.
-ROUNDS = 3  # alternating bursts of the echo bot and the bot, per command
+ROUNDS = 9  # alternating bursts of the echo bots and the bot, per command: the machine's
+# speed drifts by a fifth from minute to minute, so the ratio is the median over rounds
 WARM_UP = ("/tasks", "/meetings", "/find chuyen doi so", "/directive 39")
 
 
@@ -102,16 +103,16 @@ async def echo_latency(echo: dict, repeats: int) -> dict:
             "rss": memory_of(echo["bot"].pid)["VmRSS"]}
 
 
-async def rates(echoes: tuple[dict, dict], double, asker: dict,
-                count: int) -> dict[str, list[tuple]]:
-    """(bot's rate, each echo bot's rate just before) per round, for /find and /directive."""
-    found: dict[str, list[tuple]] = {}
+async def rates(echoes: tuple[dict, dict], double, asker: dict, count: int,
+                pid: int) -> dict[str, list[tuple[Burst, Burst, Burst]]]:
+    """(the bot's burst, each echo bot's just before) per round, for /find and /directive."""
+    found: dict[str, list[tuple[Burst, Burst, Burst]]] = {}
     for _round in range(ROUNDS):
         for text in ("/find chuyen doi so", "/directive 39"):
-            floors = [await burst(echo["double"], echo["asker"], "/find chuyen doi so", count)
-                      for echo in echoes]
-            found.setdefault(text, []).append((await burst(double, asker, text, count),
-                                               *floors))
+            floor, same = [await burst(echo["double"], echo["asker"], "/find chuyen doi so",
+                                       count, echo["bot"].pid) for echo in echoes]
+            mine = await burst(double, asker, text, count, pid)
+            found.setdefault(text, []).append((mine, floor, same))
     return found
 
 
@@ -150,7 +151,7 @@ async def the_bot(code: Path, db_path: Path, repeats: int, budget: float, count:
                             repeats, budget)))
                     peaks[label] = peak.rss
             return {"rows": rows, "peaks": peaks, "idle": idle, "start": bot.startup_seconds,
-                    "rates": await rates(echoes, double, asker, count)}
+                    "rates": await rates(echoes, double, asker, count, bot.pid)}
     finally:
         await double.stop()
 
@@ -171,13 +172,17 @@ def report(bot: dict, echo: dict, built: float, migrated: float) -> None:
           f"(echo bot {seconds(echo['start'])}); migrations {seconds(migrated)}"
           + (f"; database built in {seconds(built)}" if built else ""))
     ratios = {}
-    print("  answered per second, limiter off (echo bot on PTB's client; on the bot's client):")
+    print(f"  answered per second, limiter off, {ROUNDS} rounds (the bot; the echo bot on PTB's "
+          "client; on the bot's client):")
     for text, rounds in bot["rates"].items():
-        ratios[text] = statistics.median(mine / floor for mine, floor, _same in rounds)
-        same = statistics.median(mine / floor for mine, _floor, floor in rounds)
-        print(f"  {text}: " + ", ".join(f"{rate(mine)} vs {rate(floor)}; {rate(floor_same)}"
-                                        for mine, floor, floor_same in rounds)
-              + f": median {ratios[text]:.2f} × the echo bot ({same:.2f} × on the same client)")
+        ratios[text] = statistics.median(mine.rate / floor.rate for mine, floor, _ in rounds)
+        on_same = statistics.median(mine.rate / same.rate for mine, _, same in rounds)
+        cpu = [statistics.median(b.cpu for b in column) * 1000
+               for column in zip(*rounds, strict=True)]
+        print(f"  {text}: " + ", ".join(f"{rate(mine.rate)}; {rate(floor.rate)}; "
+                                        f"{rate(same.rate)}" for mine, floor, same in rounds))
+        print(f"    median {ratios[text]:.2f} × the echo bot ({on_same:.2f} × on the same client);"
+              f" CPU per answer {cpu[0]:.2f} ms, echo bot {cpu[1]:.2f} ms ({cpu[2]:.2f} ms)")
     p99 = {name: percentile(samples, 0.99) * ms for name, samples in bot["rows"]}
     growth = max(bot["peaks"].values()) - bot["idle"]
     targets = (
@@ -199,7 +204,7 @@ async def main() -> None:
     parser.add_argument("--repeats", type=int, default=50)
     parser.add_argument("--budget", type=float, default=20.0,
                         help="seconds per row at most (one sample at least)")
-    parser.add_argument("--burst", type=int, default=100)
+    parser.add_argument("--burst", type=int, default=200)
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=CACHE, prefix="run-") as tmp:

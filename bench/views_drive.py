@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.harness import BotProcess, memory_of, stop, wait_until
+from bench.harness import BotProcess, cpu_seconds, memory_of, stop, wait_until
 from tests.double import BotApiDouble
 
 TIMEOUT = 300.0  # seconds for one answer: the slowest lists of the old code take minutes
@@ -124,12 +124,23 @@ async def repeat(measure: Callable[[], Awaitable[float]], repeats: int,
     return samples
 
 
-async def burst(double: BotApiDouble, user: dict, text: str, count: int) -> float:
-    """Commands answered per second: ``count`` sent at once, until the last answer."""
+@dataclass(frozen=True)
+class Burst:
+    """A burst's figures: commands answered per second, and the answering process's CPU
+    time per answer (the bot's threads included: SQLite runs on one)."""
+
+    rate: float
+    cpu: float
+
+
+async def burst(double: BotApiDouble, user: dict, text: str, count: int, pid: int) -> Burst:
+    """``count`` commands sent at once; figures taken until the last answer."""
     with collector_paused():
+        cpu_before = cpu_seconds(pid)
         started = time.perf_counter()
         for _ in range(count):
             await double.send_text(user, text)
         for _ in range(count):
             await double.wait_for_call("sendMessage", TIMEOUT, answered(user["id"]))
-        return count / (time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        return Burst(count / elapsed, (cpu_seconds(pid) - cpu_before) / count)
