@@ -187,3 +187,23 @@ def test_the_keyboard_json_is_what_ptb_would_send() -> None:
     ])
     assert keyboard_json(markup) == markup.to_dict()
     assert keyboard_json(None) is None
+
+
+async def test_the_environments_proxy_carries_the_calls_and_no_proxy_is_honoured(
+    double: BotApiDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The double stands in for the proxy: it reads the path of the absolute URL it is sent.
+    monkeypatch.setenv("HTTP_PROXY", double.base_url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with Bot(TOKEN, base_url="http://api.telegram.invalid/bot",
+                   request=bot_api_request()) as through_proxy:
+        assert through_proxy.username == "committee_test_bot"  # getMe went through the proxy
+    monkeypatch.setenv("NO_PROXY", "api.telegram.invalid")
+    client = Bot(TOKEN, base_url="http://api.telegram.invalid/bot", request=bot_api_request())
+    await client.request.initialize()  # type: ignore[attr-defined]
+    try:
+        with pytest.raises(NetworkError):  # straight to a host that does not exist
+            await client.get_me()
+    finally:
+        await client.request.shutdown()  # type: ignore[attr-defined]
