@@ -79,6 +79,7 @@ def _run() -> None:
     # What is loaded by now (modules, catalogues) lives as long as the process: out of the
     # collector's way, a full collection no longer walks it (a 50 ms pause every few hundred
     # updates in bench/views.py).
+    gc.collect()
     gc.freeze()
     try:
         if settings.listen_port is None:

@@ -10,6 +10,7 @@ multipart/form-data, the only one it accepts for them. bench/views.py measures t
 from __future__ import annotations
 
 import json
+import re
 import ssl
 from functools import cache
 from urllib.parse import urlsplit
@@ -19,6 +20,8 @@ import aiohttp
 import httpx
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+_CREDENTIALS = re.compile(r"(?<=//)[^/@\s]+@")  # user:password@ in an address
 
 # PTB's defaults (HTTPXRequest), in seconds.
 READ_TIMEOUT = 5.0
@@ -84,22 +87,36 @@ class AiohttpRequest(BaseRequest):
         body, headers = _body(request_data)
         try:
             async with self._session.request(
-                method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy(url)
+                method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy(url),
+                allow_redirects=False,  # as PTB's own client: the Bot API never redirects
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's time-outs are TimeoutErrors too
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{exc.__class__.__name__}: {exc}") from exc
-
+            raise NetworkError(_described(exc)) from exc
 
     def _proxy(self, url: str) -> str | None:
+        """The environment's proxy for the URL's scheme and host (None: go direct)."""
         parts = urlsplit(url)
         key = (parts.scheme, parts.hostname or "")
         if key not in self._proxies:
+            proxies = getproxies()
             bypass = not key[1] or proxy_bypass(key[1])
-            self._proxies[key] = None if bypass else getproxies().get(key[0])
+            self._proxies[key] = None if bypass else proxies.get(key[0], proxies.get("all"))
         return self._proxies[key]
+
+
+def _described(exc: aiohttp.ClientError) -> str:
+    """What went wrong, without the addresses some of aiohttp's errors quote: a proxy's may
+    hold its password, a request's the token."""
+    if isinstance(exc, aiohttp.ClientResponseError):
+        text = f"{exc.status} {exc.message}"
+    elif isinstance(exc, aiohttp.InvalidURL):
+        text = "invalid URL"
+    else:
+        text = _CREDENTIALS.sub("", str(exc))
+    return f"aiohttp.{exc.__class__.__name__}: {text}"
 
 
 def _given(value: float | object | None, default: float) -> float | None:

@@ -6,10 +6,12 @@
   rest of the answer (bench/views.py), and so did turning the keyboard's objects into JSON
   with PTB's generic ``to_dict``, which walks every attribute of every class for each
   button: ``keyboard_json`` reads a button's fields directly. The rest of PTB's path stays:
-  its defaults, the rate limiter and its errors.
+  the rate limiter and its errors. Of the ``Defaults``, it sends HTML and the link-preview
+  setting; the others the bot does not set.
 - ``answer``: the answer to a message, posted to the chat's outbox (bot/outbox.py) so that
   the chat's next update need not wait for it to travel. Every other call to that chat waits
-  for the answers posted before it, so nothing overtakes them.
+  for the answers posted before it (unless made ``outbox.aside()``), so nothing overtakes
+  them.
 """
 
 from __future__ import annotations
@@ -62,19 +64,23 @@ class CommitteeBot(ExtBot[None]):
 
     def answer(self, message: Message, text: str, *,
                reply_markup: InlineKeyboardMarkup | None = None,
-               protect_content: bool | None = None) -> None:
+               protect_content: bool | None = None, apology: str | None = None) -> None:
         """Answer in the message's chat as ``message.reply_html`` does (quoting it in a group,
-        in its topic when it belongs to one), once the chat's earlier answers are sent."""
-        self._outbox.post(message.chat_id, lambda: self.send_html(
-            message.chat_id, text, reply_markup=reply_markup, protect_content=protect_content,
-            quote=message.message_id if message.chat.type != ChatType.PRIVATE else None,
-            topic=message.message_thread_id if message.is_topic_message else None,
-        ))
+        in its topic when it belongs to one), once the chat's earlier answers are sent. Should
+        Telegram refuse the answer itself, ``apology`` is sent in its place."""
+        chat_id = message.chat_id
+        quote = message.message_id if message.chat.type != ChatType.PRIVATE else None
+        topic = message.message_thread_id if message.is_topic_message else None
+        self._outbox.post(chat_id, lambda: self.send_html(
+            chat_id, text, reply_markup=reply_markup, protect_content=protect_content,
+            quote=quote, topic=topic,
+        ), None if apology is None else lambda: self.send_html(
+            chat_id, apology, quote=quote, topic=topic))
 
     async def _do_post(self, endpoint: str, data: dict[str, Any], **timeouts: Any) -> Any:
-        """Every call to a chat (a file, an edit, a reminder) goes after its posted answers."""
-        chat_id = data.get("chat_id")
-        if isinstance(chat_id, int):
+        """Every call to a chat (a file, an edit) goes after its posted answers."""
+        chat_id = _chat_number(data.get("chat_id"))
+        if chat_id is not None:
             await self._outbox.sent(chat_id)
         return await super()._do_post(endpoint, data, **timeouts)
 
@@ -82,6 +88,16 @@ class CommitteeBot(ExtBot[None]):
         """Send the answers still posted before the HTTP clients close."""
         await self._outbox.close(UNSENT_WAIT)
         await super().shutdown()
+
+
+def _chat_number(chat_id: object) -> int | None:
+    """A call's chat as the outbox keys it (a number, even when given as text); None for a
+    channel's @username or no chat."""
+    if isinstance(chat_id, int):
+        return chat_id
+    if isinstance(chat_id, str) and chat_id.lstrip("-").isdecimal():
+        return int(chat_id)
+    return None
 
 
 def keyboard_json(markup: InlineKeyboardMarkup | None) -> dict[str, Any] | None:

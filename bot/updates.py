@@ -52,10 +52,13 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         lock, users = self._chats.get(key, (asyncio.Lock(), 0))
         self._chats[key] = (lock, users + 1)
         try:
-            async with lock, self._running:
-                await coroutine
-                if self._turns is not None and self._outbox is not None and key is not None:
-                    await self._outbox.sent(key)
+            async with lock:
+                try:
+                    async with self._running:
+                        await coroutine
+                finally:
+                    if self._turns is not None and self._outbox is not None and key is not None:
+                        await self._outbox.sent(key)  # before the turn is given back
         finally:
             if self._turns is not None and isinstance(update, Update):
                 await self._turns.give_back(update.update_id)

@@ -20,7 +20,7 @@ from bot import callbacks
 from bot.clock import from_epoch
 from bot.i18n import LANGUAGES, _, format_date, set_language
 from handlers import menu
-from handlers.context import BotContext, out_of_date, reply
+from handlers.context import FAILED, BotContext, out_of_date, reply
 from storage.database import WriteFailed
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ async def on_error(update: object, context: BotContext) -> None:
                  "again in a few minutes.")
     else:
         log.error("Error while handling an update", exc_info=context.error)
-        text = _("Sorry, something went wrong. Please try again later.")
+        text = _(FAILED)
     if not isinstance(update, Update):
         return
     if update.callback_query is not None:

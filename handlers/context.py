@@ -152,6 +152,7 @@ def org_admin_only(handler: Handler) -> Handler:
 
 
 OUT_OF_DATE = N_("This button is out of date.")
+FAILED = N_("Sorry, something went wrong. Please try again later.")
 NEEDS_ADMIN = N_("Sorry, this command is for the organisation's admins and unit admins. Send "
                  "/help to see the commands available to you.")
 NEEDS_ORG_ADMIN = N_("Sorry, only the organisation's admins can do this (a unit admin cannot). "
@@ -163,12 +164,14 @@ NEEDS_UNIT_ADMIN = N_("Sorry, this needs an admin of the unit it belongs to, or 
 async def reply(update: Update, text: str, *,
                 reply_markup: InlineKeyboardMarkup | None = None,
                 protect_content: bool | None = None) -> None:
-    """Answer in the chat the update came from (quoting it in groups, by PTB's default). The
-    answer is posted: it is sent after the chat's earlier answers, while the update ends."""
+    """Answer in the chat the update came from, quoting the message in a group. The answer
+    is posted: it is sent after the chat's earlier answers while the update ends, and should
+    Telegram refuse it, an apology in the reader's language takes its place."""
     message = update.effective_message
     if message is not None:
         bot: CommitteeBot = message.get_bot()  # type: ignore[assignment] - bot/app.py's
-        bot.answer(message, text, reply_markup=reply_markup, protect_content=protect_content)
+        bot.answer(message, text, reply_markup=reply_markup, protect_content=protect_content,
+                   apology=_(FAILED))
 
 
 async def unit_here(update: Update, context: BotContext) -> int | None:

@@ -3,6 +3,7 @@ the Bot API double over real HTTP: what arrives, what comes back, and how failur
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -162,7 +163,25 @@ async def test_a_failed_answer_is_logged_and_the_next_one_still_goes(
     bot.answer(asked, "Trang 2")
     await bot.outbox.sent(USER_ID)
     assert [m["text"] for m in double.messages(USER_ID)] == ["Trang 2"]
-    assert f"An answer to chat {USER_ID} was not sent: Message is too long" in caplog.text
+    assert f"Telegram refused an answer to chat {USER_ID}" in caplog.text
+    assert "BadRequest: Message is too long" in caplog.text
+
+
+async def test_a_refused_answer_gives_way_to_the_apology_and_a_reminder_goes_aside(
+    double: BotApiDouble, bot: CommitteeBot
+) -> None:
+    asked = Message.de_json(await double.send_text(USER_ID, "/tasks"), None)
+    bot.answer(asked, "<b>thẻ không đóng", apology="Xin lỗi, đã có lỗi.")
+    await bot.outbox.sent(USER_ID)
+    assert [m["text"] for m in double.messages(USER_ID)] == ["Xin lỗi, đã có lỗi."]
+    double.set_latency(0.3)
+    bot.answer(asked, "Trả lời")
+    with bot.outbox.aside():  # a reminder does not queue behind the chat's answers
+        await bot.send_html(USER_ID, "⏰ Nhắc việc")
+    assert [m["text"] for m in double.messages(USER_ID)][1:] == ["⏰ Nhắc việc"]
+    await bot.send_message(str(USER_ID), "Tệp")  # a chat given as text waits like any other
+    assert [m["text"] for m in double.messages(USER_ID)][1:] == ["⏰ Nhắc việc", "Trả lời",
+                                                                  "Tệp"]
 
 
 async def test_shutting_down_sends_the_answers_still_posted(
@@ -207,3 +226,47 @@ async def test_the_environments_proxy_carries_the_calls_and_no_proxy_is_honoured
             await client.get_me()
     finally:
         await client.request.shutdown()  # type: ignore[attr-defined]
+
+
+async def test_shutting_down_drops_what_it_cannot_send_in_time_and_refuses_late_answers(
+    double: BotApiDouble, bot: CommitteeBot, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("bot.committee_bot.UNSENT_WAIT", 0.3)
+    asked = Message.de_json(await double.send_text(USER_ID, "/tasks"), None)
+    double.set_latency(1.0)
+    for number in range(1, 4):
+        bot.answer(asked, f"Trang {number}")
+    await bot.shutdown()
+    assert "Stopped with 3 answers unsent after 0.3 s" in caplog.text
+    bot.answer(asked, "Muộn")
+    assert "posted after shutdown began: not sent" in caplog.text
+    await asyncio.sleep(1.2)
+    # The first was on its way when the wait ran out: the server may still deliver it.
+    assert [m["text"] for m in double.messages(USER_ID)] in ([], ["Trang 1"])
+
+
+async def test_a_proxys_password_never_reaches_the_error() -> None:
+    async def refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(refuse, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HTTPS_PROXY", f"http://proxyuser:proxypass@127.0.0.1:{port}")
+        patch.delenv("NO_PROXY", raising=False)
+        patch.delenv("no_proxy", raising=False)
+        client = Bot(TOKEN, request=bot_api_request())
+        await client.request.initialize()  # type: ignore[attr-defined]
+        try:
+            with pytest.raises(NetworkError) as raised:
+                await client.get_me()
+        finally:
+            await client.request.shutdown()  # type: ignore[attr-defined]
+            server.close()
+    assert "407" in raised.value.message
+    assert "proxypass" not in raised.value.message
+    assert TOKEN.split(":")[1] not in raised.value.message

@@ -78,7 +78,10 @@ class TelegramSender:
     async def send(self, chat_id: int, notification: Notification) -> Outcome:
         """Send one message and classify what happened, never raising for Telegram errors."""
         try:
-            message_id = await self._send(chat_id, notification)
+            # A reminder's place among a chat's answers does not matter; waiting behind a
+            # group's queued answers would hold one of the dispatcher's few sends in flight.
+            with self.bot.outbox.aside():
+                message_id = await self._send(chat_id, notification)
         except Forbidden as exc:
             return Unreachable(_forbidden_reason(exc.message))
         except RetryAfter as exc:
