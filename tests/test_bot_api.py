@@ -24,22 +24,15 @@ from telegram.error import BadRequest, NetworkError, TimedOut
 from bot.bot_api import bot_api_request
 from bot.committee_bot import CommitteeBot, keyboard_json
 from tests.double import BotApiDouble
+from tests.small_double import GROUP_ID, TOKEN, USER_ID, small_double
 
-TOKEN = "123456:TEST-token-for-the-client"
-USER_ID = 1001
-GROUP_ID = -1001234
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("✅ Đã xong", callback_data="done:7")]])
 
 
 @pytest.fixture
 async def double() -> AsyncIterator[BotApiDouble]:
-    fake = BotApiDouble(token=TOKEN, bot_username="committee_test_bot")
-    await fake.start()
-    fake.add_user(USER_ID, "An", last_name="Nguyễn", username="an_nguyen", language_code="vi")
-    fake.add_group(GROUP_ID, "Chi bộ 1", kind="supergroup")
-    fake.mark_started(USER_ID)
-    yield fake
-    await fake.stop()
+    async with small_double(started=True) as fake:
+        yield fake
 
 
 @pytest.fixture
@@ -49,6 +42,19 @@ async def bot(double: BotApiDouble) -> AsyncIterator[CommitteeBot]:
                             request=bot_api_request(), get_updates_request=bot_api_request(),
                             ) as client:
         yield client
+
+
+async def get_me_fails(base_url: str | None = None) -> NetworkError:
+    """The error a bare client gets for getMe (Bot.initialize would call getMe itself)."""
+    where = {"base_url": base_url} if base_url else {}
+    client = Bot(TOKEN, request=bot_api_request(), **where)
+    await client.request.initialize()  # type: ignore[attr-defined]
+    try:
+        with pytest.raises(NetworkError) as raised:
+            await client.get_me()
+    finally:
+        await client.request.shutdown()  # type: ignore[attr-defined]
+    return raised.value
 
 
 async def test_a_message_with_its_keyboard_arrives_whole_and_comes_back(
@@ -100,15 +106,9 @@ async def test_an_unreachable_server_is_a_network_error_that_never_names_the_tok
     with socket.socket() as closed:  # a port nobody listens on once this socket is closed
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    client = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=bot_api_request())
-    await client.request.initialize()  # type: ignore[attr-defined]
-    try:
-        with pytest.raises(NetworkError) as raised:
-            await client.get_me()
-    finally:
-        await client.request.shutdown()  # type: ignore[attr-defined]
-    assert not isinstance(raised.value, TimedOut)
-    assert TOKEN.split(":")[1] not in str(raised.value)
+    error = await get_me_fails(f"http://127.0.0.1:{port}/bot")
+    assert not isinstance(error, TimedOut)
+    assert TOKEN.split(":")[1] not in str(error)
 
 
 async def test_answer_quotes_in_a_group_and_keeps_to_the_topic(
@@ -219,13 +219,7 @@ async def test_the_environments_proxy_carries_the_calls_and_no_proxy_is_honoured
                    request=bot_api_request()) as through_proxy:
         assert through_proxy.username == "committee_test_bot"  # getMe went through the proxy
     monkeypatch.setenv("NO_PROXY", "api.telegram.invalid")
-    client = Bot(TOKEN, base_url="http://api.telegram.invalid/bot", request=bot_api_request())
-    await client.request.initialize()  # type: ignore[attr-defined]
-    try:
-        with pytest.raises(NetworkError):  # straight to a host that does not exist
-            await client.get_me()
-    finally:
-        await client.request.shutdown()  # type: ignore[attr-defined]
+    await get_me_fails("http://api.telegram.invalid/bot")  # direct, to a host that is none
 
 
 async def test_shutting_down_drops_what_it_cannot_send_in_time_and_refuses_late_answers(
@@ -259,14 +253,10 @@ async def test_a_proxys_password_never_reaches_the_error() -> None:
         patch.setenv("HTTPS_PROXY", f"http://proxyuser:proxypass@127.0.0.1:{port}")
         patch.delenv("NO_PROXY", raising=False)
         patch.delenv("no_proxy", raising=False)
-        client = Bot(TOKEN, request=bot_api_request())
-        await client.request.initialize()  # type: ignore[attr-defined]
         try:
-            with pytest.raises(NetworkError) as raised:
-                await client.get_me()
+            error = await get_me_fails()
         finally:
-            await client.request.shutdown()  # type: ignore[attr-defined]
             server.close()
-    assert "407" in raised.value.message
-    assert "proxypass" not in raised.value.message
-    assert TOKEN.split(":")[1] not in raised.value.message
+    assert "407" in error.message
+    assert "proxypass" not in error.message
+    assert TOKEN.split(":")[1] not in error.message

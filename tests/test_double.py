@@ -21,21 +21,13 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from tests.double import BotApiDouble
-
-TOKEN = "123456:TEST-token"
-USER_ID = 1001
-GROUP_ID = -1001234
+from tests.small_double import GROUP_ID, TOKEN, USER_ID, small_double
 
 
 @pytest.fixture
 async def double() -> AsyncIterator[BotApiDouble]:
-    """A started double with one user and one supergroup."""
-    fake = BotApiDouble(token=TOKEN, bot_username="committee_test_bot")
-    await fake.start()
-    fake.add_user(USER_ID, "An", last_name="Nguyễn", username="an_nguyen", language_code="vi")
-    fake.add_group(GROUP_ID, "Chi bộ 1", kind="supergroup")
-    yield fake
-    await fake.stop()
+    async with small_double(started=False) as fake:
+        yield fake
 
 
 @pytest.fixture

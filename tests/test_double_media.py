@@ -18,21 +18,13 @@ from telegram import (
 from telegram.error import BadRequest
 
 from tests.double import BotApiDouble
-
-TOKEN = "123456:TEST-token"
-USER_ID = 1001
-GROUP_ID = -1001234
+from tests.small_double import GROUP_ID, TOKEN, USER_ID, small_double
 
 
 @pytest.fixture
 async def double() -> AsyncIterator[BotApiDouble]:
-    fake = BotApiDouble(token=TOKEN, bot_username="committee_test_bot")
-    await fake.start()
-    fake.add_user(USER_ID, "An", last_name="Nguyễn", username="an_nguyen", language_code="vi")
-    fake.add_group(GROUP_ID, "Chi bộ 1", kind="supergroup")
-    fake.mark_started(USER_ID)
-    yield fake
-    await fake.stop()
+    async with small_double(started=True) as fake:
+        yield fake
 
 
 @pytest.fixture
