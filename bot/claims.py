@@ -11,7 +11,7 @@ from bot import callbacks
 from bot.access import Scope
 from bot.clock import Clock
 from bot.i18n import _, ngettext
-from bot.reminders.model import Button, Notification, RenderContext, Wakeup, render_each
+from bot.reminders.model import Button, Kind, Notification, RenderContext, Wakeup, render_each
 from bot.work import UnitOfWork
 from storage.claims import Claim, ClaimRepository
 from storage.database import Database
@@ -70,7 +70,7 @@ class ClaimService:
             placeholder = await self.members.returned_placeholder(change.conn, claim.username,
                                                                   change.now)
             await self.claims.give_back(change.conn, claim, placeholder, actor.id, change.now)
-            change.plan([NewReminder("claim", claim.id, "claim_undone", claim.member_id, None,
+            change.plan([NewReminder("claim", claim.id, Kind.CLAIM_UNDONE, claim.member_id, None,
                                      change.now, change.now)])
         return UndoOutcome.DONE
 
@@ -91,7 +91,7 @@ class ClaimRenderer:
             return None
         work = _work(claim)
         username = html.escape(claim.username)
-        if reminder.kind == "claim_undone":
+        if reminder.kind == Kind.CLAIM_UNDONE:
             return Notification(_("An admin has taken back what was given to @{username} ({work}"
                                   "): it was meant for someone else. Nothing is needed from "
                                   "you.").format(username=username, work=work))

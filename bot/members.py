@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.clock import Clock, epoch
 from bot.read_cache import ReadCache
-from bot.reminders.model import Wakeup
+from bot.reminders.model import Kind, Wakeup
 from bot.settings import ANONYMOUS_ADMIN_ID
 from bot.work import UnitOfWork
 from storage.audit import AuditRepository
@@ -87,7 +87,7 @@ class MemberService:
                     change.conn, username=person.username, member_id=member.id, task_ids=tasks,
                     meeting_ids=meetings, now=change.now)
                 admins = await self.claims.creators(change.conn, tasks, meetings)
-                change.plan(NewReminder("claim", claim_id, "claimed", admin, None, change.now,
+                change.plan(NewReminder("claim", claim_id, Kind.CLAIMED, admin, None, change.now,
                                         change.now, member.id)
                             for admin in admins if admin != member.id)
                 change.details = f"claim:{claim_id} member:{member.id}"

@@ -9,7 +9,7 @@ from enum import Enum
 from bot.access import Scope
 from bot.clock import Clock
 from bot.read_cache import ReadCache
-from bot.reminders.model import Wakeup
+from bot.reminders.model import Kind, Wakeup
 from bot.work import UnitOfWork
 from storage.chats import ChatRepository
 from storage.database import Database
@@ -157,7 +157,7 @@ class UnitService:
                 return False
             await self.units.withdraw_invitations(change.conn, unit_id, member.id, change.now)
             admins = await self.units.admin_ids(change.conn, unit_id)
-            change.plan(NewReminder("unit", unit_id, "member_left", admin_id, None, change.now,
+            change.plan(NewReminder("unit", unit_id, Kind.MEMBER_LEFT, admin_id, None, change.now,
                                     change.now, member.id) for admin_id in admins)
             change.details = f"member:{member.id} source={source}"
         return True

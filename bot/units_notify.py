@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from bot import callbacks
 from bot.clock import from_epoch
 from bot.i18n import _, format_datetime
-from bot.reminders.model import Button, Notification, RenderContext, render_each
+from bot.reminders.model import Button, Kind, Notification, RenderContext, render_each
 from bot.settings import Settings
 from bot.tasks import render
 from storage.extensions import ExtensionRepository
@@ -74,10 +74,10 @@ class ExtensionRenderer:
         asker = (await self.members.by_ids([request.member_id])).get(request.member_id)
         when = format_datetime(from_epoch(request.due_at), self.settings.zone)
         title = render.title(task)
-        if reminder.kind == "ext_approved":
+        if reminder.kind == Kind.EXT_APPROVED:
             return Notification(_("✅ Your request is approved: task {title} is now due {when}."
                                   ).format(title=title, when=when))
-        if reminder.kind == "ext_declined":
+        if reminder.kind == Kind.EXT_DECLINED:
             return Notification(_("Your request for more time on task {title} was declined; "
                                   "the deadline stays.").format(title=title))
         if request.status != "pending" or asker is None:

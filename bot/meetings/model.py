@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 
+from bot.reminders.model import Kind
 from storage.meetings import Attendee, Meeting
 from storage.members import Member
 from storage.reminders import NewReminder
@@ -42,5 +43,5 @@ def checkin_reminders(meeting_id: int, starts_at: int, attendees: list[int],
     fire_at = starts_at - int(OPENS_BEFORE.total_seconds())
     if fire_at <= now:
         return []
-    return [NewReminder("meeting", meeting_id, "checkin", member_id, None, starts_at, fire_at)
+    return [NewReminder("meeting", meeting_id, Kind.CHECKIN, member_id, None, starts_at, fire_at)
             for member_id in attendees]

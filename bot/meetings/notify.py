@@ -8,7 +8,7 @@ from bot import callbacks, limits
 from bot.clock import from_epoch
 from bot.i18n import _, format_datetime, use_language
 from bot.meetings import render
-from bot.reminders.model import Button, Notification, RenderContext
+from bot.reminders.model import Button, Kind, Notification, RenderContext
 from bot.settings import Settings
 from bot.tasks import render as task_render
 from bot.tasks.notify import LATE_AFTER
@@ -41,35 +41,35 @@ class MeetingRenderer:
              recipient: Member | None, context: RenderContext) -> Notification | None:
         if meeting is None:
             return None
-        if reminder.kind == "notice_cancelled":
+        if reminder.kind == Kind.NOTICE_CANCELLED:
             return Notification(_("🗑 Meeting {title} on {when} is cancelled.").format(
                 title=render.title(meeting), when=render.when(meeting, self.settings.zone)))
         if reminder.kind == "notice_series_stopped":
             return Notification(_("🗑 The repeating meeting “{title}” is cancelled: there will "
                                   "be no more occurrences.").format(
                 title=render.html.escape(meeting.title)))
-        if reminder.kind == "checkin":
+        if reminder.kind == Kind.CHECKIN:
             return self._checkin(meeting, attendees, recipient, context.now)
         if not meeting.is_scheduled or meeting.starts_at <= context.now:
             return None
         head = render.summary(meeting, self.settings.zone)
         buttons = render.rsvp_buttons(meeting.id)
         match reminder.kind:
-            case "announce":
+            case Kind.ANNOUNCE:
                 text = _("📣 New meeting.") + "\n" + head
                 if meeting.agenda:
                     # Cut to the input limit: an agenda stored before there was one still fits.
                     text += "\n\n" + _("<b>Agenda</b>") + "\n" + shorten(meeting.agenda,
                                                                           limits.AGENDA)
                 text += "\n\n" + _("Will you attend? Answer with the buttons.")
-            case "before":
+            case Kind.BEFORE:
                 text = _("⏰ Meeting reminder ({relative}).").format(
                     relative=task_render.relative(meeting.starts_at - context.now)) + "\n" + head
-            case "notice_edited":
+            case Kind.NOTICE_EDITED:
                 text = _("✏️ The meeting has changed.") + "\n" + head
-            case "nudge":
+            case Kind.NUDGE:
                 text = _("❔ You have not said whether you will attend.") + "\n" + head
-            case "fallback":
+            case Kind.FALLBACK:
                 assert recipient is not None
                 return self._fallback(meeting, recipient, head, context.bot_username)
             case _:

@@ -14,7 +14,7 @@ from bot.clock import Clock, epoch, from_epoch
 from bot.meetings.lists import MeetingLists
 from bot.meetings.model import MeetingView, Outcome, checkin_reminders
 from bot.meetings.recurrence import PER_PLAN, Recurrence, occurrences
-from bot.reminders.model import Wakeup
+from bot.reminders.model import Kind, Wakeup
 from bot.reminders.planner import notice, plan_deadline
 from bot.settings import Settings
 from bot.work import Change, UnitOfWork
@@ -145,7 +145,7 @@ class MeetingService:
         announce_at = now if new.series_id is None else max(
             now, new.starts_at - int(ANNOUNCE_AHEAD.total_seconds()))
         change.plan(self._notices(meeting_id, new.starts_at, new.group_chat_id, attendees,
-                                  "announce", announce_at))
+                                  Kind.ANNOUNCE, announce_at))
         return meeting_id
 
     def _plan(self, meeting_id: int, starts_at: int, group_chat_id: int | None,
@@ -211,7 +211,7 @@ class MeetingService:
             change.plan(self._plan(meeting_id, start, meeting.group_chat_id, attendees,
                                    change.now))
             change.plan(self._notices(meeting_id, start, meeting.group_chat_id, attendees,
-                                      "notice_edited", change.now))
+                                      Kind.NOTICE_EDITED, change.now))
         return Outcome.DONE
 
     async def cancel(self, actor: Member, scope: Scope, meeting_id: int) -> Outcome:
@@ -227,7 +227,7 @@ class MeetingService:
             await self.reminders.cancel_pending(change.conn, "meeting", meeting_id)
             change.plan(self._notices(
                 meeting_id, view.meeting.starts_at, view.meeting.group_chat_id,
-                [a.member.id for a in view.attendees], "notice_cancelled", change.now))
+                [a.member.id for a in view.attendees], Kind.NOTICE_CANCELLED, change.now))
         return Outcome.DONE
 
     async def stop_series(self, actor: Member, scope: Scope, meeting_id: int) -> Outcome:
@@ -314,7 +314,7 @@ class MeetingService:
             return 0
         silent = [a.member.id for a in view.answered(None)]
         async with self.work.change(actor, "meeting.nudge", f"meeting:{meeting_id}") as change:
-            change.plan(notice(event_kind="meeting", event_id=meeting_id, kind="nudge",
+            change.plan(notice(event_kind="meeting", event_id=meeting_id, kind=Kind.NUDGE,
                                event_at=view.meeting.starts_at, now=change.now,
                                member_id=member_id) for member_id in silent)
             change.details = f"count={len(silent)}"

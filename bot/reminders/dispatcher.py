@@ -25,6 +25,7 @@ from bot.clock import Clock, epoch
 from bot.reminders.health import DATABASE, Alert, DeliveryHealth, alert_text
 from bot.reminders.model import (
     Failed,
+    Kind,
     Migrated,
     Notification,
     Outcome,
@@ -428,7 +429,7 @@ class Dispatcher:
                 assert reminder.member_id is not None
                 fallback = None
                 if note.fallback_chat_id is not None:
-                    fallback = NewReminder(reminder.event_kind, reminder.event_id, "fallback",
+                    fallback = NewReminder(reminder.event_kind, reminder.event_id, Kind.FALLBACK,
                                            reminder.member_id, note.fallback_chat_id,
                                            reminder.event_at, now)
                 return _Result(failed, fallback,

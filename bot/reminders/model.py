@@ -8,11 +8,39 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from bot.i18n import use_language
 from storage.members import Member
 from storage.reminders import Reminder
+
+
+class Kind(StrEnum):
+    """What a reminder row says, one definition for the services that plan rows and the
+    renderers that word them; stored as its value, which the migrations' indexes name."""
+
+    BEFORE = "before"  # a deadline or a meeting ahead
+    DUE = "due"  # the deadline itself
+    SNOOZE = "snooze"
+    NUDGE = "nudge"  # an admin's "remind those not done"
+    ESCALATION = "escalation"  # to the creator, of a task long overdue
+    FALLBACK = "fallback"  # a group mention for someone the bot cannot write to
+    DIGEST = "digest"
+    ASSIGNED = "assigned"
+    REPORT = "report"  # a part done with a file, to the creator
+    NOTICE_ALL_DONE = "notice_all_done"
+    NOTICE_CANCELLED = "notice_cancelled"
+    NOTICE_UNASSIGNED = "notice_unassigned"
+    NOTICE_EDITED = "notice_edited"
+    ANNOUNCE = "announce"  # a new meeting
+    CHECKIN = "checkin"  # check-in is open
+    CLAIMED = "claimed"  # someone claims a placeholder's work
+    CLAIM_UNDONE = "claim_undone"
+    EXT_REQUEST = "ext_request"
+    EXT_APPROVED = "ext_approved"
+    EXT_DECLINED = "ext_declined"
+    MEMBER_LEFT = "member_left"
 
 
 @dataclass(frozen=True)

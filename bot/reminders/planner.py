@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
+from bot.reminders.model import Kind
 from storage.reminders import NewReminder
 
 
@@ -23,9 +24,9 @@ def plan_deadline(
     privately and to the group."""
     members = list(member_ids)
     fire_times = [event_at - int(o.total_seconds()) for o in offsets]
-    planned = [(t, "before") for t in fire_times if t > now]
+    planned = [(t, Kind.BEFORE) for t in fire_times if t > now]
     if with_due_notice and event_at > now:
-        planned.append((event_at, "due"))
+        planned.append((event_at, Kind.DUE))
     reminders = []
     for fire_at, kind in planned:
         reminders += [
@@ -45,7 +46,7 @@ def plan_escalation(
     if member_id is None:
         return []
     fire_at = event_at + int(after.total_seconds())
-    return [NewReminder(event_kind, event_id, "escalation", member_id, None, event_at, fire_at)]
+    return [NewReminder(event_kind, event_id, Kind.ESCALATION, member_id, None, event_at, fire_at)]
 
 
 def notice(

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 from bot.clock import Clock, epoch
 from bot.i18n import _, format_date, ngettext, use_language
-from bot.reminders.model import Notification, RenderContext, Wakeup
+from bot.reminders.model import Kind, Notification, RenderContext, Wakeup
 from bot.reminders.planner import notice
 from bot.settings import Settings
 from bot.tasks import render
@@ -47,7 +47,7 @@ class DigestService:
         members = await self.tasks.members_with_open_tasks()
         async with self.db.transaction() as conn:
             await self.reminders.add(conn, [
-                notice(event_kind="digest", event_id=day, kind="digest", event_at=fire_at,
+                notice(event_kind=Kind.DIGEST, event_id=day, kind=Kind.DIGEST, event_at=fire_at,
                        now=fire_at, member_id=member_id)
                 for member_id in members
             ])

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.access import Scope
 from bot.clock import epoch
+from bot.reminders.model import Kind
 from bot.tasks.model import Outcome, Result
 from bot.tasks.service import SCHEDULE_KINDS, Abort, TaskService
 from bot.work import Change
@@ -68,12 +69,12 @@ class TaskEditor:
                                                 kinds=SCHEDULE_KINDS)
             change.plan(self.tasks.plan(task, open_ids, change.now))
             kept = [m for m in open_ids if m not in added and m != actor.id]
-            change.plan(self.tasks.notices(task, "notice_edited", kept, change.now, group=True))
+            change.plan(self.tasks.notices(task, Kind.NOTICE_EDITED, kept, change.now, group=True))
             newcomers = [m for m in added if m != actor.id]
-            change.plan(self.tasks.notices(task, "assigned", newcomers, change.now,
+            change.plan(self.tasks.notices(task, Kind.ASSIGNED, newcomers, change.now,
                                            group=False))
             gone = [m for m in removed if m != actor.id]
-            change.plan(self.tasks.notices(task, "notice_unassigned", gone, change.now,
+            change.plan(self.tasks.notices(task, Kind.NOTICE_UNASSIGNED, gone, change.now,
                                            group=False))
             change.details = f"due={task.due_at} added={len(added)} removed={len(removed)}"
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.access import Scope
 from bot.clock import epoch, from_epoch
+from bot.reminders.model import Kind
 from bot.tasks.edits import TaskEdit, TaskEditor
 from bot.tasks.model import Outcome, Result
 from bot.tasks.service import Abort, TaskService
@@ -58,7 +59,7 @@ class ExtensionService:
                                     f"task:{request.task_id}") as change:
             await self.requests.submit(change.conn, request.id, epoch(due), reason)
             if creator is not None:
-                change.plan([NewReminder("extension", request.id, "ext_request", creator,
+                change.plan([NewReminder("extension", request.id, Kind.EXT_REQUEST, creator,
                                          None, view.task.due_at, change.now, actor.id)])
         return Result(Outcome.REQUESTED, view)
 
@@ -89,7 +90,8 @@ class ExtensionService:
             if not await self.requests.decide(change.conn, request_id, status, actor.id,
                                               change.now):
                 raise Abort(Outcome.DECIDED)
-            change.plan([NewReminder("extension", request_id, f"ext_{status}",
+            kind = Kind.EXT_APPROVED if approve else Kind.EXT_DECLINED
+            change.plan([NewReminder("extension", request_id, kind,
                                      request.member_id, None, view.task.due_at, change.now)])
         if approve:
             assert request.due_at is not None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from bot import callbacks
 from bot.clock import from_epoch
 from bot.i18n import _, format_datetime, ngettext, use_language
-from bot.reminders.model import Attachment, Button, Notification, RenderContext
+from bot.reminders.model import Attachment, Button, Kind, Notification, RenderContext
 from bot.settings import Settings
 from bot.tasks import render
 from bot.tasks.model import TaskView
@@ -23,9 +23,10 @@ from storage.tasks import Part, TaskRepository
 # A reminder this much behind its time says it is late (the bot was down or throttled).
 LATE_AFTER = 60
 # Notices that still go out once the task is closed.
-_NOTICES = ("notice_all_done", "notice_cancelled", "report", "notice_unassigned")
+_NOTICES = (Kind.NOTICE_ALL_DONE, Kind.NOTICE_CANCELLED, Kind.REPORT, Kind.NOTICE_UNASSIGNED)
 # What goes to a person only while their own part is open.
-_FOR_OPEN_PARTS = ("before", "due", "snooze", "nudge", "assigned", "fallback")
+_FOR_OPEN_PARTS = (Kind.BEFORE, Kind.DUE, Kind.SNOOZE, Kind.NUDGE, Kind.ASSIGNED,
+                   Kind.FALLBACK)
 # A group reminder names those left when there are at most this many.
 NAMES_IN_GROUP = 5
 # A report's note as shown in the creator's notice (the full note is in /task N).
@@ -85,13 +86,13 @@ class TaskRenderer:
             part = view.part_of(recipient) if recipient else None
             if part is None or not part.is_open:
                 return None  # done, excused or taken off the task since it was planned
-        if reminder.kind == "fallback":
+        if reminder.kind == Kind.FALLBACK:
             assert recipient is not None
             return self._fallback(view, recipient, context)
-        if reminder.kind == "report":
+        if reminder.kind == Kind.REPORT:
             return self._report(view, subjects.get(reminder.subject_id or 0))
         text, buttons = self._text(reminder, view, context, in_group)
-        if reminder.kind in ("before", "due", "snooze") and \
+        if reminder.kind in (Kind.BEFORE, Kind.DUE, Kind.SNOOZE) and \
                 context.now - reminder.fire_at > LATE_AFTER and not self._overdue(reminder,
                                                                                   context):
             text += "\n" + _("<i>Sent late: it was due at {time}.</i>").format(
@@ -102,7 +103,7 @@ class TaskRenderer:
 
     @staticmethod
     def _overdue(reminder: Reminder, context: RenderContext) -> bool:
-        return reminder.kind == "due" and context.now - reminder.fire_at > LATE_AFTER
+        return reminder.kind == Kind.DUE and context.now - reminder.fire_at > LATE_AFTER
 
     def _text(self, reminder: Reminder, view: TaskView, context: RenderContext,
               in_group: bool) -> tuple[str, tuple[tuple[Button, ...], ...]]:
@@ -112,29 +113,29 @@ class TaskRenderer:
         left = self._left(view) if in_group else ""
         reminders = group_buttons(task.id) if in_group else reminder_buttons(task.id)
         match reminder.kind:
-            case "before" | "snooze" | "nudge":
+            case Kind.BEFORE | Kind.SNOOZE | Kind.NUDGE:
                 text = _("⏰ Reminder: task {title} is due {when}.").format(title=title,
                                                                           when=when)
-            case "due" if self._overdue(reminder, context):
+            case Kind.DUE if self._overdue(reminder, context):
                 text = _("⚠️ Task {title} is overdue: the deadline was {when}.").format(
                     title=title, when=when)
-            case "due":
+            case Kind.DUE:
                 text = _("⌛ Task {title} is due now.").format(title=title)
-            case "escalation":
+            case Kind.ESCALATION:
                 return _("🚨 Task {title} is still open: the deadline was {when}.").format(
                     title=title, when=when) + "\n" + self._left(view), ()
-            case "assigned":
+            case Kind.ASSIGNED:
                 return _("📌 You have a new task {title}, due {when}.").format(
                     title=title, when=when), assigned_buttons(task.id)
-            case "notice_all_done":
+            case Kind.NOTICE_ALL_DONE:
                 return _("✅ Task {title} is done: every part is finished ({progress}).").format(
                     title=title, progress=render.progress(view)), ()
-            case "notice_cancelled":
+            case Kind.NOTICE_CANCELLED:
                 return _("🗑 Task {title} was cancelled; there is nothing more to do for it."
                          ).format(title=title), ()
-            case "notice_unassigned":
+            case Kind.NOTICE_UNASSIGNED:
                 return _("Task {title} is no longer assigned to you.").format(title=title), ()
-            case "notice_edited":
+            case Kind.NOTICE_EDITED:
                 return _("📅 Task {title} was changed. Deadline: {when}.").format(
                     title=title, when=when), assigned_buttons(task.id)
             case _:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.access import Scope
 from bot.clock import Clock, epoch
-from bot.reminders.model import Wakeup
+from bot.reminders.model import Kind, Wakeup
 from bot.reminders.planner import notice, plan_deadline, plan_escalation
 from bot.settings import Settings
 from bot.tasks.model import Outcome, Result, TaskView
@@ -21,7 +21,7 @@ from storage.units import UnitRepository
 
 SNOOZE = timedelta(hours=1)
 # The reminders a deadline plans; re-planning replaces these and leaves one-off notices.
-SCHEDULE_KINDS = ("before", "due", "escalation", "snooze")
+SCHEDULE_KINDS = (Kind.BEFORE, Kind.DUE, Kind.ESCALATION, Kind.SNOOZE)
 # A priority task gets one more reminder this long before its deadline.
 PRIORITY_REMINDER = timedelta(hours=1)
 
@@ -138,7 +138,7 @@ class TaskService:
                         actor.id, change.now, None, None, new.meeting_id, new.priority,
                         new.series_id)
             change.plan(self.plan(task, assignees, change.now))
-            change.plan(self.notices(task, "assigned", [m for m in assignees if m != actor.id],
+            change.plan(self.notices(task, Kind.ASSIGNED, [m for m in assignees if m != actor.id],
                                       change.now, group=False))
             change.target = f"task:{task_id}"
             change.details = f"due={task.due_at} parts={len(assignees)}"
@@ -248,14 +248,14 @@ class TaskService:
             if closed == 0:
                 raise Abort(Outcome.ALREADY_DONE)
             if report is not None and task.created_by not in (None, actor.id):
-                change.plan(self.notices(task, "report", [task.created_by], change.now,
+                change.plan(self.notices(task, Kind.REPORT, [task.created_by], change.now,
                                           group=False, subject_id=actor.id))
             remaining = await self.tasks.open_part_ids(change.conn, task.id)
             if not remaining:
                 await self.tasks.set_status(change.conn, task.id, "done", actor.id, change.now)
                 await self.reminders.cancel_pending(change.conn, "task", task.id)
                 creator = [task.created_by] if task.created_by not in (None, actor.id) else []
-                change.plan(self.notices(task, "notice_all_done", creator, change.now,
+                change.plan(self.notices(task, Kind.NOTICE_ALL_DONE, creator, change.now,
                                           group=True))
             change.details = f"{status}={closed} open={len(remaining)}"
         return closed, remaining
@@ -284,7 +284,7 @@ class TaskService:
         async with self.work.change(actor, "task.cancelled", f"task:{task.id}") as change:
             await self.tasks.set_status(change.conn, task.id, "cancelled", actor.id, change.now)
             await self.reminders.cancel_pending(change.conn, "task", task.id)
-            change.plan(self.notices(task, "notice_cancelled", told, change.now, group=True))
+            change.plan(self.notices(task, Kind.NOTICE_CANCELLED, told, change.now, group=True))
         return Result(Outcome.CANCELLED, await self.view(task_id), count=len(told))
 
     async def snooze(self, actor: Member, scope: Scope, task_id: int,
@@ -300,9 +300,9 @@ class TaskService:
         async with self.work.change(actor, "task.snooze", f"task:{task_id}") as change:
             await self.reminders.cancel_pending_for(change.conn, "task", task_id,
                                                     member_id=member_id, chat_id=chat_id,
-                                                    kind="snooze")
+                                                    kind=Kind.SNOOZE)
             fire_at = change.now + int(SNOOZE.total_seconds())
-            change.plan([NewReminder("task", task_id, "snooze", member_id, chat_id,
+            change.plan([NewReminder("task", task_id, Kind.SNOOZE, member_id, chat_id,
                                      view.task.due_at, fire_at)])
             change.details = f"until={fire_at}"
         return Result(Outcome.SNOOZED, view)
@@ -316,7 +316,7 @@ class TaskService:
             return Result(Outcome.NOT_ALLOWED)
         open_ids = [p.member.id for p in view.parts if p.is_open]
         async with self.work.change(actor, "task.nudge", f"task:{task_id}") as change:
-            change.plan(self.notices(view.task, "nudge", open_ids, change.now, group=False))
+            change.plan(self.notices(view.task, Kind.NUDGE, open_ids, change.now, group=False))
             change.details = f"count={len(open_ids)}"
         return Result(Outcome.SNOOZED, view, count=len(open_ids))
 
