@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from storage.backup import BackupError, inspect
 from storage.copy import Checked, CopyError, copy_database, parse_target, same_database
 from storage.database import Database, DatabaseUnavailable, open_database
 from storage.migrations import latest_version
@@ -23,13 +24,24 @@ ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 def copy_command(source_text: str, destination_text: str) -> None:
     source = open_database(parse_target(source_text))
     destination = open_database(parse_target(destination_text))
-    if source.dialect == "sqlite" and not Path(source.where).is_file():
-        raise CopyError(f"The source {source.where} is not a file: name the SQLite database to "
-                        "copy (DATABASE_PATH, like data/committee.sqlite3).")
     if same_database(source, destination):
         raise CopyError(f"The source and the destination are the same database "
                         f"({source.where}): name an empty database with --to.")
+    if source.dialect == "sqlite":
+        _refuse_foreign_file(Path(source.where))
     asyncio.run(_copy(source, destination))
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Read only, before the copy opens the source: opening creates the schema in any file it
+    is given, so a file that is not the bot's would be written into before being refused."""
+    if not path.is_file():
+        raise CopyError(f"The source {path} is not a file: name the SQLite database to copy "
+                        "(DATABASE_PATH, like data/committee.sqlite3).")
+    try:
+        inspect(path)
+    except BackupError as exc:
+        raise CopyError(f"The source {exc}") from None
 
 
 async def _copy(source: Database, destination: Database) -> None:

@@ -4,8 +4,10 @@ Both are at the same schema version (opening a database brings it up to date), s
 has the same columns on both sides: ``TABLES`` names them, parents before children. Rows go
 over in keyset pages (memory stays flat however large the database), all inside one transaction
 on the destination, which is then read back and compared before it commits: a copy that fails
-or differs leaves the destination empty. The source is only read; the bot should be stopped
-meanwhile, or rows written during the copy may be missed.
+or differs leaves the destination empty. The source's rows are only read, but opening it brings
+its schema up to date, as the bot would (bot/copy_cli.py refuses a file that is not the bot's
+before opening it); the bot should be stopped meanwhile, or rows written during the copy may be
+missed.
 """
 
 from __future__ import annotations

@@ -369,7 +369,12 @@ def test_a_file_that_holds_no_committee_database_is_refused(tmp_path: Path) -> N
     with opened_sqlite(tmp_path / "other.sqlite3") as conn:
         conn.execute("CREATE TABLE notes (text TEXT)")
     text = refusal(copy_db(tmp_path, "--from", "other.sqlite3", "--to", "new.sqlite3"))
-    assert text == "committee-bot: The source other.sqlite3 holds no committee-bot database."
+    assert text == ("committee-bot: The source other.sqlite3 is an SQLite database, but not one "
+                    "of committee-bot's (it has no schema_migrations table).")
+    with opened_sqlite(tmp_path / "other.sqlite3") as conn:  # refused before anything wrote
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_schema")]
+    assert tables == ["notes"]
+    assert not (tmp_path / "new.sqlite3").exists()
 
 
 def test_an_unknown_address_is_refused(tmp_path: Path) -> None:
