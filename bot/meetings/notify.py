@@ -44,7 +44,7 @@ class MeetingRenderer:
         if reminder.kind == Kind.NOTICE_CANCELLED:
             return Notification(_("🗑 Meeting {title} on {when} is cancelled.").format(
                 title=render.title(meeting), when=render.when(meeting, self.settings.zone)))
-        if reminder.kind == "notice_series_stopped":
+        if reminder.kind == Kind.NOTICE_SERIES_STOPPED:
             return Notification(_("🗑 The repeating meeting “{title}” is cancelled: there will "
                                   "be no more occurrences.").format(
                 title=render.html.escape(meeting.title)))

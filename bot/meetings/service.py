@@ -248,7 +248,7 @@ class MeetingService:
                 await self.reminders.cancel_pending(change.conn, "meeting", occurrence)
             change.plan(self._notices(
                 meeting_id, meeting.starts_at, meeting.group_chat_id,
-                [a.member.id for a in view.attendees], "notice_series_stopped", change.now))
+                [a.member.id for a in view.attendees], Kind.NOTICE_SERIES_STOPPED, change.now))
             change.details = f"series={meeting.series_id} cancelled={len(cancelled)}"
         return Outcome.DONE
 

@@ -33,6 +33,7 @@ class Kind(StrEnum):
     NOTICE_CANCELLED = "notice_cancelled"
     NOTICE_UNASSIGNED = "notice_unassigned"
     NOTICE_EDITED = "notice_edited"
+    NOTICE_SERIES_STOPPED = "notice_series_stopped"
     ANNOUNCE = "announce"  # a new meeting
     CHECKIN = "checkin"  # check-in is open
     CLAIMED = "claimed"  # someone claims a placeholder's work
@@ -41,6 +42,8 @@ class Kind(StrEnum):
     EXT_APPROVED = "ext_approved"
     EXT_DECLINED = "ext_declined"
     MEMBER_LEFT = "member_left"
+    WEEKLY = "weekly"  # a unit's summary of the week
+    MONTHLY = "monthly"  # the organisation's report of the month
 
 
 @dataclass(frozen=True)

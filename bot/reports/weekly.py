@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 from bot.clock import Clock, epoch, from_epoch
 from bot.i18n import _, format_date, use_language
 from bot.members import MemberService
-from bot.reminders.model import Notification, RenderContext, Wakeup
+from bot.reminders.model import Kind, Notification, RenderContext, Wakeup
 from bot.settings import Settings
 from storage.database import Database
 from storage.reminders import NewReminder, Reminder, ReminderRepository
 from storage.summaries import SummaryRepository, WeekPart
 from storage.units import UnitRepository
 
-WEEKLY, MONTHLY = "weekly", "monthly"  # event kinds, and the reminder kind of each
+WEEKLY, MONTHLY = "weekly", "monthly"  # event kinds (their reminders: Kind.WEEKLY, MONTHLY)
 CATCH_UP = timedelta(hours=12)  # a summary missed while the bot was down, sent this late
 WEEK = timedelta(days=7)
 NAMES_SHOWN = 10  # per section of an admin's summary
@@ -62,8 +62,9 @@ class SummaryService:
         if first > now - CATCH_UP:
             previous = first.date() - timedelta(days=1)
             for admin in await self.members.known_admins():
-                rows.append(NewReminder(MONTHLY, previous.year * 100 + previous.month, MONTHLY,
-                                        admin.id, None, epoch(first), epoch(first)))
+                month = previous.year * 100 + previous.month
+                rows.append(NewReminder(MONTHLY, month, Kind.MONTHLY, admin.id, None,
+                                        epoch(first), epoch(first)))
         async with self.db.transaction() as conn:
             await self.reminders.add(conn, rows)
         if rows:
@@ -72,8 +73,8 @@ class SummaryService:
     async def _weekly(self, fire_at: int) -> list[NewReminder]:
         rows = []
         for unit in await self.units.all():
-            rows.append(NewReminder(WEEKLY, unit.id, WEEKLY, None, unit.id, fire_at, fire_at))
-            rows += [NewReminder(WEEKLY, unit.id, WEEKLY, admin, None, fire_at, fire_at)
+            rows.append(NewReminder(WEEKLY, unit.id, Kind.WEEKLY, None, unit.id, fire_at, fire_at))
+            rows += [NewReminder(WEEKLY, unit.id, Kind.WEEKLY, admin, None, fire_at, fire_at)
                      for admin in await self.summaries.unit_admins(unit.id)]
         return rows
 

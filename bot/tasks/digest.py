@@ -47,7 +47,7 @@ class DigestService:
         members = await self.tasks.members_with_open_tasks()
         async with self.db.transaction() as conn:
             await self.reminders.add(conn, [
-                notice(event_kind=Kind.DIGEST, event_id=day, kind=Kind.DIGEST, event_at=fire_at,
+                notice(event_kind="digest", event_id=day, kind=Kind.DIGEST, event_at=fire_at,
                        now=fire_at, member_id=member_id)
                 for member_id in members
             ])
