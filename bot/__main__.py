@@ -114,7 +114,7 @@ def _serve_with_web(app: Application, settings: Settings) -> None:
 async def _check_can_start(settings: Settings, token: str) -> None:
     """Telegram first (nothing to undo), then the database (created or upgraded if need be)."""
     bot = Bot(token, request=bot_api_request(), get_updates_request=bot_api_request(),
-              **_api_urls(settings))
+              **settings.bot_api_urls())
     ptb = logging.getLogger("telegram")
     level = ptb.level
     ptb.setLevel(logging.CRITICAL)  # PTB logs what it raises; the exception is explained below
@@ -138,11 +138,6 @@ def _probe_port(settings: Settings) -> None:
             pass
     except OSError as exc:
         raise _listen_error(settings, exc) from None
-
-
-def _api_urls(settings: Settings) -> dict[str, str]:
-    root = settings.bot_api_base_url
-    return {"base_url": f"{root}/bot", "base_file_url": f"{root}/file/bot"} if root else {}
 
 
 def _bot_api_error(exc: TelegramError, settings: Settings, token: str) -> StartupError:

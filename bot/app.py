@@ -79,11 +79,9 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
 
 
 def _bot(settings: Settings, token: str) -> CommitteeBot:
-    root = settings.bot_api_base_url  # the Bot API double, or a local Bot API server
-    where = {"base_url": f"{root}/bot", "base_file_url": f"{root}/file/bot"} if root else {}
     return CommitteeBot(
         token,
-        **where,
+        **settings.bot_api_urls(),
         defaults=Defaults(
             parse_mode=ParseMode.HTML,
             tzinfo=settings.zone,

@@ -285,6 +285,12 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def bot_api_urls(self) -> dict[str, str]:
+        """PTB's ``base_url`` and ``base_file_url`` for ``BOT_API_BASE_URL`` (the Bot API
+        double, or a local Bot API server); none, PTB's own, for Telegram's."""
+        root = self.bot_api_base_url
+        return {"base_url": f"{root}/bot", "base_file_url": f"{root}/file/bot"} if root else {}
+
     def secret_values(self) -> tuple[str, ...]:
         """Secrets besides the token, for the log's redaction."""
         secret = self.webhook_secret
