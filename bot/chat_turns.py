@@ -3,8 +3,9 @@
 Telegram posts a chat's next update only once the previous one was answered. The webhook answers
 once this instance holds the chat's advisory lock (on a session of its own, outside the pool, so
 handlers never wait for its connection), and the lock is released once the update has been
-handled: the chat's next update, posted to another instance meanwhile, waits for it there. So a
-chat's updates are handled in order whichever instance each one reaches. Several updates of a
+handled and its answers are sent (bot/updates.py): the chat's next update, posted to another
+instance meanwhile, waits for it there. So a chat's updates are handled, and answered, in order
+whichever instance each one reaches. Several updates of a
 chat at one instance take the lock again (a session's locks count), and wait for each other in
 bot/updates.py.
 """
@@ -29,12 +30,10 @@ RETRY_MAX_S = 0.25  # ...up to this: a busy chat costs the shared session few ro
 
 
 class ChatTurns:
-    def __init__(self, locks: SessionLocks, wait: float = WAIT_S, retry: float = RETRY_S,
-                 retry_max: float = RETRY_MAX_S) -> None:
+    def __init__(self, locks: SessionLocks, wait: float = WAIT_S, retry: float = RETRY_S) -> None:
         self.locks = locks
         self.wait = wait
         self.retry = retry
-        self.retry_max = retry_max
         # update -> (chat, session generation) of each hold taken for it (Telegram may post
         # an update again if our answer was lost)
         self._taken: dict[int, list[tuple[int, int]]] = {}
@@ -79,7 +78,7 @@ class ChatTurns:
                                 self.wait)
                     return None
                 await asyncio.sleep(pause)
-                pause = min(pause * 2, self.retry_max)
+                pause = min(pause * 2, RETRY_MAX_S)
         except LockSessionLost as exc:
             log.warning("Cannot take chat %d's turn: %s", chat_id, exc)
             return None

@@ -6,8 +6,8 @@
   rest of the answer (bench/views.py), and so did turning the keyboard's objects into JSON
   with PTB's generic ``to_dict``, which walks every attribute of every class for each
   button: ``keyboard_json`` reads a button's fields directly. The rest of PTB's path stays:
-  the rate limiter and its errors. Of the ``Defaults``, it sends HTML and the link-preview
-  setting; the others the bot does not set.
+  the rate limiter and its errors. Of the ``Defaults`` that bear on a message, it applies the
+  link-preview setting and always sends HTML.
 - ``answer``: the answer to a message, posted to the chat's outbox (bot/outbox.py) so that
   the chat's next update need not wait for it to travel. Every other call to that chat waits
   for the answers posted before it (unless made ``outbox.aside()``), so nothing overtakes
