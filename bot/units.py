@@ -46,12 +46,14 @@ class UnitService:
         self.units = UnitRepository(db)
         self.chats = ChatRepository(db)
         self.members = MemberRepository(db)
-        # What ``joined`` reads on every message in a group, kept until the next write.
+        # What every message in a group reads, kept until the next write.
         self._statuses: ReadCache[tuple[int, int], tuple[str, str, str] | None] = ReadCache(db)
         self._units: ReadCache[int, Unit | None] = ReadCache(db)
 
     async def get(self, chat_id: int) -> Unit | None:
-        return await self.units.get(chat_id)
+        """The unit of a group chat, read at most once between two writes (every command in
+        a group asks for it)."""
+        return await self._units.get(chat_id, lambda: self.units.get(chat_id))
 
     async def by_name(self, name: str) -> list[Unit]:
         return await self.units.by_name(name)
@@ -140,7 +142,7 @@ class UnitService:
             (unit_id, member.id), lambda: self.units.status(unit_id, member.id))
         if status is not None and not takes_on(status[0], status[2], source):
             return False  # on it already, or taken off by an admin and joining by oneself
-        if await self._units.get(unit_id, lambda: self.units.get(unit_id)) is None:
+        if await self.get(unit_id) is None:
             return False
         async with self.work.change(actor, "roster.join", f"chat:{unit_id}") as change:
             joined = await self.units.join(change.conn, unit_id, member.id, source, change.now)
