@@ -61,13 +61,16 @@ async def test_a_read_overlapping_a_write_is_not_kept(db: Database) -> None:
     reads: list[int] = []
     written = asyncio.Event()
 
+    read = asyncio.Event()
+
     async def slow_read() -> str:
         value = await reader(db, reads)()
+        read.set()
         await written.wait()  # a write ends while this read is under way
         return value
 
     pending = asyncio.create_task(cache.get(1, slow_read))
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(read.wait(), 5)
     async with db.transaction() as conn:
         await conn.execute("UPDATE t SET v = 'second' WHERE k = 1")
     written.set()

@@ -48,3 +48,5 @@ async def test_a_burst_in_one_chat_is_answered_in_order(double, people, app: App
     codes = ["39-NQ/TW", "218-QĐ/TW", "138-QĐ/TW", "39-NQ/TW", "218-QĐ/TW"]
     for answer, code in zip(answers, codes, strict=True):
         assert code in answer["text"].split("\n")[0]
+    await double.idle(quiet=0.2, timeout=5)
+    assert len(double.messages(people.chi["id"])) == 6  # the greeting and the five, no more
