@@ -84,8 +84,8 @@ def sheet_parts(book, sheet: str) -> set[tuple]:
     return {(row[0], row[4].split(" (@")[0]) for row in rows}
 
 
-async def test_a_quarter_report_holds_the_rows_of_the_database(double, people, app, clock,
-                                                              settings) -> None:
+async def test_a_quarter_report_holds_the_rows_of_the_database(double, people, app,
+                                                              clock) -> None:
     extra = await two_units(double, people)
     await tasks_and_meeting(double, people, app, clock, extra)
     await double.send_text(people.admin, "/report quý 4/2026")
@@ -143,8 +143,7 @@ async def test_a_directive_report_names_each_unit_and_task(double, people, app, 
     assert {row[0] for row in book["Nhiệm vụ"].iter_rows(min_row=2, values_only=True)} == {1, 2}
 
 
-async def test_a_unit_admin_exports_only_their_unit(double, people, app, clock,
-                                                    settings) -> None:
+async def test_a_unit_admin_exports_only_their_unit(double, people, app, clock) -> None:
     extra = await two_units(double, people)
     await tasks_and_meeting(double, people, app, clock, extra)
     await ask(double, people.chi, "/export tasks năm 2026")
