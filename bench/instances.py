@@ -113,8 +113,8 @@ def print_updates(results: list[UpdatesResult], sizes: Sizes) -> float:
                      str(r.refused)])
     print(table(["back-end", "instances", "answered", "window", "answered/s",
                  "double+users cores", "bot cores", "PostgreSQL cores", "machine busy",
-                 "posts per instance",
-                 "posts refused"], rows))
+                 "posts per instance (whole run)",
+                 "posts refused (whole run)"], rows))
     by_label = {r.label: r for r in results}
     one, two = by_label["postgresql-1"], by_label["postgresql-2"]
     ratio = two.rate / one.rate
