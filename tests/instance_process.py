@@ -89,7 +89,7 @@ async def stop_instance(process: asyncio.subprocess.Process) -> None:
     except TimeoutError:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
-        await process.wait()
+        await asyncio.wait_for(process.wait(), STOP_TIMEOUT)  # SIGKILL: bounded all the same
 
 
 @asynccontextmanager

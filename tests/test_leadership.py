@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.leadership import Leadership
+from tests.stand_ins import HandDrivenScheduler
 
 
 class _Locks:
@@ -24,13 +25,6 @@ class _Locks:
         self.closed += 1
 
 
-class _Scheduler:
-    def call_later(self, name, delay, callback) -> None:
-        raise AssertionError("not used")
-
-    def repeat(self, name, interval, callback) -> None:
-        self.repeated = (name, interval)
-
 
 async def _fails() -> None:
     raise RuntimeError("the database is down")
@@ -40,7 +34,7 @@ async def test_a_failing_follow_step_still_gives_the_lock_up() -> None:
     """Taking over fails, then so does a follow step: the session still ends, so the server
     frees the leader lock for another instance."""
     locks = _Locks()
-    leadership = Leadership(locks, _Scheduler(), lead=[_fails], follow=[_fails])  # type: ignore[arg-type]
+    leadership = Leadership(locks, HandDrivenScheduler(), lead=[_fails], follow=[_fails])  # type: ignore[arg-type]
     with pytest.raises(RuntimeError):
         await leadership.poll()
     assert not leadership.leading
@@ -57,7 +51,7 @@ async def test_the_steady_steps_run_at_each_poll_that_finds_the_lead_held() -> N
         if len(runs) == 1:
             raise RuntimeError("the database is down")
 
-    leadership = Leadership(_Locks(), _Scheduler(), lead=[], follow=[], steady=[look])  # type: ignore[arg-type]
+    leadership = Leadership(_Locks(), HandDrivenScheduler(), lead=[], follow=[], steady=[look])  # type: ignore[arg-type]
     await leadership.poll()  # takes the lead
     await leadership.poll()
     await leadership.poll()

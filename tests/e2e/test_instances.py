@@ -37,6 +37,7 @@ from tests.instance_process import (
     the_leader,
     webhook_env,
 )
+from tests.stand_ins import HandDrivenScheduler
 
 pytestmark = pytest.mark.skipif(
     databases.SERVER is None,
@@ -256,9 +257,9 @@ async def test_the_lead_is_taken_over_when_its_session_ends(database: str) -> No
 
         return step
 
-    first = Leadership(db.session_locks(), _NoScheduler(), lead=[note("a leads")],
+    first = Leadership(db.session_locks(), HandDrivenScheduler(), lead=[note("a leads")],
                        follow=[note("a follows")], name="a")
-    second = Leadership(db.session_locks(), _NoScheduler(), lead=[note("b leads")],
+    second = Leadership(db.session_locks(), HandDrivenScheduler(), lead=[note("b leads")],
                         follow=[note("b follows")], name="b")
     await first.start()
     await second.start()
@@ -287,11 +288,3 @@ async def test_the_lead_is_taken_over_when_its_session_ends(database: str) -> No
     await first.stop()
 
 
-class _NoScheduler:
-    """The polls are driven by hand."""
-
-    def call_later(self, name, delay, callback) -> None:
-        raise AssertionError("not used")
-
-    def repeat(self, name, interval, callback) -> None:
-        self.repeated = (name, interval)
