@@ -7,7 +7,7 @@
 set -euo pipefail
 # Below Linux's ephemeral range (32768-60999), so that no client socket of the suite holds it.
 PORT="${PG_TEST_PORT:-25432}"
-DATA="${PG_TEST_DATA:-/tmp/committee-pg-$PORT}"
+DATA="${PG_TEST_DATA:-/tmp/committee-pg-$(id -u)-$PORT}"  # per user: /tmp is shared
 URL="postgresql://postgres@127.0.0.1:$PORT/postgres"
 
 bin_dir() {
