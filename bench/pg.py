@@ -30,7 +30,8 @@ def start_server(port: str = DEFAULT_PORT) -> str:
 def postmaster_pid(port: str = DEFAULT_PORT) -> int | None:
     """The pid of the server start_server started (None for a server of your own)."""
     port = os.environ.get("PG_TEST_PORT", port)
-    data = Path(os.environ.get("PG_TEST_DATA", f"/tmp/committee-pg-{port}"))
+    # The folder tests/postgres/server.sh uses (per user, per port).
+    data = Path(os.environ.get("PG_TEST_DATA", f"/tmp/committee-pg-{os.getuid()}-{port}"))
     try:
         return int((data / "postmaster.pid").read_text().split()[0])
     except (OSError, ValueError, IndexError):
