@@ -1,6 +1,7 @@
 """The PostgreSQL back-end (psycopg 3, pooled), offering what the SQLite one offers.
 
-Statements come in SQLite's spelling and are translated once each (storage/postgres_sql.py).
+Statements come in SQLite's spelling and are translated once each (storage/postgres_sql.py);
+only the migrations, written for PostgreSQL already, run as they are (``execute_native``).
 Parameters are bound on the client (psycopg's ``ClientCursor``): PostgreSQL then types each
 value from where it stands, as SQLite does, so one SQL text serves both. Rows read by index and
 by column name, like ``aiosqlite.Row``; booleans are stored as 0/1 and whole ``numeric``
@@ -140,7 +141,8 @@ class _Pending:
 
 
 class Connection:
-    """The connection a unit of work writes through: ``execute`` and ``executemany``."""
+    """The connection a unit of work writes through: ``execute`` and ``executemany`` (SQLite's
+    spelling, translated), and ``execute_native`` for the migrations."""
 
     def __init__(self, conn: psycopg.AsyncConnection[Any]) -> None:
         self._conn = conn
