@@ -52,15 +52,14 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         lock, users = self._chats.get(key, (asyncio.Lock(), 0))
         self._chats[key] = (lock, users + 1)
         try:
-            async with lock:
-                try:
-                    async with self._running:
-                        await coroutine
-                finally:
-                    if self._turns is not None and self._outbox is not None and key is not None:
-                        await self._outbox.sent(key)  # before the turn is given back
+            async with lock, self._running:
+                await coroutine
         finally:
+            # The chat's next update here may start (the outbox keeps the answers in order);
+            # another instance's may not until these answers are sent.
             if self._turns is not None and isinstance(update, Update):
+                if self._outbox is not None and key is not None:
+                    await self._outbox.sent(key)
                 await self._turns.give_back(update.update_id)
             lock, users = self._chats[key]
             if users == 1:
